@@ -42,3 +42,33 @@ def export(model: TransformerLM, path: str):
         torch.onnx.export(ExportWrapper(model), (example,), path, input_names=["input_ids"],
                           output_names=names, dynamic_axes=dynamic, opset_version=17,
                           do_constant_folding=False)
+
+
+def main():
+    """Export work/checkpoint.pt into media/model/ with the tokenizer and config."""
+    import json
+    import os
+    import shutil
+    import sys
+
+    from model import Config
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    work = os.path.join(here, "work")
+    out = os.path.join(os.path.dirname(here), "media", "model")
+    with open(os.path.join(work, "tokenizer.json")) as f:
+        vocab = len(json.load(f)["model"]["vocab"])
+    cfg = Config(vocab=vocab)
+    model = TransformerLM(cfg)
+    model.load_state_dict(torch.load(os.path.join(work, "checkpoint.pt")))
+    os.makedirs(out, exist_ok=True)
+    export(model, os.path.join(out, "model.onnx"))
+    shutil.copyfile(os.path.join(work, "tokenizer.json"), os.path.join(out, "tokenizer.json"))
+    with open(os.path.join(out, "config.json"), "w") as f:
+        json.dump({"name": "attention-lens-code-4x4", "context": cfg.context, "causal": True}, f, indent=2)
+        f.write("\n")
+    print(f"exported to {out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,49 @@
+/**
+ * Build the input feeds a Transformer ONNX model declares, from token ids.
+ * Knows the usual Hugging Face input names; anything else is refused with a clear message.
+ */
+import type { InferenceSession, Tensor } from 'onnxruntime-web';
+
+export type TensorFactory = (type: 'int64' | 'int32', data: BigInt64Array | Int32Array, dims: number[]) => Tensor;
+
+type IntegerType = 'int64' | 'int32';
+
+function integerType(meta: InferenceSession.ValueMetadata): IntegerType {
+  if (meta.isTensor && meta.type === 'int32') return 'int32';
+  return 'int64';
+}
+
+function filled(type: IntegerType, length: number, value: (i: number) => number): BigInt64Array | Int32Array {
+  if (type === 'int32') return Int32Array.from({ length }, (_, i) => value(i));
+  return BigInt64Array.from({ length }, (_, i) => BigInt(value(i)));
+}
+
+/** Values for each known input name at position i of a sequence of ids. */
+const INPUT_VALUES: Record<string, (ids: readonly number[], i: number) => number> = {
+  input_ids: (ids, i) => ids[i],
+  attention_mask: () => 1,
+  token_type_ids: () => 0,
+  position_ids: (_ids, i) => i,
+};
+
+export class UnsupportedInputError extends Error {}
+
+/** Feeds for a batch of one sequence: [1, T] for every declared input. */
+export function buildFeeds(
+  inputs: readonly InferenceSession.ValueMetadata[],
+  ids: readonly number[],
+  makeTensor: TensorFactory,
+): Record<string, Tensor> {
+  const feeds: Record<string, Tensor> = {};
+  for (const meta of inputs) {
+    const value = INPUT_VALUES[meta.name];
+    if (!value) {
+      throw new UnsupportedInputError(
+        `The model needs an input named "${meta.name}"; Attention Lens can fill ${Object.keys(INPUT_VALUES).join(', ')}.`,
+      );
+    }
+    const type = integerType(meta);
+    feeds[meta.name] = makeTensor(type, filled(type, ids.length, (i) => value(ids, i)), [1, ids.length]);
+  }
+  return feeds;
+}

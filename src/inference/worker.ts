@@ -1,0 +1,39 @@
+/**
+ * The inference worker thread. onnxruntime-web's session.run() blocks its thread for the whole
+ * run, so it lives here, never on the extension host's main thread (shared by every extension).
+ */
+import { parentPort } from 'node:worker_threads';
+import { AttentionModel } from './attentionModel';
+import type { WorkerReply, WorkerRequest } from './workerProtocol';
+
+if (!parentPort) throw new Error('worker.js must run as a worker thread');
+const port = parentPort;
+let model: Promise<AttentionModel> | undefined;
+
+function reply(message: WorkerReply, transfer: ArrayBuffer[] = []): void {
+  port.postMessage(message, transfer);
+}
+
+async function handle(request: WorkerRequest): Promise<void> {
+  try {
+    if (request.kind === 'load') {
+      const previous = model;
+      model = AttentionModel.load(request.model, request.wasmDir);
+      const loaded = await model;
+      await (await previous?.catch(() => undefined))?.dispose();
+      reply({ kind: 'loaded', requestId: request.requestId, info: loaded.info });
+    } else {
+      if (!model) throw new Error('No model is loaded.');
+      const output = await (await model).run(request.text, request.maxTokens);
+      reply({ kind: 'ran', requestId: request.requestId, output }, output.attention.map((a) => a.buffer as ArrayBuffer));
+    }
+  } catch (err) {
+    reply({ kind: 'failed', requestId: request.requestId, message: err instanceof Error ? err.message : String(err) });
+  }
+}
+
+// Requests are handled one at a time, in order: a run never overlaps a model switch.
+let queue = Promise.resolve();
+port.on('message', (request: WorkerRequest) => {
+  queue = queue.then(() => handle(request));
+});

@@ -1,0 +1,40 @@
+/** Messages between the extension host and its inference worker thread. */
+import type { SourceToken } from '../shared/tokens';
+
+/** Where a model lives on disk and how to run it. */
+export interface ModelLocation {
+  /** Folder holding model.onnx and tokenizer.json (and, for the bundled model, config.json). */
+  readonly folder: string;
+  readonly threads: number;
+}
+
+/** What the worker learned about a loaded model. */
+export interface ModelInfo {
+  readonly name: string;
+  readonly layers: number;
+  readonly heads: number;
+  /** Longest input in tokens the model accepts. */
+  readonly context: number;
+  readonly causal: boolean;
+  readonly vocabSize: number;
+  readonly backend: string;
+  readonly loadMs: number;
+}
+
+export interface InferenceOutput {
+  readonly tokens: SourceToken[];
+  /** Per layer, [head][query][key] weights. */
+  readonly attention: Float32Array[];
+  readonly truncated: boolean;
+  readonly tokenizeMs: number;
+  readonly inferenceMs: number;
+}
+
+export type WorkerRequest =
+  | { readonly kind: 'load'; readonly requestId: number; readonly model: ModelLocation; readonly wasmDir: string }
+  | { readonly kind: 'run'; readonly requestId: number; readonly text: string; readonly maxTokens: number };
+
+export type WorkerReply =
+  | { readonly kind: 'loaded'; readonly requestId: number; readonly info: ModelInfo }
+  | { readonly kind: 'ran'; readonly requestId: number; readonly output: InferenceOutput }
+  | { readonly kind: 'failed'; readonly requestId: number; readonly message: string };

@@ -1,0 +1,170 @@
+/**
+ * The one protocol between the extension host and the Attention Lens webviews.
+ *
+ * Shared by both sides (no `vscode`, no DOM). Small metadata travels as JSON; attention
+ * matrices travel as ArrayBuffers, one slice at a time, on request. Every message that arrives
+ * from a webview goes through `parseWebviewMessage` before the host acts on it.
+ */
+
+/** A token as the webview draws it: its source text and place, relative to the analysed text. */
+export interface TokenInfo {
+  readonly text: string;
+  /** UTF-16 offsets into `ResultSummary.text`; start === end for special tokens. */
+  readonly start: number;
+  readonly end: number;
+  readonly id: number;
+  readonly special: boolean;
+}
+
+/** Milliseconds spent in each stage of one run. */
+export interface StageTimings {
+  tokenize: number;
+  inference: number;
+  /** Host-side bookkeeping between the worker's reply and the message to the webview. */
+  transfer: number;
+  total: number;
+}
+
+/** What the webview needs to lay out a result; no N² data. */
+export interface ResultSummary {
+  readonly runId: number;
+  readonly text: string;
+  readonly tokens: readonly TokenInfo[];
+  readonly layers: number;
+  readonly heads: number;
+  readonly modelName: string;
+  readonly backend: string;
+  /** Where the text came from, for display: file name and 1-based line range. */
+  readonly source: string;
+  /** True when the analysed text was cut to fit the model's context. */
+  readonly truncated: boolean;
+  readonly causal: boolean;
+  readonly timings: StageTimings;
+}
+
+/** Which matrix the webview wants: one head, or an aggregate over heads of a layer. */
+export type HeadSelector = { readonly layer: number; readonly head: number | 'mean' | 'max' };
+
+export const enum MessageType {
+  // host -> webview
+  ShowResult = 'result/show',
+  ShowMatrix = 'matrix/show',
+  ShowStatus = 'status/show',
+  // webview -> host
+  Ready = 'webview/ready',
+  RequestMatrix = 'matrix/request',
+  RevealToken = 'token/reveal',
+  Painted = 'webview/painted',
+}
+
+/** A new result to draw (replaces whatever was shown). */
+export interface ShowResultMessage {
+  readonly type: MessageType.ShowResult;
+  readonly result: ResultSummary;
+}
+
+/** The reply to a RequestMatrix: a T x T row-major Float32 matrix (row = query token). */
+export interface ShowMatrixMessage {
+  readonly type: MessageType.ShowMatrix;
+  readonly requestId: number;
+  readonly runId: number;
+  readonly selector: HeadSelector;
+  readonly size: number;
+  readonly data: ArrayBuffer;
+}
+
+/** Progress or failure of a run, shown in the panel's status line. */
+export interface ShowStatusMessage {
+  readonly type: MessageType.ShowStatus;
+  readonly state: 'running' | 'error' | 'idle';
+  readonly message: string;
+}
+
+export type ToWebviewMessage = ShowResultMessage | ShowMatrixMessage | ShowStatusMessage;
+
+/** The webview has loaded and wants the current result, if any. */
+export interface ReadyMessage {
+  readonly type: MessageType.Ready;
+}
+
+/** Ask for the matrix of one head (or aggregate) of a run. */
+export interface RequestMatrixMessage {
+  readonly type: MessageType.RequestMatrix;
+  readonly requestId: number;
+  readonly runId: number;
+  readonly selector: HeadSelector;
+}
+
+/** Reveal a token of a run in its editor. */
+export interface RevealTokenMessage {
+  readonly type: MessageType.RevealToken;
+  readonly runId: number;
+  readonly index: number;
+}
+
+/** The webview finished drawing a run; `paintMs` is measured inside the webview. */
+export interface PaintedMessage {
+  readonly type: MessageType.Painted;
+  readonly runId: number;
+  readonly paintMs: number;
+}
+
+export type FromWebviewMessage = ReadyMessage | RequestMatrixMessage | RevealTokenMessage | PaintedMessage;
+
+const MAX_INDEX = 1 << 24;
+
+function isIndex(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < MAX_INDEX;
+}
+
+function parseSelector(value: unknown): HeadSelector | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { layer, head } = value as Record<string, unknown>;
+  if (!isIndex(layer)) return undefined;
+  if (head === 'mean' || head === 'max' || isIndex(head)) return { layer, head };
+  return undefined;
+}
+
+/**
+ * Validate a message from a webview. Anything malformed yields undefined and is ignored:
+ * a webview is untrusted input as far as the host is concerned.
+ */
+export function parseWebviewMessage(raw: unknown): FromWebviewMessage | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const msg = raw as Record<string, unknown>;
+  switch (msg.type) {
+    case MessageType.Ready:
+      return { type: MessageType.Ready };
+    case MessageType.RequestMatrix: {
+      const selector = parseSelector(msg.selector);
+      if (!isIndex(msg.requestId) || !isIndex(msg.runId) || !selector) return undefined;
+      return { type: MessageType.RequestMatrix, requestId: msg.requestId, runId: msg.runId, selector };
+    }
+    case MessageType.RevealToken:
+      if (!isIndex(msg.runId) || !isIndex(msg.index)) return undefined;
+      return { type: MessageType.RevealToken, runId: msg.runId, index: msg.index };
+    case MessageType.Painted:
+      if (!isIndex(msg.runId) || typeof msg.paintMs !== 'number' || !Number.isFinite(msg.paintMs)) return undefined;
+      return { type: MessageType.Painted, runId: msg.runId, paintMs: msg.paintMs };
+    default:
+      return undefined;
+  }
+}
+
+/** Copy a Float32Array into a standalone ArrayBuffer (a view may share a larger buffer). */
+export function matrixToBuffer(matrix: Float32Array): ArrayBuffer {
+  return matrix.slice().buffer as ArrayBuffer;
+}
+
+/** Read a matrix sent as an ArrayBuffer (or, after structured cloning, a typed array). */
+export function matrixFromMessage(message: ShowMatrixMessage): Float32Array | undefined {
+  const data: unknown = message.data;
+  let matrix: Float32Array | undefined;
+  if (data instanceof ArrayBuffer) matrix = new Float32Array(data);
+  else if (ArrayBuffer.isView(data)) {
+    const view = data as ArrayBufferView;
+    matrix = new Float32Array(view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength));
+  }
+  if (!matrix || matrix.length !== message.size * message.size) return undefined;
+  return matrix;
+}

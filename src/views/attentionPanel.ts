@@ -1,0 +1,129 @@
+/**
+ * The Attention Lens panel beside the editor. One panel; it shows the store's latest run,
+ * answers the webview's matrix requests with ArrayBuffers, and survives window reloads
+ * through a serializer (the webview restores its own settings from its state).
+ */
+import * as vscode from 'vscode';
+import { matrixFor, summarize } from '../attention/attentionRun';
+import type { ResultStore } from '../attention/resultStore';
+import {
+  MessageType,
+  matrixToBuffer,
+  parseWebviewMessage,
+  type FromWebviewMessage,
+  type ToWebviewMessage,
+} from '../shared/protocol';
+import { webviewHtml, webviewOptions } from './webviewHtml';
+
+export const PANEL_VIEW_TYPE = 'attentionLens.panel';
+
+export interface PanelEvents {
+  /** The webview drew a run; for timings. */
+  onPainted(runId: number, paintMs: number): void;
+  onRevealToken(runId: number, index: number): void;
+}
+
+export class AttentionPanel implements vscode.Disposable {
+  private static current: AttentionPanel | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  static show(extensionUri: vscode.Uri, store: ResultStore, events: PanelEvents): AttentionPanel {
+    if (AttentionPanel.current) {
+      AttentionPanel.current.panel.reveal(vscode.ViewColumn.Beside, true);
+      return AttentionPanel.current;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      PANEL_VIEW_TYPE,
+      'Attention Lens',
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      webviewOptions(extensionUri),
+    );
+    return new AttentionPanel(panel, extensionUri, store, events);
+  }
+
+  static registerSerializer(extensionUri: vscode.Uri, store: ResultStore, events: PanelEvents): vscode.Disposable {
+    return vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel) => {
+        panel.webview.options = webviewOptions(extensionUri);
+        new AttentionPanel(panel, extensionUri, store, events);
+      },
+    });
+  }
+
+  static get visible(): AttentionPanel | undefined {
+    return AttentionPanel.current;
+  }
+
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    private readonly store: ResultStore,
+    private readonly events: PanelEvents,
+  ) {
+    AttentionPanel.current = this;
+    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.svg');
+    panel.webview.html = webviewHtml(panel.webview, extensionUri, 'panel');
+    this.disposables.push(
+      panel.onDidDispose(() => this.dispose()),
+      panel.webview.onDidReceiveMessage((raw: unknown) => {
+        const message = parseWebviewMessage(raw);
+        if (message) this.handle(message);
+      }),
+      store.onDidChange(() => this.postLatest()),
+    );
+  }
+
+  postStatus(state: 'running' | 'error' | 'idle', message: string): void {
+    this.post({ type: MessageType.ShowStatus, state, message });
+  }
+
+  private postLatest(): void {
+    const run = this.store.latest;
+    if (run) this.post({ type: MessageType.ShowResult, result: summarize(run) });
+  }
+
+  private handle(message: FromWebviewMessage): void {
+    switch (message.type) {
+      case MessageType.Ready:
+        this.postLatest();
+        break;
+      case MessageType.RequestMatrix: {
+        // Requests for an older run are dropped: the webview already has a newer result coming.
+        const run = this.store.get(message.runId);
+        if (!run) return;
+        let matrix: Float32Array;
+        try {
+          matrix = matrixFor(run, message.selector);
+        } catch {
+          return;
+        }
+        const data = matrixToBuffer(matrix);
+        this.post({
+          type: MessageType.ShowMatrix,
+          requestId: message.requestId,
+          runId: run.runId,
+          selector: message.selector,
+          size: run.tokens.length,
+          data,
+        });
+        break;
+      }
+      case MessageType.RevealToken:
+        this.events.onRevealToken(message.runId, message.index);
+        break;
+      case MessageType.Painted:
+        this.events.onPainted(message.runId, message.paintMs);
+        break;
+    }
+  }
+
+  private post(message: ToWebviewMessage): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  dispose(): void {
+    if (AttentionPanel.current === this) AttentionPanel.current = undefined;
+    this.panel.dispose();
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}

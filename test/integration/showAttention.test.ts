@@ -1,0 +1,120 @@
+// Runs the real Show Attention command on a real document inside the VS Code extension host and
+// checks the result the host computed and that the panel drew it.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { AttentionLensApi } from '../../src/extension';
+import type { AttentionRun } from '../../src/attention/attentionRun';
+
+const EXTENSION_ID = 'attention-lens.attention-lens';
+
+async function api(): Promise<AttentionLensApi> {
+  const extension = vscode.extensions.getExtension<AttentionLensApi>(EXTENSION_ID);
+  assert.ok(extension, `${EXTENSION_ID} is installed`);
+  return extension.activate();
+}
+
+async function openSample(name: string): Promise<vscode.TextEditor> {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the test workspace is open');
+  const document = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder.uri, name));
+  return vscode.window.showTextDocument(document, vscode.ViewColumn.One);
+}
+
+async function until<T>(probe: () => T | undefined, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function assertRunIsConsistent(run: AttentionRun, document: vscode.TextDocument, expectedText: string): void {
+  assert.ok(run.tokens.length > 5, 'several tokens');
+  // Token ranges map back to exactly the selected text, in order.
+  let rebuilt = '';
+  let cursor = 0;
+  for (const token of run.tokens) {
+    if (token.special) continue;
+    assert.ok(token.start >= cursor && token.end >= token.start, 'ranges in order, non-overlapping');
+    const range = new vscode.Range(
+      document.positionAt(run.baseOffset + token.start),
+      document.positionAt(run.baseOffset + token.end),
+    );
+    assert.equal(document.getText(range), token.text);
+    rebuilt += run.text.slice(cursor, token.start) + token.text;
+    cursor = token.end;
+  }
+  assert.equal(rebuilt, expectedText.slice(0, cursor));
+  // Each attention row is a distribution; causal rows put nothing on later tokens.
+  const size = run.tokens.length;
+  assert.equal(run.attention.length, run.model.layers);
+  for (const layer of run.attention) {
+    assert.equal(layer.length, run.model.heads * size * size);
+    for (let h = 0; h < run.model.heads; h++) {
+      for (let q = 0; q < size; q++) {
+        let sum = 0;
+        for (let k = 0; k < size; k++) {
+          const w = layer[(h * size + q) * size + k];
+          if (run.model.causal && k > q) assert.equal(w, 0, `causal: [${h}][${q}][${k}] is zero`);
+          sum += w;
+        }
+        assert.ok(Math.abs(sum - 1) < 1e-4, `row ${q} of head ${h} sums to 1 (got ${sum})`);
+      }
+    }
+  }
+}
+
+describe('Show Attention', () => {
+  it('analyses the selection and the panel draws it', async () => {
+    const lens = await api();
+    const editor = await openSample('sample.ts');
+    const selection = new vscode.Selection(1, 0, 10, 0);
+    editor.selection = selection;
+    const run = await vscode.commands.executeCommand<AttentionRun | undefined>('attentionLens.showAttention');
+    assert.ok(run, 'the command returned a run');
+    assert.equal(run.baseOffset, editor.document.offsetAt(selection.start));
+    assert.equal(run.model.layers, 4);
+    assert.equal(run.model.heads, 4);
+    assert.ok(!run.truncated);
+    assertRunIsConsistent(run, editor.document, editor.document.getText(selection));
+    assert.equal(lens.store.latest?.runId, run.runId);
+    const paintMs = await until(() => lens.paintTimes.get(run.runId), 'the panel to paint the run');
+    assert.ok(paintMs >= 0);
+  });
+
+  it('uses the whole document when nothing is selected', async () => {
+    const editor = await openSample('sample.py');
+    editor.selection = new vscode.Selection(0, 0, 0, 0);
+    const run = await vscode.commands.executeCommand<AttentionRun | undefined>('attentionLens.showAttention');
+    assert.ok(run);
+    assert.equal(run.baseOffset, 0);
+    assertRunIsConsistent(run, editor.document, editor.document.getText());
+    assert.equal(run.text.trimEnd(), editor.document.getText().trimEnd());
+  });
+
+  it('refuses a whitespace-only selection without running', async () => {
+    const lens = await api();
+    const editor = await openSample('sample.ts');
+    const before = lens.store.latest?.runId;
+    editor.selection = new vscode.Selection(3, 0, 3, 0).with(new vscode.Position(3, 0), new vscode.Position(4, 0));
+    const text = editor.document.getText(editor.selection);
+    assert.equal(text.trim(), '', 'line 4 of the sample is blank');
+    const run = await vscode.commands.executeCommand<AttentionRun | undefined>('attentionLens.showAttention');
+    assert.equal(run, undefined);
+    assert.equal(lens.store.latest?.runId, before);
+  });
+
+  it('keeps only the latest of several quick runs', async () => {
+    const lens = await api();
+    const editor = await openSample('sample.ts');
+    editor.selection = new vscode.Selection(0, 0, 27, 0);
+    const runs = await Promise.all(
+      [0, 1, 2, 3].map(() => vscode.commands.executeCommand<AttentionRun | undefined>('attentionLens.showAttention')),
+    );
+    const finished = runs.filter((r): r is AttentionRun => r !== undefined);
+    assert.equal(finished.length, 1, 'older runs are superseded');
+    assert.equal(lens.store.latest?.runId, finished[0].runId);
+  });
+});
