@@ -1,0 +1,7 @@
+/** Reading ONNX models and exposing their attention; pure, usable in the extension host and workers. */
+export { readOnnxModel, externalDataTensors } from './readModel';
+export type { OnnxModel, OnnxGraph, OnnxNode, OnnxAttribute, OnnxValueInfo, OnnxTensor, OnnxDim, OnnxOpsetImport } from './readModel';
+export { tensorToFloat32, tensorToBigInt64, elementCount } from './tensorData';
+export { OnnxFormatError, type OnnxFormatErrorKind } from './onnxFormatError';
+export { exposeAttention, AttentionNotFoundError } from './exposeAttention';
+export type { ExposedAttention, AttentionOutput, FusedAttentionNode } from './exposeAttention';
