@@ -90,7 +90,8 @@ function showResult(next: ResultSummary): void {
   const t = next.timings;
   summaryLine.textContent =
     `${next.source} · ${next.tokens.length} tokens${next.truncated ? ' (truncated)' : ''} · ${next.modelName} · ${next.backend} · ` +
-    `tokenize ${t.tokenize.toFixed(0)} ms · inference ${t.inference.toFixed(0)} ms · other ${t.transfer.toFixed(0)} ms`;
+    (t.load > 0 ? `model load ${t.load.toFixed(0)} ms · ` : '') +
+    `tokenize ${t.tokenize.toFixed(0)} ms · inference ${t.inference.toFixed(0)} ms · transfer ${t.transfer.toFixed(0)} ms`;
   status.textContent = 'Hover a token to see what it attends to; click to pin it; double-click to reveal it in the editor.';
   status.dataset.state = 'idle';
   requestMatrix();

@@ -36,7 +36,7 @@ export class Analyzer {
     const runId = ++this.latestRequest;
     const started = performance.now();
     const version = request.document.version;
-    const { info, output } = await this.client.run(request.model, request.text, request.maxTokens);
+    const { info, output, loadMs } = await this.client.run(request.model, request.text, request.maxTokens);
     if (runId !== this.latestRequest) return { kind: 'superseded' };
     const covered = output.tokens.filter((t) => !t.special);
     if (covered.length === 0) return { kind: 'empty' };
@@ -56,8 +56,9 @@ export class Analyzer {
       timings: {
         tokenize: output.tokenizeMs,
         inference: output.inferenceMs,
-        // Everything else between request and result: worker messaging and model loading.
-        transfer: Math.max(0, total - output.tokenizeMs - output.inferenceMs),
+        load: loadMs,
+        // Everything else between request and result: worker messaging and bookkeeping.
+        transfer: Math.max(0, total - output.tokenizeMs - output.inferenceMs - loadMs),
         total,
       },
     };

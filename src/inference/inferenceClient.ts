@@ -39,11 +39,17 @@ export class InferenceClient {
     return this.loaded.info;
   }
 
-  async run(location: ModelLocation, text: string, maxTokens: number): Promise<{ info: ModelInfo; output: InferenceOutput }> {
+  /** Run the model; `loadMs` is the model load time when this call had to load it, else 0. */
+  async run(
+    location: ModelLocation,
+    text: string,
+    maxTokens: number,
+  ): Promise<{ info: ModelInfo; output: InferenceOutput; loadMs: number }> {
+    const fresh = this.loaded?.key !== JSON.stringify(location);
     const info = await this.load(location);
     const reply = await this.send({ kind: 'run', text, maxTokens });
     if (reply.kind !== 'ran') throw new InferenceError('unexpected reply to run');
-    return { info, output: reply.output };
+    return { info, output: reply.output, loadMs: fresh ? info.loadMs : 0 };
   }
 
   dispose(): void {

@@ -20,6 +20,8 @@ export interface TokenInfo {
 export interface StageTimings {
   tokenize: number;
   inference: number;
+  /** Loading the model and compiling its kernels, when this run had to; else 0. */
+  load: number;
   /** Host-side bookkeeping between the worker's reply and the message to the webview. */
   transfer: number;
   total: number;

@@ -98,7 +98,7 @@ describe('Show Attention', () => {
     const lens = await api();
     const editor = await openSample('sample.ts');
     const before = lens.store.latest?.runId;
-    editor.selection = new vscode.Selection(3, 0, 3, 0).with(new vscode.Position(3, 0), new vscode.Position(4, 0));
+    editor.selection = new vscode.Selection(3, 0, 4, 0);
     const text = editor.document.getText(editor.selection);
     assert.equal(text.trim(), '', 'line 4 of the sample is blank');
     const run = await vscode.commands.executeCommand<AttentionRun | undefined>('attentionLens.showAttention');

@@ -1,0 +1,3 @@
+export { loadTokenizer } from './loadTokenizer';
+export type { EncodeOptions, TextTokenizer } from './textTokenizer';
+export { TokenizerError } from './tokenizerError';

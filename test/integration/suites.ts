@@ -1,0 +1,4 @@
+// Every integration test file, imported for its side effects (describe/it registrations).
+// Add one line per new *.test.ts file; index.ts loads this module after mocha's globals exist.
+import './smoke.test';
+import './showAttention.test';
