@@ -27,7 +27,7 @@ export async function runIntegration(options: IntegrationOptions): Promise<numbe
   let browser: Browser | undefined;
   try {
     const started = Date.now();
-    server = await startServer({ stateDir: join(testStateRoot, 'integration') });
+    server = await startServer({ stateDir: join(process.env.ATTENTION_LENS_STATE_DIR ?? testStateRoot, 'integration') });
     browser = await launchBrowser();
     const { page } = browser;
 

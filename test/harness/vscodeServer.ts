@@ -53,7 +53,8 @@ const DEFAULT_SETTINGS: Record<string, unknown> = {
   'security.workspace.trust.enabled': false,
 };
 
-const defaultStateDir = join(testStateRoot, 'run');
+// ATTENTION_LENS_STATE_DIR lets two test runs on one machine keep separate servers.
+const defaultStateDir = process.env.ATTENTION_LENS_STATE_DIR ?? join(testStateRoot, 'run');
 const running = new Set<ChildProcess>();
 const wiped = new Set<string>();
 
