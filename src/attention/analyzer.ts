@@ -50,6 +50,7 @@ export class Analyzer {
       text: request.text.slice(0, coveredEnd),
       tokens: output.tokens,
       attention: output.attention,
+      vectors: output.vectors,
       model: info,
       truncated: output.truncated,
       source: request.describe(request.baseOffset, request.baseOffset + coveredEnd),

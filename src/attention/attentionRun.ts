@@ -7,6 +7,16 @@ import type { HeadSelector, ResultSummary, StageTimings } from '../shared/protoc
 import type { SourceToken } from '../shared/tokens';
 import type { ModelInfo } from '../inference/workerProtocol';
 
+/** One layer's per-head vectors from the model run, each [head][token][d_k]: what the math view shows. */
+export interface LayerVectors {
+  readonly q: Float32Array;
+  readonly k: Float32Array;
+  readonly v: Float32Array;
+  /** o = softmax(q k^T / sqrt(d_k) + mask) v, as the model computed it. */
+  readonly o: Float32Array;
+  readonly headDim: number;
+}
+
 export interface AttentionRun {
   readonly runId: number;
   readonly documentUri: string;
@@ -18,6 +28,8 @@ export interface AttentionRun {
   readonly tokens: readonly SourceToken[];
   /** Per layer, [head][query][key]. */
   readonly attention: readonly Float32Array[];
+  /** Per layer, when the model exports q_l/k_l/v_l/o_l (the bundled one does); else undefined. */
+  readonly vectors: readonly LayerVectors[] | undefined;
   readonly model: ModelInfo;
   readonly truncated: boolean;
   readonly source: string;

@@ -11,6 +11,7 @@ import { loadTokenizer, type TextTokenizer } from '../tokenizer';
 import type { SourceToken } from '../shared/tokens';
 import { buildFeeds } from './modelInputs';
 import type { InferenceOutput, ModelInfo, ModelLocation } from './workerProtocol';
+import type { LayerVectors } from '../attention/attentionRun';
 
 /** Optional config.json beside the model: facts the ONNX graph does not state. */
 interface ModelConfig {
@@ -40,6 +41,24 @@ async function readConfig(folder: string): Promise<ModelConfig> {
   }
 }
 
+interface VectorOutputs {
+  readonly q: string;
+  readonly k: string;
+  readonly v: string;
+  readonly o: string;
+}
+
+/** q_l/k_l/v_l/o_l beside each attn_l (as the bundled model exports them), or undefined. */
+function findVectorOutputs(attention: readonly string[], names: readonly string[]): VectorOutputs[] | undefined {
+  const available = new Set(names);
+  const layers = attention.map((name) => {
+    const layer = ATTENTION_OUTPUT.exec(name)?.[1];
+    const set = { q: `q_${layer}`, k: `k_${layer}`, v: `v_${layer}`, o: `o_${layer}` };
+    return Object.values(set).every((n) => available.has(n)) ? set : undefined;
+  });
+  return layers.every((l) => l !== undefined) ? (layers as VectorOutputs[]) : undefined;
+}
+
 /** Attention outputs ordered by layer. */
 function attentionOutputs(names: readonly string[]): string[] {
   return names
@@ -58,6 +77,8 @@ export class AttentionModel {
     private readonly session: ort.InferenceSession,
     private readonly tokenizer: TextTokenizer,
     private readonly outputs: string[],
+    /** Per layer, the q/k/v/o output names, when the model exports all four for every layer. */
+    private readonly vectorOutputs: VectorOutputs[] | undefined,
     public readonly info: ModelInfo,
   ) {}
 
@@ -95,12 +116,13 @@ export class AttentionModel {
       backend: location.threads > 1 ? `wasm (${location.threads} threads)` : 'wasm',
       loadMs: 0,
     };
-    const model = new AttentionModel(session, tokenizer, outputs, partial);
+    const vectorOutputs = findVectorOutputs(outputs, session.outputNames);
+    const model = new AttentionModel(session, tokenizer, outputs, vectorOutputs, partial);
     // A first tiny run compiles the kernels now rather than on the user's first request, and
     // tells us the head count from the real output shape.
     const warm = await model.runIds([0, 0]);
     const heads = warm.attention[0].length / 4;
-    return new AttentionModel(session, tokenizer, outputs, {
+    return new AttentionModel(session, tokenizer, outputs, vectorOutputs, {
       ...partial,
       heads,
       loadMs: performance.now() - started,
@@ -115,24 +137,30 @@ export class AttentionModel {
     if (truncated) tokens = tokens.slice(0, limit);
     const tokenizeMs = performance.now() - t0;
     if (tokens.length === 0) {
-      return { tokens, attention: [], truncated, tokenizeMs, inferenceMs: 0 };
+      return { tokens, attention: [], vectors: undefined, truncated, tokenizeMs, inferenceMs: 0 };
     }
     const t1 = performance.now();
-    const { attention } = await this.runIds(tokens.map((t) => t.id));
-    return { tokens, attention, truncated, tokenizeMs, inferenceMs: performance.now() - t1 };
+    const { attention, vectors } = await this.runIds(tokens.map((t) => t.id));
+    return { tokens, attention, vectors, truncated, tokenizeMs, inferenceMs: performance.now() - t1 };
   }
 
-  private async runIds(ids: readonly number[]): Promise<{ attention: Float32Array[] }> {
+  private async runIds(ids: readonly number[]): Promise<{ attention: Float32Array[]; vectors: LayerVectors[] | undefined }> {
     const feeds = buildFeeds(this.session.inputMetadata, ids, (type, data, dims) => new ort.Tensor(type, data, dims));
-    const results = await this.session.run(feeds, this.outputs);
-    const attention = this.outputs.map((name) => {
+    const vectorNames = (this.vectorOutputs ?? []).flatMap((v) => [v.q, v.k, v.v, v.o]);
+    const results = await this.session.run(feeds, [...this.outputs, ...vectorNames]);
+    const take = (name: string): Float32Array => {
       const tensor = results[name];
       const data = tensor.data as Float32Array;
       tensor.dispose();
       return data;
+    };
+    const attention = this.outputs.map(take);
+    const vectors = this.vectorOutputs?.map((names) => {
+      const headDim = Number(results[names.q].dims[3]);
+      return { q: take(names.q), k: take(names.k), v: take(names.v), o: take(names.o), headDim };
     });
     for (const tensor of Object.values(feeds)) tensor.dispose();
-    return { attention };
+    return { attention, vectors };
   }
 
   async dispose(): Promise<void> {

@@ -25,7 +25,9 @@ async function handle(request: WorkerRequest): Promise<void> {
     } else {
       if (!model) throw new Error('No model is loaded.');
       const output = await (await model).run(request.text, request.maxTokens);
-      reply({ kind: 'ran', requestId: request.requestId, output }, output.attention.map((a) => a.buffer as ArrayBuffer));
+      const vectorBuffers = (output.vectors ?? []).flatMap((v) => [v.q.buffer, v.k.buffer, v.v.buffer, v.o.buffer]);
+      const transfer = [...output.attention.map((a) => a.buffer), ...vectorBuffers] as ArrayBuffer[];
+      reply({ kind: 'ran', requestId: request.requestId, output }, [...new Set(transfer)]);
     }
   } catch (err) {
     reply({ kind: 'failed', requestId: request.requestId, message: err instanceof Error ? err.message : String(err) });

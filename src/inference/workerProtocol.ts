@@ -1,5 +1,6 @@
 /** Messages between the extension host and its inference worker thread. */
 import type { SourceToken } from '../shared/tokens';
+import type { LayerVectors } from '../attention/attentionRun';
 
 /** Where a model lives on disk and how to run it. */
 export interface ModelLocation {
@@ -25,6 +26,8 @@ export interface InferenceOutput {
   readonly tokens: SourceToken[];
   /** Per layer, [head][query][key] weights. */
   readonly attention: Float32Array[];
+  /** Per layer q/k/v/o [head][token][d_k], when the model exports them. */
+  readonly vectors: LayerVectors[] | undefined;
   readonly truncated: boolean;
   readonly tokenizeMs: number;
   readonly inferenceMs: number;
