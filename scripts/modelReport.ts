@@ -14,6 +14,7 @@ import { bracketPairs, bracketScore, entropy, inductionScore, previousTokenScore
 import { readOnnxModel } from '../src/onnx/readModel';
 import { loadModelWeights, parameterCount } from '../test/reference/modelWeights';
 import { BUNDLED_MODEL, REPO_ROOT, createInferenceRunner, idsTensor, ort, readModelBytes, tokenize } from '../test/reference/nodeRuntime';
+import { seededRandom } from '../src/shared/seededRandom';
 
 const HELD_OUT_SAMPLE = path.join(REPO_ROOT, 'training', 'heldout-sample.txt');
 const MODEL_CONFIG = path.join(REPO_ROOT, 'media', 'model', 'config.json');
@@ -65,18 +66,6 @@ function nextTokenNats(logits: ort.Tensor, ids: readonly number[]): number {
     nats += Math.log(sumExp) + max - row[ids[t + 1]!]!;
   }
   return nats;
-}
-
-/** mulberry32: a tiny seeded generator, so the induction sequences are the same on every run. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function chunk<T>(items: readonly T[], size: number): T[][] {

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { Analyzer } from './attention/analyzer';
 import { ResultStore } from './attention/resultStore';
 import { showAttention, type ShowAttentionDeps } from './commands/showAttention';
+import { selectModel } from './commands/selectModel';
 import { InferenceClient } from './inference/inferenceClient';
 import { AttentionPanel, type PanelEvents } from './views/attentionPanel';
 import { revealToken } from './editor/revealToken';
@@ -50,6 +51,7 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
     store,
     { dispose: () => client.dispose() },
     vscode.commands.registerCommand('attentionLens.showAttention', () => showAttention(deps)),
+    vscode.commands.registerCommand('attentionLens.selectModel', selectModel),
     AttentionPanel.registerSerializer(context.extensionUri, store, panelEvents),
   );
   return { store, paintTimes };

@@ -2,44 +2,30 @@
  * A loaded model plus its tokenizer: text in, tokens with source offsets and per-layer
  * attention out. Runs onnxruntime-web (WASM) in whatever thread calls it; the extension calls it
  * from a worker thread, the CLI and tests call it directly. No `vscode` here.
+ *
+ * Models the project did not export work too: their attention Softmax outputs are exposed in
+ * memory (modelGraph.ts), and every check that can fail says which file and what to do.
  */
 import * as ort from 'onnxruntime-web';
-import { readFile } from 'node:fs/promises';
-import { basename, join, sep } from 'node:path';
+import { basename, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { loadTokenizer, type TextTokenizer } from '../tokenizer';
-import type { SourceToken } from '../shared/tokens';
-import { buildFeeds } from './modelInputs';
-import type { InferenceOutput, ModelInfo, ModelLocation } from './workerProtocol';
+import { loadTokenizer, TokenizerError, type TextTokenizer } from '../tokenizer';
 import type { LayerVectors } from '../attention/attentionRun';
+import { headsFromShapes, type AttentionTensor } from './attentionShape';
+import { parseModelConfig } from './modelConfig';
+import { ModelLoadError } from './modelErrors';
+import { modelFiles, readOptionalText, readRequiredFile, type ModelFiles } from './modelFolder';
+import { inspectModelGraph, NAMED_ATTENTION_OUTPUT, type ModelGraph } from './modelGraph';
+import { buildFeeds, checkInputs } from './modelInputs';
+import { truncateTokens } from './truncateTokens';
+import type { InferenceOutput, ModelInfo, ModelLocation } from './workerProtocol';
 
-/** Optional config.json beside the model: facts the ONNX graph does not state. */
-interface ModelConfig {
-  name?: string;
-  context?: number;
-  causal?: boolean;
-}
+export { ModelLoadError } from './modelErrors';
 
+/** Context when neither config.json nor a position table states one. */
 const DEFAULT_CONTEXT = 512;
-const ATTENTION_OUTPUT = /^attn_(\d+)$/;
-
-export class ModelLoadError extends Error {}
-
-async function readModelFile(path: string, what: string): Promise<Uint8Array> {
-  try {
-    return await readFile(path);
-  } catch (err) {
-    throw new ModelLoadError(`Cannot read the ${what} at ${path}: ${(err as Error).message}`);
-  }
-}
-
-async function readConfig(folder: string): Promise<ModelConfig> {
-  try {
-    return JSON.parse(await readFile(join(folder, 'config.json'), 'utf8')) as ModelConfig;
-  } catch {
-    return {};
-  }
-}
+/** Token ids of the warm-up run: id 0 exists in every vocabulary. */
+const WARM_UP_IDS = [0, 0, 0];
 
 interface VectorOutputs {
   readonly q: string;
@@ -52,18 +38,38 @@ interface VectorOutputs {
 function findVectorOutputs(attention: readonly string[], names: readonly string[]): VectorOutputs[] | undefined {
   const available = new Set(names);
   const layers = attention.map((name) => {
-    const layer = ATTENTION_OUTPUT.exec(name)?.[1];
+    const layer = NAMED_ATTENTION_OUTPUT.exec(name)?.[1];
     const set = { q: `q_${layer}`, k: `k_${layer}`, v: `v_${layer}`, o: `o_${layer}` };
     return Object.values(set).every((n) => available.has(n)) ? set : undefined;
   });
   return layers.every((l) => l !== undefined) ? (layers as VectorOutputs[]) : undefined;
 }
 
-/** Attention outputs ordered by layer. */
-function attentionOutputs(names: readonly string[]): string[] {
-  return names
-    .filter((n) => ATTENTION_OUTPUT.test(n))
-    .sort((a, b) => Number(ATTENTION_OUTPUT.exec(a)![1]) - Number(ATTENTION_OUTPUT.exec(b)![1]));
+function parseTokenizer(bytes: Uint8Array, file: string): TextTokenizer {
+  try {
+    return loadTokenizer(new TextDecoder().decode(bytes));
+  } catch (err) {
+    if (!(err instanceof TokenizerError)) throw err;
+    throw new ModelLoadError('tokenizer', `${file}: ${err.message}`);
+  }
+}
+
+/** Ids past the embedding table would make every run fail, or worse, read garbage. */
+function checkVocabulary(tokenizer: TextTokenizer, graph: ModelGraph, files: ModelFiles): void {
+  if (graph.embeddingRows === undefined || tokenizer.vocabSize <= graph.embeddingRows) return;
+  throw new ModelLoadError(
+    'vocabulary',
+    `${files.tokenizer} has ${tokenizer.vocabSize} tokens but the embedding of ${files.model} has only ${graph.embeddingRows} rows: ` +
+      'the tokenizer does not belong to this model. Use the tokenizer.json published with the model.',
+  );
+}
+
+async function createSession(bytes: Uint8Array, file: string): Promise<ort.InferenceSession> {
+  try {
+    return await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+  } catch (err) {
+    throw new ModelLoadError('runtime', `onnxruntime could not load ${file}: ${(err as Error).message}`);
+  }
 }
 
 function configureRuntime(wasmDir: string, threads: number): void {
@@ -85,33 +91,25 @@ export class AttentionModel {
   static async load(location: ModelLocation, wasmDir: string): Promise<AttentionModel> {
     const started = performance.now();
     configureRuntime(wasmDir, location.threads);
-    const [modelBytes, tokenizerBytes, config] = await Promise.all([
-      readModelFile(join(location.folder, 'model.onnx'), 'model'),
-      readModelFile(join(location.folder, 'tokenizer.json'), 'tokenizer'),
-      readConfig(location.folder),
+    const files = modelFiles(location);
+    const [modelBytes, tokenizerBytes, configText] = await Promise.all([
+      readRequiredFile(files.model, 'model'),
+      readRequiredFile(files.tokenizer, 'tokenizer'),
+      readOptionalText(files.config),
     ]);
-    const tokenizer = loadTokenizer(new TextDecoder().decode(tokenizerBytes));
-    let session: ort.InferenceSession;
-    try {
-      session = await ort.InferenceSession.create(modelBytes, {
-        executionProviders: ['wasm'],
-        graphOptimizationLevel: 'all',
-      });
-    } catch (err) {
-      throw new ModelLoadError(`onnxruntime could not load ${join(location.folder, 'model.onnx')}: ${(err as Error).message}`);
-    }
-    const outputs = attentionOutputs(session.outputNames);
-    if (outputs.length === 0) {
-      throw new ModelLoadError(
-        `The model at ${location.folder} has no attention outputs (attn_0, attn_1, …). Outputs: ${session.outputNames.join(', ')}.`,
-      );
-    }
+    const config = parseModelConfig(configText, files.config);
+    const tokenizer = parseTokenizer(tokenizerBytes, files.tokenizer);
+    const graph = inspectModelGraph(modelBytes, files.model);
+    checkInputs(graph.inputs, files.model);
+    checkVocabulary(tokenizer, graph, files);
+    const session = await createSession(graph.modelBytes, files.model);
+    const outputs = [...graph.attention];
     const partial: ModelInfo = {
-      name: config.name ?? basename(location.folder),
+      name: config.name ?? basename(location.modelFile ?? location.folder, '.onnx'),
       layers: outputs.length,
       heads: 0,
-      context: config.context ?? DEFAULT_CONTEXT,
-      causal: config.causal ?? true,
+      context: config.context ?? graph.positionRows ?? DEFAULT_CONTEXT,
+      causal: config.causal,
       vocabSize: tokenizer.vocabSize,
       backend: location.threads > 1 ? `wasm (${location.threads} threads)` : 'wasm',
       loadMs: 0,
@@ -119,9 +117,14 @@ export class AttentionModel {
     const vectorOutputs = findVectorOutputs(outputs, session.outputNames);
     const model = new AttentionModel(session, tokenizer, outputs, vectorOutputs, partial);
     // A first tiny run compiles the kernels now rather than on the user's first request, and
-    // tells us the head count from the real output shape.
-    const warm = await model.runIds([0, 0]);
-    const heads = warm.attention[0].length / 4;
+    // gives the head count from the real output shapes (and checks them).
+    let heads: number;
+    try {
+      heads = headsFromShapes((await model.runIds(WARM_UP_IDS)).tensors, WARM_UP_IDS.length, files.model);
+    } catch (err) {
+      await session.release();
+      throw err instanceof ModelLoadError ? err : new ModelLoadError('runtime', `onnxruntime could not run ${files.model}: ${(err as Error).message}`);
+    }
     return new AttentionModel(session, tokenizer, outputs, vectorOutputs, {
       ...partial,
       heads,
@@ -131,20 +134,20 @@ export class AttentionModel {
 
   async run(text: string, maxTokens: number): Promise<InferenceOutput> {
     const t0 = performance.now();
-    let tokens: SourceToken[] = this.tokenizer.encode(text);
-    const limit = Math.min(maxTokens, this.info.context);
-    const truncated = tokens.length > limit;
-    if (truncated) tokens = tokens.slice(0, limit);
+    const { tokens, truncated } = truncateTokens(this.tokenizer.encode(text), Math.min(maxTokens, this.info.context));
     const tokenizeMs = performance.now() - t0;
-    if (tokens.length === 0) {
-      return { tokens, attention: [], vectors: undefined, truncated, tokenizeMs, inferenceMs: 0 };
+    // A frame of special tokens alone ([CLS] [SEP] around blank text) has nothing to show.
+    if (tokens.every((t) => t.special)) {
+      return { tokens: [], attention: [], vectors: undefined, truncated, tokenizeMs, inferenceMs: 0 };
     }
     const t1 = performance.now();
     const { attention, vectors } = await this.runIds(tokens.map((t) => t.id));
     return { tokens, attention, vectors, truncated, tokenizeMs, inferenceMs: performance.now() - t1 };
   }
 
-  private async runIds(ids: readonly number[]): Promise<{ attention: Float32Array[]; vectors: LayerVectors[] | undefined }> {
+  private async runIds(
+    ids: readonly number[],
+  ): Promise<{ attention: Float32Array[]; tensors: AttentionTensor[]; vectors: LayerVectors[] | undefined }> {
     const feeds = buildFeeds(this.session.inputMetadata, ids, (type, data, dims) => new ort.Tensor(type, data, dims));
     const vectorNames = (this.vectorOutputs ?? []).flatMap((v) => [v.q, v.k, v.v, v.o]);
     const results = await this.session.run(feeds, [...this.outputs, ...vectorNames]);
@@ -154,13 +157,14 @@ export class AttentionModel {
       tensor.dispose();
       return data;
     };
+    const tensors = this.outputs.map((name) => ({ name, type: results[name].type, dims: [...results[name].dims] }));
     const attention = this.outputs.map(take);
     const vectors = this.vectorOutputs?.map((names) => {
       const headDim = Number(results[names.q].dims[3]);
       return { q: take(names.q), k: take(names.k), v: take(names.v), o: take(names.o), headDim };
     });
     for (const tensor of Object.values(feeds)) tensor.dispose();
-    return { attention, vectors };
+    return { attention, tensors, vectors };
   }
 
   async dispose(): Promise<void> {

@@ -3,6 +3,7 @@
  * Knows the usual Hugging Face input names; anything else is refused with a clear message.
  */
 import type { InferenceSession, Tensor } from 'onnxruntime-web';
+import { ModelLoadError } from './modelErrors';
 
 export type TensorFactory = (type: 'int64' | 'int32', data: BigInt64Array | Int32Array, dims: number[]) => Tensor;
 
@@ -26,7 +27,26 @@ const INPUT_VALUES: Record<string, (ids: readonly number[], i: number) => number
   position_ids: (_ids, i) => i,
 };
 
-export class UnsupportedInputError extends Error {}
+function isKnown(name: string): boolean {
+  return Object.hasOwn(INPUT_VALUES, name);
+}
+
+function unsupportedInputs(names: readonly string[], modelFile: string): ModelLoadError {
+  return new ModelLoadError(
+    'unsupported-input',
+    `${modelFile} needs ${names.map((n) => `"${n}"`).join(', ')} as input; Attention Lens can fill ${Object.keys(INPUT_VALUES).join(', ')}. ` +
+      'Export the model as a plain text encoder or decoder (no past key values, no encoder outputs or embeddings as inputs).',
+  );
+}
+
+/** Throws ModelLoadError('unsupported-input') unless Attention Lens can fill every input of `names`. */
+export function checkInputs(names: readonly string[], modelFile: string): void {
+  const unknown = names.filter((name) => !isKnown(name));
+  if (unknown.length > 0) throw unsupportedInputs(unknown, modelFile);
+  if (!names.includes('input_ids')) {
+    throw new ModelLoadError('unsupported-input', `${modelFile} has no "input_ids" input, so token ids cannot be fed to it. Export it with an input_ids input.`);
+  }
+}
 
 /** Feeds for a batch of one sequence: [1, T] for every declared input. */
 export function buildFeeds(
@@ -36,12 +56,8 @@ export function buildFeeds(
 ): Record<string, Tensor> {
   const feeds: Record<string, Tensor> = {};
   for (const meta of inputs) {
+    if (!isKnown(meta.name)) throw unsupportedInputs([meta.name], 'The model');
     const value = INPUT_VALUES[meta.name];
-    if (!value) {
-      throw new UnsupportedInputError(
-        `The model needs an input named "${meta.name}"; Attention Lens can fill ${Object.keys(INPUT_VALUES).join(', ')}.`,
-      );
-    }
     const type = integerType(meta);
     feeds[meta.name] = makeTensor(type, filled(type, ids.length, (i) => value(ids, i)), [1, ids.length]);
   }

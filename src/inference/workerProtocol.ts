@@ -4,9 +4,13 @@ import type { LayerVectors } from '../attention/attentionRun';
 
 /** Where a model lives on disk and how to run it. */
 export interface ModelLocation {
-  /** Folder holding model.onnx and tokenizer.json (and, for the bundled model, config.json). */
+  /** Folder holding model.onnx and tokenizer.json, and optionally config.json. */
   readonly folder: string;
   readonly threads: number;
+  /** The ONNX file when it is not `folder`/model.onnx. */
+  readonly modelFile?: string;
+  /** The tokenizer when it is not `folder`/tokenizer.json. */
+  readonly tokenizerFile?: string;
 }
 
 /** What the worker learned about a loaded model. */
