@@ -2,3 +2,4 @@
 // Add one line per new *.test.ts file; index.ts loads this module after mocha's globals exist.
 import './smoke.test';
 import './showAttention.test';
+import './ownModel.test';
