@@ -27,7 +27,7 @@ const builds = [
   { ...nodeShared, entryPoints: { worker: 'src/inference/worker.ts' }, outdir: dist },
   {
     bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: !production,
-    minify: production, logLevel: 'warning', entryPoints: { webview: 'webview/main.ts' }, outdir: dist,
+    minify: production, logLevel: 'warning', entryPoints: { webview: 'webview/main.ts', side: 'webview/side.ts' }, outdir: dist,
   },
   {
     ...nodeShared, entryPoints: { 'test/integration/index': 'test/integration/index.ts' }, outdir: 'out',

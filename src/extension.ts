@@ -1,23 +1,47 @@
 /** Entry point: wires the services, views and commands together. Nothing else lives here. */
 import * as vscode from 'vscode';
 import { Analyzer } from './attention/analyzer';
-import { ResultStore } from './attention/resultStore';
-import { showAttention, type ShowAttentionDeps } from './commands/showAttention';
+import type { ResultStore } from './attention/resultStore';
+import { SelectionState, defaultSelector } from './attention/selectionState';
+import { CancellableResultStore, rerunSpan, showAttention, type ShowAttentionDeps } from './commands/showAttention';
 import { selectModel } from './commands/selectModel';
-import { InferenceClient } from './inference/inferenceClient';
-import { AttentionPanel, type PanelEvents } from './views/attentionPanel';
+import { AttentionDecorations, type ShadingSnapshot } from './editor/attentionDecorations';
+import { CursorFocus, type FocusedToken } from './editor/cursorFocus';
+import { AttentionHoverProvider, OPEN_PANEL_COMMAND, REVEAL_TOKEN_COMMAND } from './editor/hoverProvider';
+import { MatrixCache } from './editor/matrixCache';
 import { revealToken } from './editor/revealToken';
+import { StaleTracker } from './editor/staleTracking';
+import { InferenceClient } from './inference/inferenceClient';
+import { readSettings } from './settings';
+import { AttentionStatusBar } from './statusBar';
+import { AttentionPanel, type PanelEvents } from './views/attentionPanel';
+import { AttentionSideView, type SideViewState } from './views/sideView';
 
 /** What the extension exports to other extensions and to its own integration tests. */
 export interface AttentionLensApi {
   readonly store: ResultStore;
   /** The last paint time the panel reported, per run. */
   readonly paintTimes: ReadonlyMap<number, number>;
+  /** The layer/head selection every view shares. */
+  readonly selection: SelectionState;
+  /** The editor side: staleness, the token under the cursor, the shading drawn right now. */
+  readonly editor: {
+    readonly stale: boolean;
+    readonly focused: FocusedToken | undefined;
+    readonly shading: ShadingSnapshot;
+  };
+  readonly sideView: SideViewState;
+  readonly statusBarText: string;
+}
+
+function isIndex(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
 }
 
 export function activate(context: vscode.ExtensionContext): AttentionLensApi {
   const log = vscode.window.createOutputChannel('Attention Lens', { log: true });
-  const store = new ResultStore();
+  const store = new CancellableResultStore();
+  const selection = new SelectionState(defaultSelector(readSettings().defaultAggregate));
   let warnedWorkerExit = false;
   const client = new InferenceClient(
     context.asAbsolutePath('dist/worker.js'),
@@ -31,14 +55,16 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
     },
   );
   const paintTimes = new Map<number, number>();
+  let deps: ShowAttentionDeps;
+  const tracker = new StaleTracker(store, (document, start, end) => void rerunSpan(deps, document, start, end));
   const panelEvents: PanelEvents = {
     onPainted: (runId, paintMs) => {
       paintTimes.set(runId, paintMs);
       log.info(`run ${runId}: painted in ${paintMs.toFixed(1)} ms`);
     },
-    onRevealToken: (runId, index) => revealToken(store, runId, index),
+    onRevealToken: (runId, index) => revealToken(tracker, runId, index),
   };
-  const deps: ShowAttentionDeps = {
+  deps = {
     extensionUri: context.extensionUri,
     analyzer: new Analyzer(client, store, log),
     store,
@@ -46,15 +72,60 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
     bundledModelFolder: context.asAbsolutePath('media/model'),
     log,
   };
+  const matrices = new MatrixCache();
+  const focus = new CursorFocus(tracker);
+  const decorations = new AttentionDecorations(tracker, focus, selection, matrices);
+  const sideView = new AttentionSideView(context.extensionUri, store, tracker, selection, focus, matrices, (runId, index) =>
+    void revealToken(tracker, runId, index),
+  );
+  const statusBar = new AttentionStatusBar(store, tracker, OPEN_PANEL_COMMAND);
   context.subscriptions.push(
     log,
     store,
+    selection,
+    tracker,
+    focus,
+    decorations,
+    sideView,
+    statusBar,
     { dispose: () => client.dispose() },
+    store.onDidChange((run) => run && selection.fit(run.model.layers, run.model.heads)),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('attentionLens.defaultAggregate')) selection.set(defaultSelector(readSettings().defaultAggregate), 'settings');
+    }),
     vscode.commands.registerCommand('attentionLens.showAttention', () => showAttention(deps)),
     vscode.commands.registerCommand('attentionLens.selectModel', selectModel),
+    vscode.commands.registerCommand('attentionLens.toggleShading', () => {
+      const on = decorations.toggle();
+      vscode.window.setStatusBarMessage(`Attention Lens: shading ${on ? 'on' : 'off'}`, 2000);
+      return on;
+    }),
+    vscode.commands.registerCommand(REVEAL_TOKEN_COMMAND, (runId: unknown, index: unknown) =>
+      isIndex(runId) && isIndex(index) ? revealToken(tracker, runId, index) : undefined,
+    ),
+    vscode.commands.registerCommand(OPEN_PANEL_COMMAND, (runId: unknown, index: unknown) => {
+      AttentionPanel.show(context.extensionUri, store, panelEvents);
+      // The token is focused in the views that follow the editor: put the cursor on it.
+      if (isIndex(runId) && isIndex(index)) void revealToken(tracker, runId, index);
+    }),
     AttentionPanel.registerSerializer(context.extensionUri, store, panelEvents),
+    AttentionSideView.register(sideView),
+    vscode.languages.registerHoverProvider('*', new AttentionHoverProvider(tracker, selection, matrices)),
   );
-  return { store, paintTimes };
+  return {
+    store,
+    paintTimes,
+    selection,
+    get editor() {
+      return { stale: tracker.stale, focused: focus.focused, shading: decorations.snapshot };
+    },
+    get sideView() {
+      return sideView.state;
+    },
+    get statusBarText() {
+      return statusBar.text;
+    },
+  };
 }
 
 export function deactivate(): void {}

@@ -2,28 +2,85 @@
 import { availableParallelism } from 'node:os';
 import * as vscode from 'vscode';
 
+export type BackendSetting = 'auto' | 'wasm' | 'webgpu';
+export type DefaultAggregate = 'head' | 'mean' | 'max';
+export type ColorScaleSetting = 'viridis' | 'magma' | 'grayscale';
+
+export const BACKENDS: readonly BackendSetting[] = ['auto', 'wasm', 'webgpu'];
+export const AGGREGATES: readonly DefaultAggregate[] = ['head', 'mean', 'max'];
+export const COLOR_SCALES: readonly ColorScaleSetting[] = ['viridis', 'magma', 'grayscale'];
+
 export interface Settings {
   /** Folder with model.onnx + tokenizer.json; undefined means the bundled model. */
   readonly modelFolder: string | undefined;
   readonly threads: number;
   readonly maxTokens: number;
+  /** Requested inference backend; only WASM runs in the extension host today (see `effectiveBackend`). */
+  readonly backend: BackendSetting;
+  /** What a view shows before the user picks a head: head 0, or the mean/max over heads. */
+  readonly defaultAggregate: DefaultAggregate;
+  readonly colorScale: ColorScaleSetting;
+  /** Re-run the model on the analysed span after edits (debounced). */
+  readonly liveRerun: boolean;
+  /** Leave special tokens and the first token (attention sinks) out of hovers and shading. */
+  readonly hideSinkTokens: boolean;
 }
 
 function integerIn(value: unknown, min: number, max: number, fallback: number): number {
   return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max ? value : fallback;
 }
 
+function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback: T): T {
+  return typeof value === 'string' && (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
+}
+
+/** The levels a setting may come from, as `WorkspaceConfiguration.inspect` reports them. */
+export interface SettingLevels<T> {
+  readonly globalValue?: T;
+  readonly workspaceValue?: T;
+  readonly workspaceFolderValue?: T;
+}
+
+/**
+ * The model folder to use. In an untrusted workspace only the user-level value counts: a
+ * workspace must not be able to make the extension load a model from a path it chose.
+ */
+export function pickModelFolder(levels: SettingLevels<unknown> | undefined, trusted: boolean): string | undefined {
+  const value = trusted
+    ? (levels?.workspaceFolderValue ?? levels?.workspaceValue ?? levels?.globalValue)
+    : levels?.globalValue;
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+/** The backend a run actually uses: the extension host has no WebGPU, so everything is WASM. */
+export function effectiveBackend(requested: BackendSetting): { backend: 'wasm'; fellBack: boolean } {
+  return { backend: 'wasm', fellBack: requested === 'webgpu' };
+}
+
+export const WEBGPU_FALLBACK_MESSAGE = 'WebGPU is not available in the extension host; using WASM';
+
+let warnedWebGpu = false;
+
+/** Shows the WebGPU fallback message once per window, when the setting asks for WebGPU. */
+export function warnBackendFallbackOnce(settings: Settings, log?: vscode.LogOutputChannel): void {
+  if (!effectiveBackend(settings.backend).fellBack || warnedWebGpu) return;
+  warnedWebGpu = true;
+  log?.warn(WEBGPU_FALLBACK_MESSAGE);
+  void vscode.window.showInformationMessage(`Attention Lens: ${WEBGPU_FALLBACK_MESSAGE}.`);
+}
+
 export function readSettings(): Settings {
   const config = vscode.workspace.getConfiguration('attentionLens');
-  // In an untrusted workspace only user-level settings may point at a model to load.
-  const folder = vscode.workspace.isTrusted
-    ? config.get<string>('modelFolder')
-    : config.inspect<string>('modelFolder')?.globalValue;
   const autoThreads = Math.min(4, Math.max(1, Math.floor(availableParallelism() / 2)));
   const threads = config.get<number>('threads', 0);
   return {
-    modelFolder: typeof folder === 'string' && folder.trim() !== '' ? folder.trim() : undefined,
+    modelFolder: pickModelFolder(config.inspect<string>('modelFolder'), vscode.workspace.isTrusted),
     threads: threads === 0 ? autoThreads : integerIn(threads, 1, 16, autoThreads),
     maxTokens: integerIn(config.get('maxTokens'), 2, 8192, 512),
+    backend: oneOf(config.get('backend'), BACKENDS, 'auto'),
+    defaultAggregate: oneOf(config.get('defaultAggregate'), AGGREGATES, 'head'),
+    colorScale: oneOf(config.get('colorScale'), COLOR_SCALES, 'viridis'),
+    liveRerun: config.get('liveRerun') === true,
+    hideSinkTokens: config.get('hideSinkTokens') === true,
   };
 }

@@ -1,17 +1,45 @@
 /** The Show Attention command: selection (or document) -> model -> panel. */
 import * as vscode from 'vscode';
-import type { Analyzer } from '../attention/analyzer';
+import type { Analyzer, AnalysisOutcome } from '../attention/analyzer';
 import type { AttentionRun } from '../attention/attentionRun';
+import { ResultStore } from '../attention/resultStore';
 import type { ModelLocation } from '../inference/workerProtocol';
-import { readSettings } from '../settings';
+import { readSettings, warnBackendFallbackOnce } from '../settings';
 import { AttentionPanel, type PanelEvents } from '../views/attentionPanel';
-import type { ResultStore } from '../attention/resultStore';
-import { analysisTarget, describeSpan } from './analysisTarget';
+import { analysisTarget, describeSpan, type AnalysisTarget } from './analysisTarget';
+
+/** Runs quicker than this show no progress notification (the status bar spinner only). */
+export const PROGRESS_NOTIFICATION_DELAY_MS = 1000;
+
+/**
+ * The result store, with a gate for cancelled runs: the model run itself cannot be interrupted,
+ * so a cancelled run finishes in the worker, but its result is dropped instead of published.
+ * Only the latest request can publish (older ones are superseded), so one flag is enough:
+ * each new request opens the gate, cancelling it closes it.
+ */
+export class CancellableResultStore extends ResultStore {
+  private discarding = false;
+
+  /** A new request starts: its result will be published. */
+  open(): void {
+    this.discarding = false;
+  }
+
+  /** The request in flight was cancelled: drop its result. */
+  discardPending(): void {
+    this.discarding = true;
+  }
+
+  override set(run: AttentionRun): void {
+    if (this.discarding) return;
+    super.set(run);
+  }
+}
 
 export interface ShowAttentionDeps {
   readonly extensionUri: vscode.Uri;
   readonly analyzer: Analyzer;
-  readonly store: ResultStore;
+  readonly store: CancellableResultStore;
   readonly panelEvents: PanelEvents;
   readonly bundledModelFolder: string;
   readonly log: vscode.LogOutputChannel;
@@ -32,30 +60,75 @@ export async function showAttention(deps: ShowAttentionDeps): Promise<AttentionR
     );
     return undefined;
   }
+  return analyseTarget(deps, target, true);
+}
+
+/** Re-runs the model on a span of a document (live re-run after edits): no panel, no pop-ups. */
+export async function rerunSpan(deps: ShowAttentionDeps, document: vscode.TextDocument, start: number, end: number): Promise<AttentionRun | undefined> {
+  const range = new vscode.Range(document.positionAt(start), document.positionAt(end));
+  const text = document.getText(range);
+  if (text.trim() === '') return undefined;
+  return analyseTarget(deps, { document, text, baseOffset: start, wholeDocument: false }, false);
+}
+
+const CANCELLED = Symbol('cancelled');
+
+/** Waits for `work`; if it takes longer than the delay, shows a cancellable notification. */
+async function withDelayedProgress<T>(work: Promise<T>, title: string): Promise<T | typeof CANCELLED> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const early = await Promise.race([
+    work.then((value) => ({ done: true as const, value })),
+    new Promise<{ done: false }>((resolve) => (timer = setTimeout(() => resolve({ done: false }), PROGRESS_NOTIFICATION_DELAY_MS))),
+  ]).finally(() => clearTimeout(timer));
+  if (early.done) return early.value;
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+    (_progress, token) =>
+      new Promise<T | typeof CANCELLED>((resolve, reject) => {
+        const subscription = token.onCancellationRequested(() => resolve(CANCELLED));
+        work.then(resolve, reject).finally(() => subscription.dispose());
+      }),
+  );
+}
+
+async function analyseTarget(deps: ShowAttentionDeps, target: AnalysisTarget, interactive: boolean): Promise<AttentionRun | undefined> {
   const settings = readSettings();
+  warnBackendFallbackOnce(settings, deps.log);
   const model: ModelLocation = { folder: settings.modelFolder ?? deps.bundledModelFolder, threads: settings.threads };
-  const panel = AttentionPanel.show(deps.extensionUri, deps.store, deps.panelEvents);
-  panel.postStatus('running', 'Running the model…');
+  const panel = interactive ? AttentionPanel.show(deps.extensionUri, deps.store, deps.panelEvents) : AttentionPanel.visible;
+  panel?.postStatus('running', 'Running the model…');
+  const started = performance.now();
+  deps.store.open();
   try {
-    const outcome = await vscode.window.withProgress(
+    const work = deps.analyzer.analyze({
+      document: target.document,
+      text: target.text,
+      baseOffset: target.baseOffset,
+      model,
+      maxTokens: settings.maxTokens,
+      describe: (start, end) => describeSpan(target.document, start, end),
+    });
+    const outcome: AnalysisOutcome | typeof CANCELLED = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: 'Attention Lens: running the model' },
-      () =>
-        deps.analyzer.analyze({
-          document: target.document,
-          text: target.text,
-          baseOffset: target.baseOffset,
-          model,
-          maxTokens: settings.maxTokens,
-          describe: (start, end) => describeSpan(target.document, start, end),
-        }),
+      () => (interactive ? withDelayedProgress(work, 'Attention Lens: running the model…') : work),
     );
+    if (outcome === CANCELLED) {
+      deps.store.discardPending();
+      deps.log.info(`Show Attention cancelled after ${(performance.now() - started).toFixed(0)} ms; its result will be discarded`);
+      panel?.postStatus('idle', 'Cancelled.');
+      return undefined;
+    }
     if (outcome.kind === 'empty') {
-      panel.postStatus('idle', 'Nothing to show: the text produced no tokens.');
+      panel?.postStatus('idle', 'Nothing to show: the text produced no tokens.');
       return undefined;
     }
     if (outcome.kind === 'superseded') return undefined;
     const run = outcome.run;
-    if (run.truncated) {
+    deps.log.info(
+      `run ${run.runId}${interactive ? '' : ' (live re-run)'}: ${(performance.now() - started).toFixed(1)} ms from command to result` +
+        (run.timings.load > 0 ? `, model load ${run.timings.load.toFixed(1)} ms` : ''),
+    );
+    if (run.truncated && interactive) {
       void vscode.window.showInformationMessage(
         `Attention Lens: the ${target.wholeDocument ? 'document' : 'selection'} is longer than ${run.tokens.length} tokens ` +
           `(the model's limit). Showing the first ${run.tokens.length} tokens: ${run.source}. Select a smaller span to see another part.`,
@@ -65,8 +138,8 @@ export async function showAttention(deps: ShowAttentionDeps): Promise<AttentionR
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     deps.log.error(`Show Attention failed: ${message}`);
-    panel.postStatus('error', message);
-    void vscode.window.showErrorMessage(`Attention Lens: ${message}`);
+    panel?.postStatus('error', message);
+    if (interactive) void vscode.window.showErrorMessage(`Attention Lens: ${message}`);
     return undefined;
   }
 }

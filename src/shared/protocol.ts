@@ -52,11 +52,14 @@ export const enum MessageType {
   ShowResult = 'result/show',
   ShowMatrix = 'matrix/show',
   ShowStatus = 'status/show',
+  FocusToken = 'token/focus',
+  ShowSelection = 'selection/show',
   // webview -> host
   Ready = 'webview/ready',
   RequestMatrix = 'matrix/request',
   RevealToken = 'token/reveal',
   Painted = 'webview/painted',
+  SelectionChanged = 'selection/changed',
 }
 
 /** A new result to draw (replaces whatever was shown). */
@@ -82,7 +85,21 @@ export interface ShowStatusMessage {
   readonly message: string;
 }
 
-export type ToWebviewMessage = ShowResultMessage | ShowMatrixMessage | ShowStatusMessage;
+/** Focus one token of a run (its row in a heatmap): the editor cursor moved onto it. */
+export interface FocusTokenMessage {
+  readonly type: MessageType.FocusToken;
+  readonly runId: number;
+  /** Token index, or undefined when the cursor left the analysed tokens. */
+  readonly index: number | undefined;
+}
+
+/** The shared layer/head selection changed elsewhere (another view, a setting): follow it. */
+export interface ShowSelectionMessage {
+  readonly type: MessageType.ShowSelection;
+  readonly selector: HeadSelector;
+}
+
+export type ToWebviewMessage = ShowResultMessage | ShowMatrixMessage | ShowStatusMessage | FocusTokenMessage | ShowSelectionMessage;
 
 /** The webview has loaded and wants the current result, if any. */
 export interface ReadyMessage {
@@ -111,7 +128,14 @@ export interface PaintedMessage {
   readonly paintMs: number;
 }
 
-export type FromWebviewMessage = ReadyMessage | RequestMatrixMessage | RevealTokenMessage | PaintedMessage;
+/** The user picked another layer or head in a webview; the host shares it with every view. */
+export interface SelectionChangedMessage {
+  readonly type: MessageType.SelectionChanged;
+  readonly layer: number;
+  readonly head: HeadSelector['head'];
+}
+
+export type FromWebviewMessage = ReadyMessage | RequestMatrixMessage | RevealTokenMessage | PaintedMessage | SelectionChangedMessage;
 
 const MAX_INDEX = 1 << 24;
 
@@ -148,6 +172,11 @@ export function parseWebviewMessage(raw: unknown): FromWebviewMessage | undefine
     case MessageType.Painted:
       if (!isIndex(msg.runId) || typeof msg.paintMs !== 'number' || !Number.isFinite(msg.paintMs)) return undefined;
       return { type: MessageType.Painted, runId: msg.runId, paintMs: msg.paintMs };
+    case MessageType.SelectionChanged: {
+      const selector = parseSelector({ layer: msg.layer, head: msg.head });
+      if (!selector) return undefined;
+      return { type: MessageType.SelectionChanged, layer: selector.layer, head: selector.head };
+    }
     default:
       return undefined;
   }

@@ -11,9 +11,22 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
   return { enableScripts: true, localResourceRoots: webviewRoots(extensionUri) };
 }
 
-export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, view: 'panel' | 'side'): string {
+/** The bundle (under dist/) each view loads: esbuild.mjs builds one per entry. */
+export const VIEW_SCRIPTS = { panel: 'webview', side: 'side' } as const;
+
+/**
+ * The HTML of a webview: `view` goes to body[data-view]; `script` names the bundle to load
+ * (dist/<script>.js), by default the view's own.
+ */
+export function webviewHtml(
+  webview: vscode.Webview,
+  extensionUri: vscode.Uri,
+  view: 'panel' | 'side',
+  script: string = VIEW_SCRIPTS[view],
+): string {
+  if (!/^[\w-]+$/.test(script)) throw new Error(`not a bundle name: ${script}`);
   const nonce = randomBytes(16).toString('base64');
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js'));
+  const scriptUri = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', `${script}.js`));
   const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'webview.css'));
   const csp = [
     "default-src 'none'",
@@ -33,7 +46,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, v
 </head>
 <body data-view="${view}">
 <div id="app"></div>
-<script nonce="${nonce}" src="${script}"></script>
+<script nonce="${nonce}" src="${scriptUri}"></script>
 </body>
 </html>`;
 }

@@ -1,0 +1,156 @@
+/**
+ * Attention shaded in place: with the cursor on an analysed token, the tokens it attends to get a
+ * background whose strength follows the weight (five theme colours, `attentionLens.attention1..5`),
+ * the strongest also get overview-ruler marks, and the query token an outline.
+ * Nothing is drawn for a stale run, so shading never sits on text the model did not see.
+ */
+import * as vscode from 'vscode';
+import type { SelectionState } from '../attention/selectionState';
+import { matrixRow } from '../shared/attentionMath';
+import { readSettings } from '../settings';
+import type { CursorFocus } from './cursorFocus';
+import type { MatrixCache } from './matrixCache';
+import type { StaleTracker } from './staleTracking';
+import { shadedKeys } from './tokenGeometry';
+
+export const SHADE_BUCKETS = 5;
+/** How many of the strongest keys get an overview-ruler mark. */
+export const RULER_MARKS = 3;
+/** At most this many keys are shaded, and none under this fraction of the strongest. */
+export const SHADE_LIMIT = 12;
+const MIN_RATIO = 0.2;
+
+/** What the editor shows right now, in document offsets; for tests and diagnostics. */
+export interface ShadingSnapshot {
+  readonly enabled: boolean;
+  readonly runId: number | undefined;
+  readonly documentUri: string | undefined;
+  readonly query: { readonly index: number; readonly start: number; readonly end: number } | undefined;
+  readonly keys: readonly { readonly index: number; readonly bucket: number; readonly start: number; readonly end: number }[];
+}
+
+const EMPTY: ShadingSnapshot = { enabled: true, runId: undefined, documentUri: undefined, query: undefined, keys: [] };
+
+export class AttentionDecorations implements vscode.Disposable {
+  private readonly buckets: vscode.TextEditorDecorationType[];
+  private readonly ruler: vscode.TextEditorDecorationType;
+  private readonly queryType: vscode.TextEditorDecorationType;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly decorated = new Set<vscode.TextEditor>();
+  private enabledFlag = true;
+  private last: ShadingSnapshot = EMPTY;
+
+  constructor(
+    private readonly tracker: StaleTracker,
+    private readonly focus: CursorFocus,
+    private readonly selection: SelectionState,
+    private readonly matrices: MatrixCache,
+  ) {
+    this.buckets = Array.from({ length: SHADE_BUCKETS }, (_, i) =>
+      vscode.window.createTextEditorDecorationType({
+        backgroundColor: new vscode.ThemeColor(`attentionLens.attention${i + 1}`),
+        borderRadius: '2px',
+        rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
+      }),
+    );
+    this.ruler = vscode.window.createTextEditorDecorationType({
+      overviewRulerColor: new vscode.ThemeColor('attentionLens.attentionRuler'),
+      overviewRulerLane: vscode.OverviewRulerLane.Right,
+    });
+    this.queryType = vscode.window.createTextEditorDecorationType({
+      borderWidth: '1px',
+      borderStyle: 'solid',
+      borderColor: new vscode.ThemeColor('attentionLens.queryBorder'),
+      borderRadius: '2px',
+    });
+    this.disposables.push(
+      ...this.buckets,
+      this.ruler,
+      this.queryType,
+      focus.onDidChange(() => this.render()),
+      tracker.onDidChange(() => this.render()),
+      selection.onDidChange(() => this.render()),
+      vscode.window.onDidChangeVisibleTextEditors(() => this.render()),
+      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('attentionLens.hideSinkTokens') && this.render()),
+    );
+  }
+
+  get enabled(): boolean {
+    return this.enabledFlag;
+  }
+
+  /** Turns shading on or off; returns the new state. */
+  toggle(on = !this.enabledFlag): boolean {
+    this.enabledFlag = on;
+    this.render();
+    return on;
+  }
+
+  get snapshot(): ShadingSnapshot {
+    return this.last;
+  }
+
+  render(): void {
+    const run = this.tracker.run;
+    const focused = this.focus.focused;
+    const editors = run ? vscode.window.visibleTextEditors.filter((e) => e.document.uri.toString() === run.documentUri) : [];
+    const document = editors[0]?.document;
+    const ready = this.enabledFlag && run && focused && focused.runId === run.runId && document && this.tracker.runFor(document);
+    const matrix = ready ? this.matrices.get(run, this.selection.selector) : undefined;
+    if (!ready || !matrix || !document) {
+      this.clear();
+      this.last = { ...EMPTY, enabled: this.enabledFlag };
+      return;
+    }
+    const size = run.tokens.length;
+    const row = matrixRow(matrix, size, focused.index);
+    const keys = shadedKeys(row, run.tokens, focused.index, {
+      hideSinks: readSettings().hideSinkTokens,
+      buckets: SHADE_BUCKETS,
+      minRatio: MIN_RATIO,
+      limit: SHADE_LIMIT,
+    });
+    const byBucket: vscode.Range[][] = this.buckets.map(() => []);
+    const ruler: vscode.Range[] = [];
+    const snapshotKeys: ShadingSnapshot['keys'][number][] = [];
+    for (const key of keys) {
+      const range = this.tracker.tokenRange(document, key.index);
+      if (!range) continue;
+      byBucket[key.bucket].push(range);
+      if (ruler.length < RULER_MARKS) ruler.push(range);
+      snapshotKeys.push({ index: key.index, bucket: key.bucket, start: document.offsetAt(range.start), end: document.offsetAt(range.end) });
+    }
+    const queryRange = this.tracker.tokenRange(document, focused.index);
+    for (const editor of this.decorated) if (!editors.includes(editor)) this.clearEditor(editor);
+    for (const editor of editors) {
+      this.buckets.forEach((type, i) => editor.setDecorations(type, byBucket[i]));
+      editor.setDecorations(this.ruler, ruler);
+      editor.setDecorations(this.queryType, queryRange ? [queryRange] : []);
+      this.decorated.add(editor);
+    }
+    this.last = {
+      enabled: true,
+      runId: run.runId,
+      documentUri: run.documentUri,
+      query: queryRange
+        ? { index: focused.index, start: document.offsetAt(queryRange.start), end: document.offsetAt(queryRange.end) }
+        : undefined,
+      keys: snapshotKeys,
+    };
+  }
+
+  private clear(): void {
+    for (const editor of this.decorated) this.clearEditor(editor);
+    this.decorated.clear();
+  }
+
+  private clearEditor(editor: vscode.TextEditor): void {
+    for (const type of [...this.buckets, this.ruler, this.queryType]) editor.setDecorations(type, []);
+    this.decorated.delete(editor);
+  }
+
+  dispose(): void {
+    this.clear();
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}

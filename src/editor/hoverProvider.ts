@@ -1,0 +1,68 @@
+/**
+ * Hover tooltips on analysed tokens: the token (text, id), then the tokens it attends to most in
+ * the current layer/head, each with a weight bar and a link that reveals it in the editor, and a
+ * link that opens the panel on the token. Outside the latest run's tokens (or once its text was
+ * edited) there is no hover.
+ */
+import * as vscode from 'vscode';
+import type { AttentionRun } from '../attention/attentionRun';
+import { describeSelector, type SelectionState } from '../attention/selectionState';
+import { matrixRow } from '../shared/attentionMath';
+import { readSettings } from '../settings';
+import type { MatrixCache } from './matrixCache';
+import type { StaleTracker } from './staleTracking';
+import { commandUri, escapeMarkdown, rankKeys, tokenLabel, weightBar } from './tokenGeometry';
+
+export const REVEAL_TOKEN_COMMAND = 'attentionLens.revealToken';
+export const OPEN_PANEL_COMMAND = 'attentionLens.openPanel';
+/** The only commands a hover's links may run. */
+export const HOVER_COMMANDS: readonly string[] = [REVEAL_TOKEN_COMMAND, OPEN_PANEL_COMMAND];
+export const HOVER_TOP_KEYS = 5;
+
+export class AttentionHoverProvider implements vscode.HoverProvider {
+  constructor(
+    private readonly tracker: StaleTracker,
+    private readonly selection: SelectionState,
+    private readonly matrices: MatrixCache,
+  ) {}
+
+  provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+    const run = this.tracker.runFor(document);
+    const index = this.tracker.tokenAt(document, position);
+    if (!run || index === undefined) return undefined;
+    const range = this.tracker.tokenRange(document, index);
+    const markdown = hoverMarkdown(run, index, this.selection, this.matrices, readSettings().hideSinkTokens);
+    return markdown ? new vscode.Hover(markdown, range) : undefined;
+  }
+}
+
+export function hoverMarkdown(
+  run: AttentionRun,
+  index: number,
+  selection: SelectionState,
+  matrices: MatrixCache,
+  hideSinks: boolean,
+): vscode.MarkdownString | undefined {
+  const token = run.tokens[index];
+  const matrix = matrices.get(run, selection.selector);
+  if (!token || !matrix) return undefined;
+  const row = matrixRow(matrix, run.tokens.length, index);
+  const keys = rankKeys(row, run.tokens, hideSinks).slice(0, HOVER_TOP_KEYS);
+  const md = new vscode.MarkdownString(undefined, true);
+  md.isTrusted = { enabledCommands: [...HOVER_COMMANDS] };
+  md.appendMarkdown(
+    `**Attention Lens** · token #${index} ${escapeMarkdown(tokenLabel(token.text))} · id ${token.id}  \n` +
+      `${escapeMarkdown(describeSelector(selection.selector))} · ${escapeMarkdown(run.model.name)} — attends most to:\n\n`,
+  );
+  for (const key of keys) {
+    const target = run.tokens[key.index];
+    const label = `#${key.index} ${escapeMarkdown(tokenLabel(target.text))}`;
+    // Special tokens have no place in the source, so they get no reveal link.
+    const name = target.special || target.end === target.start
+      ? label
+      : `[${label}](${commandUri(REVEAL_TOKEN_COMMAND, [run.runId, key.index])} "Reveal in the editor")`;
+    md.appendMarkdown(`\`${weightBar(key.ratio)}\` \`${key.weight.toFixed(3)}\` ${name}  \n`);
+  }
+  md.appendMarkdown(`\n[$(preview) Open the panel on this token](${commandUri(OPEN_PANEL_COMMAND, [run.runId, index])})`);
+  return md;
+}

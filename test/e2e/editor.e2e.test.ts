@@ -1,0 +1,117 @@
+// The editor side in the real workbench (Chromium, packaged extension): hover an analysed token
+// and read the tooltip, open the side-bar heatmap and see it drawn, move the cursor and see the
+// attended tokens shaded in the editor. Screenshots go to test/e2e/artifacts/.
+import * as assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
+import { installExtension, repoRoot, startServer, type RunningServer } from '../harness/vscodeServer';
+import { launchBrowser, openFile, openWorkbench, runCommand, screenshot, webviewFrame, type Browser } from '../harness/workbench';
+
+const vsix = join(repoRoot, 'attention-lens.vsix');
+const workspace = join(repoRoot, 'test', 'fixtures', 'workspace');
+
+/** The colours the extension contributes for shading (dark and light theme defaults). */
+const SHADE_RGB = ['255, 165, 0', '200, 100, 0'];
+
+function editorWord(page: Page, word: string): Locator {
+  return page.locator('.editor-instance .monaco-editor .view-lines span span', { hasText: new RegExp(`^\\s*${word}$`) }).first();
+}
+
+/** The webview whose body has data-view=`view` (panel and side view are both iframes). */
+async function viewFrame(page: Page, view: 'side' | 'panel'): Promise<FrameLocator> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const count = await page.locator('iframe.webview.ready').count();
+    for (let i = 0; i < count; i++) {
+      const frame = page.frameLocator('iframe.webview.ready').nth(i).frameLocator('iframe#active-frame');
+      if ((await frame.locator(`body[data-view="${view}"]`).count()) > 0) return frame;
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`no ${view} webview`);
+}
+
+/** Elements of the editor's overlay layer painted in the shading colours. */
+async function shadedCount(page: Page): Promise<number> {
+  // Runs in the page; written as a string because this file is type-checked without the DOM.
+  return page.evaluate(`(() => {
+    const rgbs = ${JSON.stringify(SHADE_RGB)};
+    const nodes = Array.from(document.querySelectorAll('.editor-instance .monaco-editor .view-overlays div'));
+    return nodes.filter((n) => rgbs.some((rgb) => getComputedStyle(n).backgroundColor.startsWith('rgba(' + rgb + ','))).length;
+  })()`);
+}
+
+describe('Attention in the editor (workbench)', function () {
+  let server: RunningServer;
+  let browser: Browser;
+
+  before(async function () {
+    assert.ok(existsSync(vsix), 'attention-lens.vsix exists (npm run package)');
+    installExtension(vsix);
+    server = await startServer({ workspaceFolder: workspace });
+    browser = await launchBrowser();
+    await openWorkbench(browser.page, server.url.split('?')[0], workspace);
+    const page = browser.page;
+    await openFile(page, 'sample.ts');
+    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+Home');
+    for (let i = 0; i < 10; i++) await page.keyboard.press('Shift+ArrowDown');
+    await runCommand(page, 'Show Attention');
+    await webviewFrame(page).locator('body[data-painted-run]').waitFor({ timeout: 60_000 });
+  });
+
+  after(async function () {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('shows a tooltip with the attended tokens when hovering a token', async function () {
+    const page = browser.page;
+    // Put the cursor away from the token first, so the selection does not matter.
+    await page.keyboard.press('Escape');
+    const word = editorWord(page, 'LruCache');
+    await word.hover();
+    const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'Attention Lens' });
+    await hover.waitFor({ timeout: 15_000 });
+    const text = (await hover.textContent()) ?? '';
+    assert.match(text, /token #\d+/);
+    assert.match(text, /layer \d+ · head \d+/);
+    assert.match(text, /█/, 'weight bars');
+    assert.ok((await hover.locator('a').count()) >= 2, 'links to reveal tokens and open the panel');
+    await screenshot(page, 'editor-hover');
+    await page.mouse.move(5, 5);
+  });
+
+  it('opens the side-bar heatmap', async function () {
+    const page = browser.page;
+    await runCommand(page, 'Focus on Heatmap View');
+    const side = await viewFrame(page, 'side');
+    try {
+      await side.locator('body[data-painted-run]').waitFor({ state: 'attached', timeout: 30_000 });
+    } finally {
+      await screenshot(page, 'editor-side-view');
+    }
+    const canvas = side.locator('canvas.heatmap-canvas');
+    const box = await canvas.boundingBox();
+    assert.ok(box && box.width > 50, `the heatmap canvas is drawn at a visible size (${box?.width})`);
+    await screenshot(page, 'editor-side-view');
+  });
+
+  it('shades what the token under the cursor attends to, and focuses its row', async function () {
+    const page = browser.page;
+    await editorWord(page, 'capacity').click();
+    const side = await viewFrame(page, 'side');
+    await side.locator('body[data-focused]:not([data-focused=""])').waitFor({ state: 'attached', timeout: 15_000 });
+    const deadline = Date.now() + 15_000;
+    let shaded = 0;
+    while (Date.now() < deadline && (shaded = await shadedCount(page)) === 0) await page.waitForTimeout(200);
+    assert.ok(shaded > 0, 'attended tokens are shaded in the editor');
+    await screenshot(page, 'editor-shading');
+
+    await runCommand(page, 'Toggle Attention Shading');
+    await page.waitForTimeout(500);
+    assert.equal(await shadedCount(page), 0, 'toggled off');
+    await runCommand(page, 'Toggle Attention Shading');
+  });
+});
