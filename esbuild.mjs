@@ -26,6 +26,12 @@ const builds = [
   { ...nodeShared, entryPoints: { extension: 'src/extension.ts' }, outdir: dist, external: ['vscode'] },
   { ...nodeShared, entryPoints: { worker: 'src/inference/worker.ts' }, outdir: dist },
   {
+    ...nodeShared,
+    entryPoints: { cli: 'src/cli/main.ts' },
+    outdir: dist,
+    banner: { js: `#!/usr/bin/env node\n${nodeShared.banner.js}` },
+  },
+  {
     bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: !production,
     minify: production, logLevel: 'warning', entryPoints: { webview: 'webview/main.ts', side: 'webview/side.ts' }, outdir: dist,
   },

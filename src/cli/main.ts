@@ -1,0 +1,63 @@
+/**
+ * attention-lens: the command-line entry point. The same core as the extension (tokenizer,
+ * AttentionModel on onnxruntime-web, result JSON), without VS Code.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { AttentionModel } from '../inference/attentionModel';
+import { lineStarts, offsetAt } from '../shared/textPositions';
+import { resultToJson } from '../shared/resultJson';
+import { CliUsageError, USAGE, parseCliArgs } from './cliArgs';
+
+async function main(argv: readonly string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(USAGE);
+    return 0;
+  }
+  const options = parseCliArgs(argv);
+  const documentText = await readFile(options.file, 'utf8');
+  const starts = lineStarts(documentText);
+  const startOffset = options.range ? offsetAt(documentText, starts, options.range.start) : 0;
+  const endOffset = options.range ? offsetAt(documentText, starts, options.range.end) : documentText.length;
+  const text = documentText.slice(startOffset, endOffset);
+  if (text.trim() === '') throw new CliUsageError('the file or range holds only whitespace: nothing to analyse');
+
+  // dist/cli.js sits beside dist/ort; the bundled model is in media/model.
+  const model = await AttentionModel.load(
+    { folder: options.model ? resolve(options.model) : join(__dirname, '..', 'media', 'model'), threads: options.threads },
+    join(__dirname, 'ort'),
+  );
+  try {
+    const output = await model.run(text, options.maxTokens);
+    const covered = output.tokens.filter((t) => !t.special);
+    const coveredEnd = covered.length > 0 ? covered[covered.length - 1].end : 0;
+    if (output.truncated) {
+      console.error(`note: the text is longer than ${output.tokens.length} tokens; analysed the first ${coveredEnd} characters`);
+    }
+    const result = resultToJson({
+      source: { file: basename(options.file), startOffset, text: text.slice(0, coveredEnd) },
+      tokens: output.tokens,
+      attention: output.attention,
+      model: model.info,
+      documentText,
+    });
+    if (options.json) {
+      await writeFile(options.json, JSON.stringify(result));
+      console.error(`wrote ${options.json}: ${result.tokens.length} tokens, ${model.info.layers} layers x ${model.info.heads} heads`);
+    }
+    if (options.html) throw new CliUsageError('--html is not available in this build');
+    return 0;
+  } finally {
+    await model.dispose();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    const message = err instanceof Error ? err.message : String(err);
+    console.error(`attention-lens: ${message}`);
+    if (err instanceof CliUsageError) console.error(`\n${USAGE}`);
+    process.exit(err instanceof CliUsageError ? 2 : 1);
+  },
+);
