@@ -33,7 +33,7 @@ const builds = [
   },
   {
     bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: !production,
-    minify: production, logLevel: 'warning', entryPoints: { webview: 'webview/main.ts', side: 'webview/side.ts' }, outdir: dist,
+    minify: production, logLevel: 'warning', entryPoints: { webview: 'webview/main.ts', side: 'webview/side.ts', report: 'webview/reportHost.ts' }, outdir: dist,
   },
   {
     ...nodeShared, entryPoints: { 'test/integration/index': 'test/integration/index.ts' }, outdir: 'out',

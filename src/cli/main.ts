@@ -5,9 +5,11 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { AttentionModel } from '../inference/attentionModel';
-import { lineStarts, offsetAt } from '../shared/textPositions';
+import { lineStarts, offsetAt, positionAt } from '../shared/textPositions';
 import { resultToJson } from '../shared/resultJson';
+import type { ResultSummary } from '../shared/protocol';
 import { CliUsageError, USAGE, parseCliArgs } from './cliArgs';
+import { writeHtmlReport } from './htmlReport';
 
 async function main(argv: readonly string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -20,6 +22,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const startOffset = options.range ? offsetAt(documentText, starts, options.range.start) : 0;
   const endOffset = options.range ? offsetAt(documentText, starts, options.range.end) : documentText.length;
   const text = documentText.slice(startOffset, endOffset);
+  const startLine = positionAt(starts, startOffset).line;
   if (text.trim() === '') throw new CliUsageError('the file or range holds only whitespace: nothing to analyse');
 
   // dist/cli.js sits beside dist/ort; the bundled model is in media/model.
@@ -45,7 +48,23 @@ async function main(argv: readonly string[]): Promise<number> {
       await writeFile(options.json, JSON.stringify(result));
       console.error(`wrote ${options.json}: ${result.tokens.length} tokens, ${model.info.layers} layers x ${model.info.heads} heads`);
     }
-    if (options.html) throw new CliUsageError('--html is not available in this build');
+    if (options.html) {
+      const summary: ResultSummary = {
+        runId: 1,
+        text: result.source.text,
+        tokens: output.tokens.map(({ id, text, start, end, special }) => ({ id, text, start, end, special })),
+        layers: model.info.layers,
+        heads: model.info.heads,
+        modelName: model.info.name,
+        backend: model.info.backend,
+        source: `${result.source.file}:${startLine + 1}`,
+        truncated: output.truncated,
+        causal: model.info.causal,
+        timings: { tokenize: output.tokenizeMs, inference: output.inferenceMs, load: model.info.loadMs, transfer: 0, total: 0 },
+      };
+      await writeHtmlReport(options.html, summary, output.attention, __dirname);
+      console.error(`wrote ${options.html}`);
+    }
     return 0;
   } finally {
     await model.dispose();

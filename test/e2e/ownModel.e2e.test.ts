@@ -23,7 +23,7 @@ describe('A user model in the workbench', function () {
     copyFileSync(join(fixture, 'tinybert.onnx'), join(folder, 'model.onnx'));
     copyFileSync(join(fixture, 'tinybert-tokenizer.json'), join(folder, 'tokenizer.json'));
     installExtension(join(repoRoot, 'attention-lens.vsix'));
-    server = await startServer({ workspaceFolder: workspace, settings: { 'attentionLens.modelFolder': folder } });
+    server = await startServer({ workspaceFolder: workspace, machineSettings: { 'attentionLens.modelFolder': folder } });
     browser = await launchBrowser();
     await openWorkbench(browser.page, server.url.split('?')[0], workspace);
   });

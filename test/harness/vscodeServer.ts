@@ -31,6 +31,9 @@ export interface StartOptions {
   fresh?: boolean;
   /** Merged over the default user settings. */
   settings?: Record<string, unknown>;
+  /** The server machine's settings: where machine-scoped settings (such as paths) take effect
+   *  in a remote window; the workbench ignores those in the browser-side user settings. */
+  machineSettings?: Record<string, unknown>;
 }
 
 export interface RunningServer {
@@ -228,6 +231,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const { nodeBinary, serverMain } = installation();
   const dirs = serverDirs(options.stateDir ?? defaultStateDir, options.fresh ?? true);
   writeUserSettings(dirs, options.settings);
+  if (options.machineSettings) {
+    const machineDir = join(dirs.userDataDir, 'Machine');
+    mkdirSync(machineDir, { recursive: true });
+    writeFileSync(join(machineDir, 'settings.json'), JSON.stringify(options.machineSettings, null, 2) + '\n');
+  }
   const port = options.port || (await freePort());
 
   const log = openSync(dirs.logFile, 'a');

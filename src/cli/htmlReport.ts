@@ -1,0 +1,74 @@
+/**
+ * Writes a single self-contained HTML file that shows a result with the extension's own panel
+ * webview (dist/webview.js) and styles, served by dist/report.js from data embedded in the page.
+ * No network: every script and style is inline and pinned by hash in the page's CSP.
+ */
+import { createHash } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ResultSummary } from '../shared/protocol';
+
+/** Default values for the --vscode-* variables the webview styles use, light and dark. */
+const THEME_CSS = `:root{--vscode-font-family:system-ui,sans-serif;--vscode-font-size:13px;
+--vscode-editor-font-family:ui-monospace,Menlo,Consolas,monospace;--vscode-editor-font-size:13px;
+--vscode-foreground:#1f1f1f;--vscode-descriptionForeground:#616161;--vscode-editor-background:#ffffff;
+--vscode-panel-border:#e5e5e5;--vscode-focusBorder:#005fb8;--vscode-dropdown-background:#ffffff;
+--vscode-dropdown-foreground:#1f1f1f;--vscode-dropdown-border:#cecece;--vscode-errorForeground:#c72e0f;
+--vscode-textPreformat-foreground:#a31515;--vscode-editorInfo-foreground:#1a85ff;
+--vscode-editorIndentGuide-background:#d3d3d3;--vscode-button-background:#005fb8;--vscode-button-foreground:#ffffff}
+@media (prefers-color-scheme: dark){:root{--vscode-foreground:#cccccc;--vscode-descriptionForeground:#9d9d9d;
+--vscode-editor-background:#1f1f1f;--vscode-panel-border:#2b2b2b;--vscode-dropdown-background:#313131;
+--vscode-dropdown-foreground:#cccccc;--vscode-dropdown-border:#3c3c3c;--vscode-textPreformat-foreground:#d7ba7d;
+--vscode-editorIndentGuide-background:#404040}}`;
+
+function sha256(text: string): string {
+  return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+}
+
+/** JSON that is safe inside a <script> element. */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c');
+}
+
+function base64(layer: Float32Array): string {
+  return Buffer.from(layer.buffer, layer.byteOffset, layer.byteLength).toString('base64');
+}
+
+export async function writeHtmlReport(
+  path: string,
+  summary: ResultSummary,
+  attention: readonly Float32Array[],
+  distDir: string,
+): Promise<void> {
+  const [webviewJs, reportJs, panelCss] = await Promise.all([
+    readFile(join(distDir, 'webview.js'), 'utf8'),
+    readFile(join(distDir, 'report.js'), 'utf8'),
+    readFile(join(distDir, '..', 'media', 'webview.css'), 'utf8'),
+  ]);
+  const data = scriptJson({ summary, attention: attention.map(base64) });
+  const style = `${THEME_CSS}\n${panelCss}`;
+  const csp = [
+    "default-src 'none'",
+    `script-src ${sha256(reportJs)} ${sha256(webviewJs)}`,
+    `style-src ${sha256(style)}`,
+    'img-src data:',
+  ].join('; ');
+  const html = `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>Attention Lens — ${summary.source.replace(/[<&"]/g, '')}</title>
+<style>${style}</style>
+</head>
+<body data-view="report">
+<div id="app"></div>
+<script type="application/json" id="attention-lens-data">${data}</script>
+<script>${reportJs}</script>
+<script>${webviewJs}</script>
+</body>
+</html>
+`;
+  await writeFile(path, html);
+}

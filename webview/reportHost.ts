@@ -1,0 +1,43 @@
+/**
+ * Stands in for the VS Code extension host in the standalone HTML report: it serves the panel
+ * webview (the same dist/webview.js) from the result embedded in the page, with no network.
+ * Loaded before webview.js, it defines acquireVsCodeApi and answers the webview's requests.
+ */
+import { MessageType, parseWebviewMessage, type ResultSummary, type ToWebviewMessage } from '../src/shared/protocol';
+import { answerMatrixRequest } from '../src/shared/resultResponder';
+
+/** What the report page embeds as JSON: the summary the webview draws and base64 float32 layers. */
+export interface ReportData {
+  readonly summary: ResultSummary;
+  readonly attention: readonly string[];
+}
+
+function decodeLayer(base64: string): Float32Array {
+  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  return new Float32Array(bytes.buffer);
+}
+
+const element = document.getElementById('attention-lens-data');
+const data = JSON.parse(element?.textContent ?? 'null') as ReportData;
+const held = { runId: data.summary.runId, tokenCount: data.summary.tokens.length, attention: data.attention.map(decodeLayer) };
+let state: unknown;
+
+function deliver(message: ToWebviewMessage): void {
+  // Asynchronous, like a real postMessage from the host.
+  setTimeout(() => window.dispatchEvent(new MessageEvent('message', { data: message })), 0);
+}
+
+(globalThis as unknown as { acquireVsCodeApi: () => unknown }).acquireVsCodeApi = () => ({
+  postMessage(raw: unknown): void {
+    const message = parseWebviewMessage(raw);
+    if (message?.type === MessageType.Ready) deliver({ type: MessageType.ShowResult, result: data.summary });
+    if (message?.type === MessageType.RequestMatrix) {
+      const reply = answerMatrixRequest(held, message);
+      if (reply) deliver(reply);
+    }
+  },
+  getState: () => state,
+  setState: (next: unknown) => {
+    state = next;
+  },
+});
