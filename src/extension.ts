@@ -58,6 +58,7 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
   let deps: ShowAttentionDeps;
   const tracker = new StaleTracker(store, (document, start, end) => void rerunSpan(deps, document, start, end));
   const panelEvents: PanelEvents = {
+    selection,
     onPainted: (runId, paintMs) => {
       paintTimes.set(runId, paintMs);
       log.info(`run ${runId}: painted in ${paintMs.toFixed(1)} ms`);
@@ -104,9 +105,12 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
       isIndex(runId) && isIndex(index) ? revealToken(tracker, runId, index) : undefined,
     ),
     vscode.commands.registerCommand(OPEN_PANEL_COMMAND, (runId: unknown, index: unknown) => {
-      AttentionPanel.show(context.extensionUri, store, panelEvents);
-      // The token is focused in the views that follow the editor: put the cursor on it.
-      if (isIndex(runId) && isIndex(index)) void revealToken(tracker, runId, index);
+      const panel = AttentionPanel.show(context.extensionUri, store, panelEvents);
+      // Pin the token in the panel, and put the cursor on it for the views that follow the editor.
+      if (isIndex(runId) && isIndex(index)) {
+        panel.focusToken(runId, index);
+        void revealToken(tracker, runId, index);
+      }
     }),
     AttentionPanel.registerSerializer(context.extensionUri, store, panelEvents),
     AttentionSideView.register(sideView),

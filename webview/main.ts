@@ -30,6 +30,7 @@ const status = el('div', { className: 'status', attrs: { id: 'status', role: 'st
 const summaryLine = el('div', { className: 'summary', attrs: { id: 'summary' } });
 const controls = new Controls((selector) => {
   save({ ...state, layer: selector.layer, head: selector.head });
+  host.postMessage({ type: MessageType.SelectionChanged, layer: selector.layer, head: selector.head });
   requestMatrix();
 });
 const tokenView = new TokenView({
@@ -118,6 +119,23 @@ function onMessage(message: ToWebviewMessage): void {
       });
       break;
     }
+    case MessageType.ShowSelection: {
+      // Another view (or a setting) changed the shared layer/head: follow it.
+      if (message.selector.layer === state.layer && message.selector.head === state.head) return;
+      save({ ...state, layer: message.selector.layer, head: message.selector.head });
+      if (result) {
+        save(fitState(state, result.layers, result.heads, result.tokens.length));
+        controls.setShape(result.layers, result.heads, selector());
+        requestMatrix();
+      }
+      break;
+    }
+    case MessageType.FocusToken:
+      if (result && message.runId === result.runId) {
+        save({ ...state, pinned: message.index });
+        shade();
+      }
+      break;
     case MessageType.ShowStatus:
       status.textContent = message.message;
       status.dataset.state = message.state;

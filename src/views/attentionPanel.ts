@@ -4,11 +4,12 @@
  * through a serializer (the webview restores its own settings from its state).
  */
 import * as vscode from 'vscode';
-import { matrixFor, summarize } from '../attention/attentionRun';
+import { summarize } from '../attention/attentionRun';
+import type { SelectionState } from '../attention/selectionState';
+import { answerMatrixRequest } from '../shared/resultResponder';
 import type { ResultStore } from '../attention/resultStore';
 import {
   MessageType,
-  matrixToBuffer,
   parseWebviewMessage,
   type FromWebviewMessage,
   type ToWebviewMessage,
@@ -18,6 +19,8 @@ import { webviewHtml, webviewOptions } from './webviewHtml';
 export const PANEL_VIEW_TYPE = 'attentionLens.panel';
 
 export interface PanelEvents {
+  /** The layer/head selection all views share: the panel follows it and updates it. */
+  readonly selection: SelectionState;
   /** The webview drew a run; for timings. */
   onPainted(runId: number, paintMs: number): void;
   onRevealToken(runId: number, index: number): void;
@@ -70,7 +73,14 @@ export class AttentionPanel implements vscode.Disposable {
         if (message) this.handle(message);
       }),
       store.onDidChange(() => this.postLatest()),
+      events.selection.onDidChange(({ selector, source }) => {
+        if (source !== 'panel') this.post({ type: MessageType.ShowSelection, selector });
+      }),
     );
+  }
+
+  focusToken(runId: number, index: number): void {
+    this.post({ type: MessageType.FocusToken, runId, index });
   }
 
   postStatus(state: 'running' | 'error' | 'idle', message: string): void {
@@ -79,7 +89,9 @@ export class AttentionPanel implements vscode.Disposable {
 
   private postLatest(): void {
     const run = this.store.latest;
-    if (run) this.post({ type: MessageType.ShowResult, result: summarize(run) });
+    if (!run) return;
+    this.post({ type: MessageType.ShowResult, result: summarize(run) });
+    this.post({ type: MessageType.ShowSelection, selector: this.events.selection.selector });
   }
 
   private handle(message: FromWebviewMessage): void {
@@ -88,26 +100,15 @@ export class AttentionPanel implements vscode.Disposable {
         this.postLatest();
         break;
       case MessageType.RequestMatrix: {
-        // Requests for an older run are dropped: the webview already has a newer result coming.
+        // Requests for an older run get no answer: the webview already has a newer result coming.
         const run = this.store.get(message.runId);
-        if (!run) return;
-        let matrix: Float32Array;
-        try {
-          matrix = matrixFor(run, message.selector);
-        } catch {
-          return;
-        }
-        const data = matrixToBuffer(matrix);
-        this.post({
-          type: MessageType.ShowMatrix,
-          requestId: message.requestId,
-          runId: run.runId,
-          selector: message.selector,
-          size: run.tokens.length,
-          data,
-        });
+        const reply = run && answerMatrixRequest({ runId: run.runId, tokenCount: run.tokens.length, attention: run.attention }, message);
+        if (reply) this.post(reply);
         break;
       }
+      case MessageType.SelectionChanged:
+        this.events.selection.set({ layer: message.layer, head: message.head }, 'panel');
+        break;
       case MessageType.RevealToken:
         this.events.onRevealToken(message.runId, message.index);
         break;

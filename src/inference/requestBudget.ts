@@ -1,0 +1,44 @@
+/**
+ * Refuses runs whose attention tensors would not fit in memory, before onnxruntime tries them.
+ * A run returns layers x heads x T x T float32 weights (and onnxruntime holds about as much again
+ * while it computes them); 32 layers x 32 heads at 8,192 tokens would be 275 GB. Above the budget
+ * the run fails at once with a message that says how many tokens would fit.
+ */
+
+/** Bytes of attention weights one run may produce: 1.5 GiB. */
+export const ATTENTION_BYTES_BUDGET = 1.5 * 1024 ** 3;
+
+export class RequestTooLargeError extends Error {
+  override readonly name = 'RequestTooLargeError';
+}
+
+export interface ModelSize {
+  readonly layers: number;
+  readonly heads: number;
+}
+
+/** Bytes of the attention outputs of one run: layers * heads * T * T float32 values. */
+export function attentionBytes(model: ModelSize, tokens: number): number {
+  return model.layers * model.heads * tokens * tokens * 4;
+}
+
+/** The most tokens a run of `model` may have within `budget`. */
+export function maxTokensWithinBudget(model: ModelSize, budget = ATTENTION_BYTES_BUDGET): number {
+  const perPair = Math.max(1, model.layers) * Math.max(1, model.heads) * 4;
+  return Math.floor(Math.sqrt(budget / perPair));
+}
+
+function gigabytes(bytes: number): string {
+  return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
+}
+
+/** Throws RequestTooLargeError when a run of `tokens` tokens would exceed `budget`. */
+export function checkRequestBudget(model: ModelSize, tokens: number, budget = ATTENTION_BYTES_BUDGET): void {
+  const bytes = attentionBytes(model, tokens);
+  if (bytes <= budget) return;
+  const fits = maxTokensWithinBudget(model, budget);
+  throw new RequestTooLargeError(
+    `${tokens} tokens through ${model.layers} layers x ${model.heads} heads need about ${gigabytes(bytes)} of attention weights, ` +
+      `more than the ${gigabytes(budget)} Attention Lens allows. Select less text, or set attentionLens.maxTokens to ${fits} or fewer.`,
+  );
+}
