@@ -17,6 +17,7 @@ import { ModelLoadError } from './modelErrors';
 import { modelFiles, readOptionalText, readRequiredFile, type ModelFiles } from './modelFolder';
 import { inspectModelGraph, NAMED_ATTENTION_OUTPUT, type ModelGraph } from './modelGraph';
 import { buildFeeds, checkInputs } from './modelInputs';
+import { checkRequestBudget } from './requestBudget';
 import { truncateTokens } from './truncateTokens';
 import type { InferenceOutput, ModelInfo, ModelLocation } from './workerProtocol';
 
@@ -136,6 +137,7 @@ export class AttentionModel {
     const t0 = performance.now();
     const { tokens, truncated } = truncateTokens(this.tokenizer.encode(text), Math.min(maxTokens, this.info.context));
     const tokenizeMs = performance.now() - t0;
+    checkRequestBudget(this.info, tokens.length);
     // A frame of special tokens alone ([CLS] [SEP] around blank text) has nothing to show.
     if (tokens.every((t) => t.special)) {
       return { tokens: [], attention: [], vectors: undefined, truncated, tokenizeMs, inferenceMs: 0 };

@@ -1,21 +1,37 @@
 /**
  * The host side of the inference worker: starts it lazily, loads a model once and keeps it,
- * and turns requests into promises. If the worker dies, pending requests fail with the reason
- * and the next request starts a fresh worker.
+ * and turns requests into promises. If the worker dies, pending requests fail with the reason,
+ * `onWorkerExit` is told once, and the next request starts a fresh worker. After a failed load
+ * the worker is replaced quietly too: onnxruntime remembers a failed start for the life of its
+ * thread, and the user's fix (a restored file, another model folder) must take effect.
  */
 import { Worker } from 'node:worker_threads';
 import type { InferenceOutput, ModelInfo, ModelLocation, WorkerReply, WorkerRequest } from './workerProtocol';
 
-type Pending = { resolve: (reply: WorkerReply) => void; reject: (err: Error) => void };
+type Pending = { readonly worker: Worker; resolve: (reply: WorkerReply) => void; reject: (err: Error) => void };
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 export class InferenceError extends Error {}
+
+/** What the integration tests may see and do to the worker; reached only through the extension's API. */
+export interface InferenceTestHooks {
+  /** Requests sent to the worker and not answered yet. */
+  readonly pendingRequests: number;
+  /** Worker threads started and not yet exited (0 or 1 unless one is shutting down). */
+  readonly liveWorkers: number;
+  /** Worker threads started since activation. */
+  readonly workersStarted: number;
+  /** Kills the worker as a crash would (pending requests fail, onWorkerExit is called); false when none runs. */
+  terminateWorker(): boolean;
+}
 
 export class InferenceClient {
   private worker: Worker | undefined;
   private nextRequestId = 1;
   private readonly pending = new Map<number, Pending>();
   private loaded: { key: string; info: Promise<ModelInfo> } | undefined;
+  private live = 0;
+  private started = 0;
 
   constructor(
     private readonly workerPath: string,
@@ -27,6 +43,7 @@ export class InferenceClient {
   load(location: ModelLocation): Promise<ModelInfo> {
     const key = JSON.stringify(location);
     if (this.loaded?.key !== key) {
+      const worker = this.ensureWorker();
       const info = this.send({ kind: 'load', model: location, wasmDir: this.wasmDir }).then((reply) => {
         if (reply.kind !== 'loaded') throw new InferenceError('unexpected reply to load');
         return reply.info;
@@ -34,6 +51,7 @@ export class InferenceClient {
       this.loaded = { key, info };
       info.catch(() => {
         if (this.loaded?.info === info) this.loaded = undefined;
+        this.retire(worker);
       });
     }
     return this.loaded.info;
@@ -52,6 +70,29 @@ export class InferenceClient {
     return { info, output: reply.output, loadMs: fresh ? info.loadMs : 0 };
   }
 
+  /** For the integration tests (see InferenceTestHooks). */
+  readonly testHooks: InferenceTestHooks = (() => {
+    const client = this;
+    return {
+      get pendingRequests() {
+        return client.pending.size;
+      },
+      get liveWorkers() {
+        return client.live;
+      },
+      get workersStarted() {
+        return client.started;
+      },
+      terminateWorker() {
+        const worker = client.worker;
+        if (!worker) return false;
+        // Reported as a crash: 'exit' runs the same path as a worker that died by itself.
+        void worker.terminate();
+        return true;
+      },
+    };
+  })();
+
   dispose(): void {
     const worker = this.worker;
     this.worker = undefined;
@@ -64,8 +105,14 @@ export class InferenceClient {
     const worker = this.ensureWorker();
     const requestId = this.nextRequestId++;
     return new Promise<WorkerReply>((resolve, reject) => {
-      this.pending.set(requestId, { resolve, reject });
-      worker.postMessage({ ...request, requestId } as WorkerRequest);
+      this.pending.set(requestId, { worker, resolve, reject });
+      try {
+        worker.postMessage({ ...request, requestId } as WorkerRequest);
+      } catch (err) {
+        // A message that cannot be cloned, or a worker already gone: nothing will answer it.
+        this.pending.delete(requestId);
+        reject(new InferenceError(`The inference worker could not be reached: ${(err as Error).message}`));
+      }
     }).then((reply) => {
       if (reply.kind === 'failed') throw new InferenceError(reply.message);
       return reply;
@@ -75,28 +122,45 @@ export class InferenceClient {
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
     const worker = new Worker(this.workerPath);
+    this.live++;
+    this.started++;
     worker.on('message', (reply: WorkerReply) => {
-      const pending = this.pending.get(reply.requestId);
-      this.pending.delete(reply.requestId);
+      const requestId = (reply as { requestId?: unknown } | null)?.requestId;
+      if (typeof requestId !== 'number') return;
+      const pending = this.pending.get(requestId);
+      this.pending.delete(requestId);
       pending?.resolve(reply);
     });
     const lost = (reason: string) => {
       if (this.worker !== worker) return;
       this.worker = undefined;
       this.loaded = undefined;
-      this.failAll(`The inference worker stopped: ${reason}`);
+      this.failAll(`The inference worker stopped: ${reason}`, worker);
       this.onWorkerExit(reason);
     };
     worker.on('error', (err) => lost(err.message));
-    worker.on('exit', (code) => lost(`exit code ${code}`));
+    worker.on('exit', (code) => {
+      this.live--;
+      lost(`exit code ${code}`);
+      // A retired worker may still have had requests queued behind its failed load.
+      this.failAll('The inference worker was restarted.', worker);
+    });
     worker.unref();
     this.worker = worker;
     return worker;
   }
 
-  private failAll(message: string): void {
-    const pending = [...this.pending.values()];
-    this.pending.clear();
-    for (const p of pending) p.reject(new InferenceError(message));
+  /** Replaces `worker` quietly: the next request starts a fresh one. */
+  private retire(worker: Worker): void {
+    if (this.worker !== worker) return;
+    this.worker = undefined;
+    this.loaded = undefined;
+    void worker.terminate();
+  }
+
+  private failAll(message: string, worker?: Worker): void {
+    const failed = [...this.pending].filter(([, p]) => worker === undefined || p.worker === worker);
+    for (const [id] of failed) this.pending.delete(id);
+    for (const [, p] of failed) p.reject(new InferenceError(message));
   }
 }

@@ -4,6 +4,8 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { AttentionModel } from './attentionModel';
+import { checkInferenceOutput } from './outputChecks';
+import { checkRuntimeFiles, explainRuntimeFailure } from './runtimeFiles';
 import type { WorkerReply, WorkerRequest } from './workerProtocol';
 
 if (!parentPort) throw new Error('worker.js must run as a worker thread');
@@ -18,13 +20,21 @@ async function handle(request: WorkerRequest): Promise<void> {
   try {
     if (request.kind === 'load') {
       const previous = model;
-      model = AttentionModel.load(request.model, request.wasmDir);
+      const { wasmDir } = request;
+      model = checkRuntimeFiles(wasmDir)
+        .then(() => AttentionModel.load(request.model, wasmDir))
+        .catch((err: unknown) => {
+          if (err instanceof Error) err.message = explainRuntimeFailure(err.message, wasmDir);
+          throw err;
+        });
       const loaded = await model;
       await (await previous?.catch(() => undefined))?.dispose();
       reply({ kind: 'loaded', requestId: request.requestId, info: loaded.info });
     } else {
       if (!model) throw new Error('No model is loaded.');
-      const output = await (await model).run(request.text, request.maxTokens);
+      const loaded = await model;
+      const output = await loaded.run(request.text, request.maxTokens);
+      checkInferenceOutput(output, loaded.info);
       const vectorBuffers = (output.vectors ?? []).flatMap((v) => [v.q.buffer, v.k.buffer, v.v.buffer, v.o.buffer]);
       const transfer = [...output.attention.map((a) => a.buffer), ...vectorBuffers] as ArrayBuffer[];
       reply({ kind: 'ran', requestId: request.requestId, output }, [...new Set(transfer)]);

@@ -21,14 +21,29 @@ function buildTable(anchors: readonly (readonly [number, number, number])[]): Ui
 
 export const VIRIDIS = buildTable(VIRIDIS_ANCHORS);
 
-/** Index into a 256-entry table for a value in [0, max]. */
-export function colorIndex(value: number, max: number): number {
+/**
+ * Index into a 256-entry table for a value in [0, max]. gamma < 1 spreads the small weights that
+ * dominate attention (rows sum to 1 over up to thousands of keys) across more of the scale.
+ */
+export function colorIndex(value: number, max: number, gamma = 1): number {
   if (!(max > 0) || !(value > 0)) return 0;
-  return Math.min(255, Math.round((value / max) * 255));
+  const x = Math.min(1, value / max);
+  return Math.round((gamma === 1 ? x : Math.pow(x, gamma)) * 255);
+}
+
+/**
+ * The top of the colour range for a T x T attention matrix: its largest weight outside the first
+ * row, which under a causal mask is always 1 and would otherwise leave every other cell dark.
+ */
+export function scaleMax(matrix: Float32Array, size: number): number {
+  let max = 0;
+  const from = size > 1 ? size : 0;
+  for (let i = from; i < matrix.length; i++) if (matrix[i] > max) max = matrix[i];
+  return max > 0 ? max : 1;
 }
 
 /** CSS rgb() for a value in [0, max]. */
-export function cssColor(value: number, max: number, table: Uint8ClampedArray = VIRIDIS): string {
-  const i = colorIndex(value, max) * 3;
+export function cssColor(value: number, max: number, gamma = 1, table: Uint8ClampedArray = VIRIDIS): string {
+  const i = colorIndex(value, max, gamma) * 3;
   return `rgb(${table[i]}, ${table[i + 1]}, ${table[i + 2]})`;
 }
