@@ -4,11 +4,9 @@ import * as vscode from 'vscode';
 
 export type BackendSetting = 'auto' | 'wasm' | 'webgpu';
 export type DefaultAggregate = 'head' | 'mean' | 'max';
-export type ColorScaleSetting = 'viridis' | 'magma' | 'grayscale';
 
 export const BACKENDS: readonly BackendSetting[] = ['auto', 'wasm', 'webgpu'];
 export const AGGREGATES: readonly DefaultAggregate[] = ['head', 'mean', 'max'];
-export const COLOR_SCALES: readonly ColorScaleSetting[] = ['viridis', 'magma', 'grayscale'];
 
 export interface Settings {
   /** Folder with model.onnx + tokenizer.json; undefined means the bundled model. */
@@ -19,7 +17,6 @@ export interface Settings {
   readonly backend: BackendSetting;
   /** What a view shows before the user picks a head: head 0, or the mean/max over heads. */
   readonly defaultAggregate: DefaultAggregate;
-  readonly colorScale: ColorScaleSetting;
   /** Re-run the model on the analysed span after edits (debounced). */
   readonly liveRerun: boolean;
   /** Leave special tokens and the first token (attention sinks) out of hovers and shading. */
@@ -79,7 +76,6 @@ export function readSettings(): Settings {
     maxTokens: integerIn(config.get('maxTokens'), 2, 8192, 512),
     backend: oneOf(config.get('backend'), BACKENDS, 'auto'),
     defaultAggregate: oneOf(config.get('defaultAggregate'), AGGREGATES, 'head'),
-    colorScale: oneOf(config.get('colorScale'), COLOR_SCALES, 'viridis'),
     liveRerun: config.get('liveRerun') === true,
     hideSinkTokens: config.get('hideSinkTokens') === true,
   };
