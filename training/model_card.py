@@ -93,10 +93,25 @@ with other work, so the time is an upper bound).
 {table}
 ```
 
+## Against the project's targets
+| | target | reached |
+|---|---|---|
+| validation bits per byte | <= 1.3 | {log['val_bits_per_byte']} |
+| best previous-token head | >= 0.6 | {report['previous_token']['score']:.3f} |
+| best bracket head | >= 0.6 | {report['bracket']['score']:.3f} |
+| best induction head | >= 0.4 | {report['induction']['score']:.3f} |
+
+Scores are mean attention weights (previous-token, induction) or the fraction of closing
+brackets whose strongest key is the opener (bracket), over full 512-token windows; chance levels
+are in the report above. Heads score higher on short inputs: attention spreads as the context
+grows.
+
 ## Limitations
-A small model trained for about an hour on two CPU cores: it predicts code far worse than large
-models, and its heads are less crisp than theirs. It is here to show real attention patterns of
-a real trained Transformer, not to generate code.
+A small model trained for {log['train_minutes']} minutes on two CPU cores: it predicts code far worse than
+large models, and its heads are far less crisp than theirs. Bracket matching emerged; a sharp
+previous-token head and induction heads did not, in {log['train_tokens']:,} training tokens: they need
+longer training. It is here to show real attention patterns of a real trained Transformer, not
+to generate code.
 """
     with open(os.path.join(ROOT, "media", "model", "MODEL_CARD.md"), "w") as f:
         f.write(card)
