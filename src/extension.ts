@@ -11,7 +11,7 @@ import { AttentionHoverProvider, OPEN_PANEL_COMMAND, REVEAL_TOKEN_COMMAND } from
 import { MatrixCache } from './editor/matrixCache';
 import { revealToken } from './editor/revealToken';
 import { StaleTracker } from './editor/staleTracking';
-import { InferenceClient } from './inference/inferenceClient';
+import { InferenceClient, type InferenceTestHooks } from './inference/inferenceClient';
 import { readSettings } from './settings';
 import { AttentionStatusBar } from './statusBar';
 import { AttentionPanel, type PanelEvents } from './views/attentionPanel';
@@ -32,6 +32,8 @@ export interface AttentionLensApi {
   };
   readonly sideView: SideViewState;
   readonly statusBarText: string;
+  /** The inference worker, for the integration tests: pending requests, live workers, a kill switch. */
+  readonly inference: InferenceTestHooks;
 }
 
 function isIndex(value: unknown): value is number {
@@ -129,6 +131,7 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
     get statusBarText() {
       return statusBar.text;
     },
+    inference: client.testHooks,
   };
 }
 

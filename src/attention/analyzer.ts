@@ -1,8 +1,11 @@
 /**
  * Runs the model over a span of a document and publishes the run to the store.
- * The latest request wins: a run that finishes after a newer one started is discarded.
+ * The latest request wins: a run that finishes after a newer one started is discarded, and a
+ * request that is still waiting for the run before it is dropped when a newer one arrives, so
+ * a burst of requests costs at most two model runs.
  */
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
+import { capAnalysisText } from '../commands/textLimits';
 import type { InferenceClient } from '../inference/inferenceClient';
 import type { ModelLocation } from '../inference/workerProtocol';
 import type { AttentionRun } from './attentionRun';
@@ -23,21 +26,39 @@ export type AnalysisOutcome =
   | { readonly kind: 'superseded' }
   | { readonly kind: 'empty' };
 
+/** The part of the inference client the analyzer uses. */
+export type ModelRunner = Pick<InferenceClient, 'run'>;
+
+export const DOCUMENT_CLOSED_MESSAGE = 'The document was closed while the model ran; its result was dropped.';
+
 export class Analyzer {
   private latestRequest = 0;
+  /** The model run in flight, if any; settles (never rejects) when it ends. */
+  private inFlight: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly client: InferenceClient,
-    private readonly store: ResultStore,
-    private readonly log: vscode.LogOutputChannel,
+    private readonly client: ModelRunner,
+    private readonly store: Pick<ResultStore, 'set'>,
+    private readonly log: Pick<vscode.LogOutputChannel, 'info'>,
   ) {}
 
   async analyze(request: AnalysisRequest): Promise<AnalysisOutcome> {
     const runId = ++this.latestRequest;
-    const started = performance.now();
-    const version = request.document.version;
-    const { info, output, loadMs } = await this.client.run(request.model, request.text, request.maxTokens);
+    // One model run at a time; while waiting, a newer request makes this one moot.
+    await this.inFlight;
     if (runId !== this.latestRequest) return { kind: 'superseded' };
+    const started = performance.now();
+    // Offsets refer to the document as it is now; the run keeps this version (see StaleTracker).
+    const version = request.document.version;
+    const sent = capAnalysisText(request.text, request.maxTokens);
+    const work = this.client.run(request.model, sent.text, request.maxTokens);
+    this.inFlight = work.then(
+      () => undefined,
+      () => undefined,
+    );
+    const { info, output, loadMs } = await work;
+    if (runId !== this.latestRequest) return { kind: 'superseded' };
+    if (request.document.isClosed) throw new Error(DOCUMENT_CLOSED_MESSAGE);
     const covered = output.tokens.filter((t) => !t.special);
     if (covered.length === 0) return { kind: 'empty' };
     const coveredEnd = covered[covered.length - 1].end;
@@ -52,7 +73,8 @@ export class Analyzer {
       attention: output.attention,
       vectors: output.vectors,
       model: info,
-      truncated: output.truncated,
+      // Text cut before tokenizing was not analysed either.
+      truncated: output.truncated || sent.capped,
       source: request.describe(request.baseOffset, request.baseOffset + coveredEnd),
       timings: {
         tokenize: output.tokenizeMs,
@@ -65,7 +87,8 @@ export class Analyzer {
     };
     this.log.info(
       `run ${runId}: ${output.tokens.length} tokens, ${info.layers}x${info.heads} heads, ` +
-        `tokenize ${output.tokenizeMs.toFixed(1)} ms, inference ${output.inferenceMs.toFixed(1)} ms, total ${total.toFixed(1)} ms`,
+        `tokenize ${output.tokenizeMs.toFixed(1)} ms, inference ${output.inferenceMs.toFixed(1)} ms, total ${total.toFixed(1)} ms` +
+        (sent.capped ? `, text cut from ${request.text.length} to ${sent.text.length} UTF-16 units before tokenizing` : ''),
     );
     this.store.set(run);
     return { kind: 'done', run };

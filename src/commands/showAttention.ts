@@ -95,8 +95,9 @@ async function analyseTarget(deps: ShowAttentionDeps, target: AnalysisTarget, in
   const settings = readSettings();
   warnBackendFallbackOnce(settings, deps.log);
   const model: ModelLocation = { folder: settings.modelFolder ?? deps.bundledModelFolder, threads: settings.threads };
-  const panel = interactive ? AttentionPanel.show(deps.extensionUri, deps.store, deps.panelEvents) : AttentionPanel.visible;
-  panel?.postStatus('running', 'Running the model…');
+  (interactive ? AttentionPanel.show(deps.extensionUri, deps.store, deps.panelEvents) : AttentionPanel.visible)?.postStatus('running', 'Running the model…');
+  // The panel may be closed (or reopened) while the model runs: look it up again afterwards.
+  const panel = { postStatus: (...args: Parameters<AttentionPanel['postStatus']>) => AttentionPanel.visible?.postStatus(...args) };
   const started = performance.now();
   deps.store.open();
   try {

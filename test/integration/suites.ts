@@ -4,3 +4,4 @@ import './smoke.test';
 import './showAttention.test';
 import './ownModel.test';
 import './editor.test';
+import './reliability.test';

@@ -1,0 +1,267 @@
+// Faults: the worker dying mid-run, runtime and model files missing or corrupt, outputs that are
+// not attention, requests too large for memory. Each must end in a clear message, never a hang,
+// and the next run must work once the cause is gone.
+import * as assert from 'node:assert/strict';
+import { copyFileSync, cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { InferenceClient, InferenceError } from '../../src/inference/inferenceClient';
+import { AttentionModel } from '../../src/inference/attentionModel';
+import { UnexpectedOutputError, checkInferenceOutput } from '../../src/inference/outputChecks';
+import {
+  ATTENTION_BYTES_BUDGET,
+  RequestTooLargeError,
+  attentionBytes,
+  checkRequestBudget,
+  maxTokensWithinBudget,
+} from '../../src/inference/requestBudget';
+import { RUNTIME_FILES, checkRuntimeFiles, explainRuntimeFailure } from '../../src/inference/runtimeFiles';
+import type { InferenceOutput, ModelLocation } from '../../src/inference/workerProtocol';
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+const FAKE_WORKER = path.join(REPO_ROOT, 'test', 'fixtures', 'reliability', 'fakeWorker.js');
+const REAL_WORKER = path.join(REPO_ROOT, 'dist', 'worker.js');
+const ORT_DIST = path.join(REPO_ROOT, 'node_modules', 'onnxruntime-web', 'dist');
+const BUNDLED: ModelLocation = { folder: path.join(REPO_ROOT, 'media', 'model'), threads: 1 };
+const FAKE: ModelLocation = { folder: 'fake', threads: 1 };
+
+function tempFolder(): string {
+  return mkdtempSync(path.join(tmpdir(), 'attention-lens-reliability-'));
+}
+
+async function until(probe: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!probe()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('reliability: inference worker faults', function () {
+  this.timeout(20_000);
+
+  it('rejects pending requests when the worker exits mid-run, reports once, and restarts on the next run', async () => {
+    const exits: string[] = [];
+    const client = new InferenceClient(FAKE_WORKER, 'unused', (reason) => exits.push(reason));
+    try {
+      const hanging = client.run(FAKE, 'hang', 8);
+      await until(() => client.testHooks.pendingRequests === 1, 'the run to be sent');
+      const dying = client.run(FAKE, 'exit', 8);
+      await assert.rejects(dying, (err: unknown) => err instanceof InferenceError && /stopped: exit code 3/.test(err.message));
+      await assert.rejects(hanging, (err: unknown) => err instanceof InferenceError && /stopped/.test(err.message));
+      assert.deepEqual(exits, ['exit code 3'], 'reported once');
+      assert.equal(client.testHooks.pendingRequests, 0);
+      const next = await client.run(FAKE, 'hello', 8);
+      assert.equal(next.output.tokens[0].text, 'hello');
+      assert.equal(client.testHooks.workersStarted, 2);
+      await until(() => client.testHooks.liveWorkers === 1, 'the dead worker to be gone');
+    } finally {
+      client.dispose();
+    }
+  });
+
+  it('treats an uncaught exception in the worker as a death, once', async () => {
+    const exits: string[] = [];
+    const client = new InferenceClient(FAKE_WORKER, 'unused', (reason) => exits.push(reason));
+    try {
+      await assert.rejects(client.run(FAKE, 'throw', 8), /fake worker crash/);
+      await until(() => client.testHooks.liveWorkers === 0, 'the worker to exit');
+      assert.equal(exits.length, 1, `one report, got ${JSON.stringify(exits)}`);
+      assert.equal((await client.run(FAKE, 'again', 8)).output.tokens[0].text, 'again');
+    } finally {
+      client.dispose();
+    }
+  });
+
+  it('terminateWorker (the integration hook) fails the run in flight and the next run works', async () => {
+    const exits: string[] = [];
+    const client = new InferenceClient(FAKE_WORKER, 'unused', (reason) => exits.push(reason));
+    try {
+      assert.equal(client.testHooks.terminateWorker(), false, 'no worker yet');
+      const hanging = client.run(FAKE, 'hang', 8);
+      await until(() => client.testHooks.pendingRequests === 1, 'the run to be sent');
+      assert.equal(client.testHooks.terminateWorker(), true);
+      await assert.rejects(hanging, /stopped/);
+      assert.equal(exits.length, 1);
+      assert.equal((await client.run(FAKE, 'ok', 8)).output.tokens[0].text, 'ok');
+    } finally {
+      client.dispose();
+    }
+    await until(() => client.testHooks.liveWorkers === 0, 'no worker left after dispose');
+  });
+
+  it('ignores malformed and unknown replies from the worker', async () => {
+    const client = new InferenceClient(FAKE_WORKER, 'unused');
+    try {
+      const result = await client.run(FAKE, 'garbage', 8);
+      assert.equal(result.output.tokens[0].text, 'garbage');
+      assert.equal(client.testHooks.pendingRequests, 0);
+    } finally {
+      client.dispose();
+    }
+  });
+
+  it('refuses a request that cannot be sent instead of leaving it pending', async () => {
+    const client = new InferenceClient(FAKE_WORKER, 'unused');
+    try {
+      // A function cannot be structured-cloned: postMessage throws.
+      const unclonable = { ...FAKE, folder: 'fake2', extra: () => 1 } as unknown as ModelLocation;
+      await assert.rejects(client.load(unclonable), /could not be reached/);
+      assert.equal(client.testHooks.pendingRequests, 0);
+      assert.equal((await client.run(FAKE, 'fine', 8)).output.tokens[0].text, 'fine');
+    } finally {
+      client.dispose();
+    }
+  });
+
+  it('replaces the worker quietly after a failed load, without reporting a crash', async () => {
+    const exits: string[] = [];
+    const client = new InferenceClient(FAKE_WORKER, 'unused', (reason) => exits.push(reason));
+    try {
+      await assert.rejects(client.load({ folder: 'fail', threads: 1 }), /fake load failure/);
+      await until(() => client.testHooks.liveWorkers === 0, 'the failed worker to be retired');
+      assert.deepEqual(exits, []);
+      assert.equal((await client.run(FAKE, 'after', 8)).output.tokens[0].text, 'after');
+      assert.equal(client.testHooks.workersStarted, 2);
+    } finally {
+      client.dispose();
+    }
+  });
+
+  it('rejects everything pending on dispose', async () => {
+    const client = new InferenceClient(FAKE_WORKER, 'unused');
+    const hanging = client.run(FAKE, 'hang', 8);
+    await until(() => client.testHooks.pendingRequests === 1, 'the run to be sent');
+    client.dispose();
+    await assert.rejects(hanging, /shut down/);
+  });
+});
+
+describe('reliability: runtime and model files (real worker)', function () {
+  this.timeout(60_000);
+  let folder: string;
+
+  beforeEach(() => (folder = tempFolder()));
+  afterEach(() => rmSync(folder, { recursive: true, force: true }));
+
+  it('names a missing WebAssembly runtime file, and works once the file is restored', async function () {
+    const wasmDir = path.join(folder, 'ort');
+    cpSync(ORT_DIST, wasmDir, { recursive: true, filter: (src) => !src.endsWith(RUNTIME_FILES[0]) });
+    const client = new InferenceClient(REAL_WORKER, wasmDir);
+    try {
+      await assert.rejects(client.run(BUNDLED, 'x = 1', 8), (err: unknown) => {
+        assert.match(String(err), new RegExp(`${RUNTIME_FILES[0].replace(/\./g, '\\.')} does not exist.*Reinstall`));
+        return true;
+      });
+      copyFileSync(path.join(ORT_DIST, RUNTIME_FILES[0]), path.join(wasmDir, RUNTIME_FILES[0]));
+      const { output } = await client.run(BUNDLED, 'x = 1', 8);
+      assert.ok(output.tokens.length > 0);
+    } finally {
+      client.dispose();
+    }
+  });
+
+  it('says the runtime is damaged when the wasm file is corrupt, and recovers once it is replaced', async function () {
+    const wasmDir = path.join(folder, 'ort');
+    cpSync(ORT_DIST, wasmDir, { recursive: true });
+    writeFileSync(path.join(wasmDir, RUNTIME_FILES[0]), 'not webassembly');
+    const client = new InferenceClient(REAL_WORKER, wasmDir);
+    try {
+      await assert.rejects(client.run(BUNDLED, 'x = 1', 8), /WebAssembly runtime in .* could not be started/);
+      // onnxruntime remembers the failed start in its thread: only a fresh worker can recover.
+      copyFileSync(path.join(ORT_DIST, RUNTIME_FILES[0]), path.join(wasmDir, RUNTIME_FILES[0]));
+      assert.ok((await client.run(BUNDLED, 'x = 1', 8)).output.tokens.length > 0);
+    } finally {
+      client.dispose();
+    }
+  });
+
+  it('names a missing or corrupt model or tokenizer file, and works after the user fixes the folder', async () => {
+    const client = new InferenceClient(REAL_WORKER, ORT_DIST);
+    const location: ModelLocation = { folder, threads: 1 };
+    try {
+      await assert.rejects(client.run(location, 'x', 8), new RegExp(`${path.join(folder, 'model.onnx').replace(/[\\/.]/g, '\\$&')} does not exist`));
+      copyFileSync(path.join(BUNDLED.folder, 'model.onnx'), path.join(folder, 'model.onnx'));
+      await assert.rejects(client.run(location, 'x', 8), /tokenizer\.json does not exist/);
+      writeFileSync(path.join(folder, 'tokenizer.json'), '{"model": ');
+      await assert.rejects(client.run(location, 'x', 8), /tokenizer\.json/);
+      writeFileSync(path.join(folder, 'model.onnx'), new Uint8Array([0x08, 0x07, 0x12, 0xff]));
+      copyFileSync(path.join(BUNDLED.folder, 'tokenizer.json'), path.join(folder, 'tokenizer.json'));
+      await assert.rejects(client.run(location, 'x', 8), /model\.onnx cannot be read/);
+      copyFileSync(path.join(BUNDLED.folder, 'model.onnx'), path.join(folder, 'model.onnx'));
+      const { output, info } = await client.run(location, 'x = 1', 8);
+      assert.equal(info.layers, 4);
+      assert.ok(output.tokens.length > 0);
+    } finally {
+      client.dispose();
+    }
+  });
+});
+
+describe('reliability: outputs that are not attention', () => {
+  const info = { name: 'm', layers: 1, heads: 2 };
+  const output = (attention: Float32Array[], tokens = 2): InferenceOutput => ({
+    tokens: Array.from({ length: tokens }, (_, i) => ({ id: i, text: 'a', start: i, end: i + 1, special: false })),
+    attention,
+    vectors: undefined,
+    truncated: false,
+    tokenizeMs: 0,
+    inferenceMs: 0,
+  });
+
+  it('accepts probabilities of the right size', () => {
+    checkInferenceOutput(output([new Float32Array([1, 0, 0.5, 0.5, 1, 0, 0.25, 0.75])]), info);
+  });
+
+  for (const [what, attention] of [
+    ['a missing layer', []],
+    ['a tensor of the wrong size', [new Float32Array(7)]],
+    ['NaN', [new Float32Array([1, 0, NaN, 0.5, 1, 0, 0.25, 0.75])]],
+    ['Infinity', [new Float32Array([1, 0, Infinity, 0.5, 1, 0, 0.25, 0.75])]],
+    ['logits instead of probabilities', [new Float32Array([3.5, -2, 0.5, 0.5, 1, 0, 0.25, 0.75])]],
+  ] as const) {
+    it(`refuses ${what} with a message naming the model`, () => {
+      assert.throws(() => checkInferenceOutput(output([...attention]), info), (err: unknown) => err instanceof UnexpectedOutputError && /The model m returned attention/.test(err.message));
+    });
+  }
+});
+
+describe('reliability: out-of-memory-sized requests', () => {
+  it('estimates layers * heads * T * T * 4 bytes', () => {
+    assert.equal(attentionBytes({ layers: 4, heads: 4 }, 512), 4 * 4 * 512 * 512 * 4);
+  });
+
+  it('refuses above 1.5 GB, suggesting a token count that fits', () => {
+    const big = { layers: 32, heads: 32 };
+    const fits = maxTokensWithinBudget(big);
+    assert.ok(attentionBytes(big, fits) <= ATTENTION_BYTES_BUDGET && attentionBytes(big, fits + 1) > ATTENTION_BYTES_BUDGET);
+    checkRequestBudget(big, fits);
+    assert.throws(
+      () => checkRequestBudget(big, 8192),
+      (err: unknown) => err instanceof RequestTooLargeError && new RegExp(`maxTokens to ${fits} or fewer`).test(err.message) && /256\.0 GB/.test(err.message),
+    );
+    // The bundled model at its whole context is far inside the budget.
+    checkRequestBudget({ layers: 4, heads: 4 }, 512);
+  });
+
+  it('is checked in AttentionModel.run after tokenizing, before onnxruntime runs', async function () {
+    this.timeout(30_000);
+    const model = await AttentionModel.load(BUNDLED, ORT_DIST);
+    try {
+      assert.ok(maxTokensWithinBudget(model.info) > model.info.context, 'the bundled model always fits');
+      assert.equal((await model.run('x '.repeat(2000), 8192)).tokens.length, model.info.context);
+      // Pretend the model is enormous: the run is refused before session.run would allocate anything.
+      (model.info as { layers: number }).layers = 100_000;
+      await assert.rejects(model.run('x '.repeat(2000), 8192), (err: unknown) => err instanceof RequestTooLargeError && /maxTokens to \d+ or fewer/.test(err.message));
+    } finally {
+      await model.dispose();
+    }
+  });
+
+  it('explains onnxruntime start failures by naming the runtime files', async () => {
+    assert.equal(explainRuntimeFailure('other', '/d'), 'other');
+    assert.match(explainRuntimeFailure('no available backend found. ERR: [wasm] x', '/d'), /WebAssembly runtime in \/d \(ort-wasm-simd-threaded\.wasm/);
+    await checkRuntimeFiles(ORT_DIST);
+    await assert.rejects(checkRuntimeFiles('/nonexistent-dir'), /ort-wasm-simd-threaded\.wasm does not exist/);
+  });
+});
