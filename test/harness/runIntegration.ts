@@ -39,7 +39,8 @@ export async function runIntegration(options: IntegrationOptions): Promise<numbe
     });
     // Both must exist before the workbench loads: it looks them up on window.
     await page.exposeFunction('codeAutomationExit', (code: number) => reportExit(code));
-    await page.exposeFunction('codeAutomationLog', logPrinter(join(server.dirs.root, 'workbench.log')));
+    const summary = { passing: 0 };
+    await page.exposeFunction('codeAutomationLog', logPrinter(join(server.dirs.root, 'workbench.log'), summary));
 
     const url = workbenchUrl(server.url, {
       folder: options.workspaceFolder,
@@ -50,8 +51,13 @@ export async function runIntegration(options: IntegrationOptions): Promise<numbe
     });
     console.log(`[integration] VS Code server on port ${server.port}; running the suite`);
     await page.goto(url);
-    const code = await exitCode;
+    let code = await exitCode;
     console.log(`[integration] exit code ${code} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    // An extension host that dies can still end the run with 0: success also needs mocha's summary.
+    if (code === 0 && summary.passing === 0) {
+      console.error('[integration] the suite reported no passing tests: treating the run as failed');
+      code = 1;
+    }
     return code;
   } finally {
     await browser?.close();
@@ -76,10 +82,12 @@ const NOISE = [
 
 // The workbench's log service calls codeAutomationLog(level, args) with console-style arguments
 // (a format string first); the extension host's console, so mocha's reporter, arrives here too.
-function logPrinter(logFile: string): (level: string, message: unknown) => void {
+function logPrinter(logFile: string, summary: { passing: number }): (level: string, message: unknown) => void {
   return (level, message) => {
     const args = Array.isArray(message) ? message : [message];
     const text = format(...args);
+    const passing = /(\d+) passing/.exec(text.replace(/\u001b\[[0-9;]*m/g, ''));
+    if (passing) summary.passing = Number(passing[1]);
     appendFileSync(logFile, `[${level}] ${text}\n`);
     if (NOISE.some((pattern) => pattern.test(text))) return;
     if (level === 'error') console.error(text);
