@@ -231,11 +231,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const { nodeBinary, serverMain } = installation();
   const dirs = serverDirs(options.stateDir ?? defaultStateDir, options.fresh ?? true);
   writeUserSettings(dirs, options.settings);
-  if (options.machineSettings) {
-    const machineDir = join(dirs.userDataDir, 'Machine');
-    mkdirSync(machineDir, { recursive: true });
-    writeFileSync(join(machineDir, 'settings.json'), JSON.stringify(options.machineSettings, null, 2) + '\n');
-  }
+  // Always written: a state folder reused within one test process must not keep the machine
+  // settings (such as a user model folder) of an earlier server.
+  const machineDir = join(dirs.userDataDir, 'Machine');
+  mkdirSync(machineDir, { recursive: true });
+  writeFileSync(join(machineDir, 'settings.json'), JSON.stringify(options.machineSettings ?? {}, null, 2) + '\n');
   const port = options.port || (await freePort());
 
   const log = openSync(dirs.logFile, 'a');
