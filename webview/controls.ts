@@ -1,13 +1,26 @@
-/** The always-visible controls: layer and head (or an aggregate over heads). */
-import type { HeadSelector } from '../src/shared/protocol';
+/**
+ * The always-visible controls: layer and head (or an aggregate over heads, or the rollout), and
+ * the display settings every view shares: direction, threshold, sink hiding and colour scale.
+ */
+import type { ColorMode } from '../src/shared/heatmapPixels';
+import type { Direction } from '../src/shared/renormalize';
 import { el } from './dom';
+import type { HeadChoice } from './panelState';
+
+export interface Selection {
+  readonly layer: number;
+  readonly head: HeadChoice;
+}
 
 export class Controls {
-  readonly element = el('div', { className: 'controls', attrs: { role: 'toolbar' } });
+  readonly element = el('div', { className: 'controls', attrs: { role: 'toolbar', 'aria-label': 'Layer and head' } });
   private readonly layer = el('select', { attrs: { id: 'layer', 'aria-label': 'Layer' } });
-  private readonly head = el('select', { attrs: { id: 'head', 'aria-label': 'Head' } });
+  private readonly head = el('select', { attrs: { id: 'head', 'aria-label': 'Head or aggregate' } });
 
-  constructor(onChange: (selector: HeadSelector) => void) {
+  constructor(
+    onChange: (selection: Selection) => void,
+    private readonly options: { readonly rollout?: boolean } = {},
+  ) {
     this.element.append(
       el('label', { text: 'Layer ', attrs: { for: 'layer' } }),
       this.layer,
@@ -19,19 +32,79 @@ export class Controls {
     this.head.addEventListener('change', changed);
   }
 
-  setShape(layers: number, heads: number, selector: HeadSelector): void {
+  setShape(layers: number, heads: number, selection: Selection): void {
     this.layer.replaceChildren(...Array.from({ length: layers }, (_, i) => el('option', { text: String(i), attrs: { value: String(i) } })));
     this.head.replaceChildren(
       ...Array.from({ length: heads }, (_, i) => el('option', { text: String(i), attrs: { value: String(i) } })),
       el('option', { text: 'mean of heads', attrs: { value: 'mean' } }),
       el('option', { text: 'max of heads', attrs: { value: 'max' } }),
+      ...(this.options.rollout ? [el('option', { text: 'rollout (layers 0…L)', attrs: { value: 'rollout' } })] : []),
     );
-    this.layer.value = String(selector.layer);
-    this.head.value = String(selector.head);
+    this.layer.value = String(selection.layer);
+    this.head.value = String(selection.head);
   }
 
-  get selector(): HeadSelector {
+  get selector(): Selection {
     const head = this.head.value;
-    return { layer: Number(this.layer.value), head: head === 'mean' || head === 'max' ? head : Number(head) };
+    return { layer: Number(this.layer.value), head: head === 'mean' || head === 'max' || head === 'rollout' ? head : Number(head) };
+  }
+}
+
+export interface DisplaySettings {
+  readonly direction: Direction;
+  readonly threshold: number;
+  readonly hideFirst: boolean;
+  readonly hideSpecial: boolean;
+  readonly color: ColorMode;
+}
+
+/** Direction, threshold, sinks and colour scale. */
+export class DisplayControls {
+  readonly element = el('div', { className: 'controls display-controls', attrs: { role: 'toolbar', 'aria-label': 'Display' } });
+  private readonly direction = el('select', { attrs: { id: 'direction', 'aria-label': 'Direction' } },
+    el('option', { text: 'attends to (row)', attrs: { value: 'to' } }),
+    el('option', { text: 'attended by (column)', attrs: { value: 'from' } }));
+  private readonly threshold = el('input', { attrs: { id: 'threshold', type: 'range', min: '0', max: '0.5', step: '0.01', 'aria-label': 'Hide weights below' } });
+  private readonly thresholdValue = el('output', { attrs: { for: 'threshold', id: 'threshold-value' } });
+  private readonly hideFirst = el('input', { attrs: { id: 'hide-first', type: 'checkbox' } });
+  private readonly hideSpecial = el('input', { attrs: { id: 'hide-special', type: 'checkbox' } });
+  private readonly color = el('select', { attrs: { id: 'color', 'aria-label': 'Colour scale' } },
+    el('option', { text: '√ scale', attrs: { value: 'sqrt' } }),
+    el('option', { text: 'linear', attrs: { value: 'linear' } }),
+    el('option', { text: 'per-row max', attrs: { value: 'row' } }));
+
+  constructor(onChange: (settings: DisplaySettings) => void) {
+    this.element.append(
+      el('label', { text: 'Direction ', attrs: { for: 'direction' } }), this.direction,
+      el('label', { text: 'Hide below ', attrs: { for: 'threshold' } }), this.threshold, this.thresholdValue,
+      el('label', { className: 'check', attrs: { for: 'hide-first', title: 'Hide the first token (an attention sink) and renormalise each row over the other keys' } }, this.hideFirst, document.createTextNode(' hide first token')),
+      el('label', { className: 'check', attrs: { for: 'hide-special', title: 'Hide special tokens and renormalise each row over the other keys' } }, this.hideSpecial, document.createTextNode(' hide special')),
+      el('label', { text: 'Colour ', attrs: { for: 'color' } }), this.color,
+    );
+    const changed = () => {
+      this.thresholdValue.textContent = Number(this.threshold.value).toFixed(2);
+      onChange(this.settings);
+    };
+    for (const input of [this.direction, this.hideFirst, this.hideSpecial, this.color]) input.addEventListener('change', changed);
+    this.threshold.addEventListener('input', changed);
+  }
+
+  set(settings: DisplaySettings): void {
+    this.direction.value = settings.direction;
+    this.threshold.value = String(settings.threshold);
+    this.thresholdValue.textContent = settings.threshold.toFixed(2);
+    this.hideFirst.checked = settings.hideFirst;
+    this.hideSpecial.checked = settings.hideSpecial;
+    this.color.value = settings.color;
+  }
+
+  get settings(): DisplaySettings {
+    return {
+      direction: this.direction.value === 'from' ? 'from' : 'to',
+      threshold: Math.max(0, Math.min(1, Number(this.threshold.value) || 0)),
+      hideFirst: this.hideFirst.checked,
+      hideSpecial: this.hideSpecial.checked,
+      color: this.color.value === 'linear' ? 'linear' : this.color.value === 'row' ? 'row' : 'sqrt',
+    };
   }
 }

@@ -1,101 +1,295 @@
 /**
- * The Attention Lens panel webview: controls, token view and heatmap for one result.
- * It asks the host for the matrix it draws and drops replies that no longer match.
+ * The Attention Lens panel webview: always-visible controls, and four views on tabs (tokens,
+ * matrix, model, math). It asks the host for the slices it draws (one matrix, thumbnails, one
+ * query's math) and drops replies that no longer match the latest request or run.
  */
-import { matrixRow } from '../src/shared/attentionMath';
 import {
   MessageType,
+  floatsFromBuffer,
   matrixFromMessage,
-  type HeadSelector,
   type ResultSummary,
+  type ShowMatrixMessage,
+  type ShowQueryMathMessage,
+  type ShowThumbnailsMessage,
   type ToWebviewMessage,
+  HEAD_SCORE_NAMES,
 } from '../src/shared/protocol';
-import { Controls } from './controls';
+import { focusWeights, hideColumns, sinkColumns } from '../src/shared/renormalize';
+import { Controls, DisplayControls, type Selection } from './controls';
 import { el } from './dom';
 import { Heatmap } from './heatmap';
 import { connectHost } from './host';
-import { fitState, restoreState, type PanelState } from './panelState';
-import { TokenView } from './tokenView';
+import { MathView } from './mathView';
+import { ModelView, THUMB_SIDE } from './modelView';
+import { fitState, hostSelector, restoreState, type PanelState, type ViewTab } from './panelState';
+import { Tabs } from './tabs';
+import { TokenView, chipText } from './tokenView';
 
 const host = connectHost<PanelState>();
 let state = restoreState(host.getState());
 let result: ResultSummary | undefined;
+/** The matrix as the host sent it, and as drawn (sink columns hidden, rows renormalised). */
+let rawMatrix: Float32Array | undefined;
 let matrix: Float32Array | undefined;
-let pendingRequest = 0;
-let requestStarted = 0;
 let hovered: number | undefined;
 let paints = 0;
+let nextRequest = 0;
+const pending = { matrix: 0, thumbs: 0, math: 0 };
+let requestStarted = 0;
+let thumbsFor: string | undefined;
 
 const status = el('div', { className: 'status', attrs: { id: 'status', role: 'status' }, text: 'Select text and run "Show Attention".' });
 const summaryLine = el('div', { className: 'summary', attrs: { id: 'summary' } });
-const controls = new Controls((selector) => {
-  save({ ...state, layer: selector.layer, head: selector.head });
-  host.postMessage({ type: MessageType.SelectionChanged, layer: selector.layer, head: selector.head });
-  requestMatrix();
+const controls = new Controls((selection) => pick(selection), { rollout: true });
+const display = new DisplayControls((settings) => {
+  const sinksChanged = settings.hideFirst !== state.hideFirst || settings.hideSpecial !== state.hideSpecial;
+  save({ ...state, ...settings });
+  if (sinksChanged) {
+    deriveMatrix();
+    if (state.tab === 'model') requestThumbnails();
+  } else {
+    heatmap.setDisplay({ mode: state.color, threshold: state.threshold });
+  }
+  shade();
 });
 const tokenView = new TokenView({
   onHover: (index) => {
     hovered = index;
     shade();
   },
-  onClick: (index) => {
-    save({ ...state, pinned: state.pinned === index ? undefined : index });
+  onClick: (index, extend) => {
+    if (extend && state.pinned !== undefined) {
+      save({ ...state, span: { start: Math.min(state.pinned, index), end: Math.max(state.pinned, index) } });
+    } else {
+      save({ ...state, pinned: state.pinned === index && !state.span ? undefined : index, span: undefined });
+    }
     shade();
   },
   onReveal: (index) => {
     if (result) host.postMessage({ type: MessageType.RevealToken, runId: result.runId, index });
   },
+  onStep: (delta, extend) => {
+    if (!result) return;
+    const last = result.tokens.length - 1;
+    const from = state.span && extend ? (state.span.end > (state.pinned ?? 0) ? state.span.end : state.span.start) : (state.pinned ?? -1);
+    const to = Math.max(0, Math.min(last, from + delta));
+    if (extend && state.pinned !== undefined) save({ ...state, span: { start: Math.min(state.pinned, to), end: Math.max(state.pinned, to) } });
+    else save({ ...state, pinned: to, span: undefined });
+    hovered = undefined;
+    shade();
+  },
 });
-const heatmap = new Heatmap((row) => {
-  hovered = row;
-  shade();
-});
-const app = document.getElementById('app')!;
-app.append(
-  el('header', {}, controls.element, summaryLine),
-  status,
-  el('main', { className: 'views' }, el('section', { className: 'pane tokens-pane' }, tokenView.element), el('section', { className: 'pane matrix-pane' }, heatmap.element)),
+const heatmap = new Heatmap(
+  (row) => {
+    hovered = row;
+    shade();
+  },
+  {
+    interactive: true,
+    onZoom: (zoom) => save({ ...state, zoom }),
+    onPickRow: (row) => {
+      save({ ...state, pinned: row, span: undefined });
+      shade();
+    },
+  },
 );
+const modelView = new ModelView({
+  onPick: (layer, head) => pick({ layer, head }),
+  onSort: (sort) => save({ ...state, sort }),
+  onPool: (pool) => {
+    save({ ...state, pool });
+    requestThumbnails();
+  },
+});
+const mathView = new MathView({
+  onQuery: (query) => {
+    save({ ...state, pinned: query, span: undefined });
+    requestMath();
+    shade();
+  },
+  onShowAll: (all) => save({ ...state, mathAll: all }),
+});
+
+const panes: Record<ViewTab, HTMLElement> = {
+  tokens: el('section', { className: 'pane tokens-pane' }, tokenView.element),
+  matrix: el('section', { className: 'pane matrix-pane' }, heatmap.element),
+  model: el('section', { className: 'pane model-pane' }, modelView.element),
+  math: el('section', { className: 'pane math-pane' }, mathView.element),
+};
+const tabs = new Tabs<ViewTab>(
+  [
+    { id: 'tokens', label: 'Tokens', panel: panes.tokens },
+    { id: 'matrix', label: 'Matrix', panel: panes.matrix },
+    { id: 'model', label: 'Model', panel: panes.model },
+    { id: 'math', label: 'Math', panel: panes.math },
+  ],
+  (tab) => {
+    save({ ...state, tab });
+    showTab();
+  },
+);
+document.getElementById('app')!.append(
+  el('header', {}, tabs.element, controls.element, display.element, summaryLine),
+  status,
+  el('main', { className: 'views' }, ...Object.values(panes)),
+);
+tabs.show(state.tab);
+display.set(state);
+modelView.setOptions(state.sort, state.pool);
+mathView.setShowAll(state.mathAll);
+document.body.dataset.tab = state.tab;
 
 function save(next: PanelState): void {
   state = next;
   host.setState(state);
 }
 
-function selector(): HeadSelector {
-  return { layer: state.layer, head: state.head };
+function pick(selection: Selection): void {
+  save({ ...state, layer: selection.layer, head: selection.head });
+  if (result) controls.setShape(result.layers, result.heads, state);
+  if (selection.head !== 'rollout') host.postMessage({ type: MessageType.SelectionChanged, layer: selection.layer, head: selection.head });
+  modelView.select(state.layer, state.head);
+  requestMatrix();
+  if (state.tab === 'math') requestMath();
+}
+
+function showTab(): void {
+  document.body.dataset.tab = state.tab;
+  if (state.tab === 'model' && result && thumbsFor !== thumbKey()) requestThumbnails();
+  if (state.tab === 'math') requestMath();
 }
 
 function requestMatrix(): void {
   if (!result) return;
-  pendingRequest++;
+  pending.matrix = ++nextRequest;
+  document.body.dataset.matrixRequest = String(pending.matrix);
   requestStarted = performance.now();
-  host.postMessage({ type: MessageType.RequestMatrix, requestId: pendingRequest, runId: result.runId, selector: selector() });
+  if (state.head === 'rollout') {
+    host.postMessage({ type: MessageType.RequestRollout, requestId: pending.matrix, runId: result.runId, layer: state.layer });
+  } else {
+    host.postMessage({ type: MessageType.RequestMatrix, requestId: pending.matrix, runId: result.runId, selector: hostSelector(state) });
+  }
+}
+
+function thumbKey(): string {
+  return `${result?.runId}:${state.pool}:${state.hideFirst}:${state.hideSpecial}`;
+}
+
+function requestThumbnails(): void {
+  if (!result) return;
+  pending.thumbs = ++nextRequest;
+  modelView.clear();
+  thumbsFor = thumbKey();
+  host.postMessage({
+    type: MessageType.RequestThumbnails,
+    requestId: pending.thumbs,
+    runId: result.runId,
+    side: THUMB_SIDE,
+    pool: state.pool,
+    sinks: { first: state.hideFirst, special: state.hideSpecial },
+  });
+}
+
+function mathQuery(): number {
+  return state.pinned ?? state.span?.start ?? Math.max(0, (result?.tokens.length ?? 1) - 1);
+}
+
+function requestMath(): void {
+  if (!result) return;
+  if (typeof state.head !== 'number') {
+    pending.math = ++nextRequest;
+    mathView.message('The math view shows one head: pick a head number (not an aggregate) in the Head control, or click a thumbnail in the Model view.');
+    return;
+  }
+  pending.math = ++nextRequest;
+  mathView.setQuery(mathQuery());
+  host.postMessage({ type: MessageType.RequestQueryMath, requestId: pending.math, runId: result.runId, layer: state.layer, head: state.head, query: mathQuery() });
+}
+
+/** The drawn matrix: sink columns hidden (rows renormalised) when the user asked. */
+function deriveMatrix(): void {
+  if (!result || !rawMatrix) return;
+  const hidden = sinkColumns(result.tokens, { first: state.hideFirst, special: state.hideSpecial });
+  matrix = hidden.length > 0 ? hideColumns(rawMatrix, result.tokens.length, hidden) : rawMatrix;
+  const ms = heatmap.draw(matrix, result.tokens.length, result.tokens, { mode: state.color, threshold: state.threshold });
+  document.body.dataset.drawMs = ms.toFixed(2);
+}
+
+function focusIndices(): number[] | undefined {
+  if (hovered !== undefined) return [hovered];
+  if (state.span) return Array.from({ length: state.span.end - state.span.start + 1 }, (_, i) => state.span!.start + i);
+  return state.pinned !== undefined ? [state.pinned] : undefined;
 }
 
 function shade(): void {
-  const query = hovered ?? state.pinned;
-  if (!result || !matrix || query === undefined) {
+  const focus = focusIndices();
+  heatmap.markRow(focus?.length === 1 ? focus[0] : undefined);
+  if (!result || !matrix || !focus) {
     tokenView.shade(undefined, undefined);
     return;
   }
-  tokenView.shade(matrixRow(matrix, result.tokens.length, query), query);
+  const size = result.tokens.length;
+  const weights = focusWeights(matrix, size, focus, state.direction, state.spanMode);
+  const what = state.direction === 'to' ? 'attends to' : 'is attended by';
+  const name = (i: number) => `#${i} "${chipText(result!.tokens[i]?.text ?? '')}"`;
+  const who = focus.length === 1 ? name(focus[0]) : `span ${name(focus[0])} … ${name(focus[focus.length - 1])} (${focus.length} tokens, ${state.spanMode})`;
+  const headName = state.head === 'rollout' ? `rollout to layer ${state.layer}` : `layer ${state.layer}, ${typeof state.head === 'number' ? `head ${state.head}` : `${state.head} of heads`}`;
+  tokenView.shade(weights, { description: `${who} ${what} (${headName}); strongest:`, focus, threshold: state.threshold });
 }
 
 function showResult(next: ResultSummary): void {
   result = next;
+  rawMatrix = undefined;
   matrix = undefined;
+  thumbsFor = undefined;
   save(fitState(state, next.layers, next.heads, next.tokens.length));
-  controls.setShape(next.layers, next.heads, selector());
+  controls.setShape(next.layers, next.heads, state);
   tokenView.render(next.text, next.tokens);
+  mathView.setTokens(next.tokens);
+  heatmap.setZoom(state.zoom);
   const t = next.timings;
   summaryLine.textContent =
     `${next.source} · ${next.tokens.length} tokens${next.truncated ? ' (truncated)' : ''} · ${next.modelName} · ${next.backend} · ` +
     (t.load > 0 ? `model load ${t.load.toFixed(0)} ms · ` : '') +
     `tokenize ${t.tokenize.toFixed(0)} ms · inference ${t.inference.toFixed(0)} ms · transfer ${t.transfer.toFixed(0)} ms`;
-  status.textContent = 'Hover a token to see what it attends to; click to pin it; double-click to reveal it in the editor.';
+  status.textContent = 'Hover a token to see what it attends to; click to pin it; shift-click for a span; double-click to reveal it in the editor.';
   status.dataset.state = 'idle';
   requestMatrix();
+  showTab();
+}
+
+function onMatrix(message: ShowMatrixMessage): void {
+  // Drop stale replies: an older run, or a request the user has since replaced.
+  if (!result || message.runId !== result.runId || message.requestId !== pending.matrix) return;
+  const next = matrixFromMessage(message);
+  if (!next || message.size !== result.tokens.length) return;
+  rawMatrix = next;
+  deriveMatrix();
+  heatmap.setZoom(state.zoom);
+  shade();
+  const runId = result.runId;
+  requestAnimationFrame(() => {
+    document.body.dataset.paintedRun = String(runId);
+    document.body.dataset.paints = String(++paints);
+    host.postMessage({ type: MessageType.Painted, runId, paintMs: performance.now() - requestStarted });
+  });
+}
+
+function onThumbnails(message: ShowThumbnailsMessage): void {
+  if (!result || message.runId !== result.runId || message.requestId !== pending.thumbs) return;
+  const cells = message.layers * message.heads;
+  const data = floatsFromBuffer(message.data, cells * message.side * message.side);
+  const scores = floatsFromBuffer(message.scores, cells * HEAD_SCORE_NAMES.length);
+  if (!data || !scores) return;
+  modelView.show({ layers: message.layers, heads: message.heads, side: message.side, data, scores }, result.tokens.length);
+  modelView.select(state.layer, state.head);
+  document.body.dataset.thumbsRun = String(result.runId);
+}
+
+function onMath(message: ShowQueryMathMessage): void {
+  if (!result || message.runId !== result.runId || message.requestId !== pending.math) return;
+  mathView.show(message);
+  document.body.dataset.mathRun = String(result.runId);
 }
 
 function onMessage(message: ToWebviewMessage): void {
@@ -103,37 +297,34 @@ function onMessage(message: ToWebviewMessage): void {
     case MessageType.ShowResult:
       showResult(message.result);
       break;
-    case MessageType.ShowMatrix: {
-      // Drop stale replies: an older run, or a request the user has since replaced.
-      if (!result || message.runId !== result.runId || message.requestId !== pendingRequest) return;
-      const next = matrixFromMessage(message);
-      if (!next || message.size !== result.tokens.length) return;
-      matrix = next;
-      heatmap.draw(matrix, message.size, result.tokens);
-      shade();
-      const runId = result.runId;
-      requestAnimationFrame(() => {
-        document.body.dataset.paintedRun = String(runId);
-        document.body.dataset.paints = String(++paints);
-        host.postMessage({ type: MessageType.Painted, runId, paintMs: performance.now() - requestStarted });
-      });
+    case MessageType.ShowMatrix:
+      onMatrix(message);
       break;
-    }
+    case MessageType.ShowThumbnails:
+      onThumbnails(message);
+      break;
+    case MessageType.ShowQueryMath:
+      onMath(message);
+      break;
     case MessageType.ShowSelection: {
       // Another view (or a setting) changed the shared layer/head: follow it.
       if (message.selector.layer === state.layer && message.selector.head === state.head) return;
+      if (state.head === 'rollout' && message.selector.layer === state.layer) return;
       save({ ...state, layer: message.selector.layer, head: message.selector.head });
       if (result) {
         save(fitState(state, result.layers, result.heads, result.tokens.length));
-        controls.setShape(result.layers, result.heads, selector());
+        controls.setShape(result.layers, result.heads, state);
+        modelView.select(state.layer, state.head);
         requestMatrix();
+        if (state.tab === 'math') requestMath();
       }
       break;
     }
     case MessageType.FocusToken:
       if (result && message.runId === result.runId) {
-        save({ ...state, pinned: message.index });
+        save({ ...state, pinned: message.index, span: undefined });
         shade();
+        if (state.tab === 'math' && message.index !== undefined) requestMath();
       }
       break;
     case MessageType.ShowStatus:
@@ -144,4 +335,10 @@ function onMessage(message: ToWebviewMessage): void {
 }
 
 window.addEventListener('message', (event: MessageEvent<ToWebviewMessage>) => onMessage(event.data));
+// A panel restored after a reload brings its layer/head back to the host, whose shared selection
+// started afresh; a new panel follows the host's.
+if (host.getState() !== undefined) {
+  const restored = hostSelector(state);
+  host.postMessage({ type: MessageType.SelectionChanged, layer: restored.layer, head: restored.head });
+}
 host.postMessage({ type: MessageType.Ready });

@@ -5,6 +5,7 @@
  */
 import { MessageType, parseWebviewMessage, type ResultSummary, type ToWebviewMessage } from '../src/shared/protocol';
 import { answerMatrixRequest } from '../src/shared/resultResponder';
+import { answerQueryMath, answerRollout, answerThumbnails, type HeldRun } from '../src/attention/viewResponder';
 
 /** What the report page embeds as JSON: the summary the webview draws and base64 float32 layers. */
 export interface ReportData {
@@ -20,6 +21,7 @@ function decodeLayer(base64: string): Float32Array {
 const element = document.getElementById('attention-lens-data');
 const data = JSON.parse(element?.textContent ?? 'null') as ReportData;
 const held = { runId: data.summary.runId, tokenCount: data.summary.tokens.length, attention: data.attention.map(decodeLayer) };
+const run: HeldRun = { runId: held.runId, tokens: data.summary.tokens, attention: held.attention, vectors: undefined, causal: data.summary.causal };
 let state: unknown;
 
 function deliver(message: ToWebviewMessage): void {
@@ -35,6 +37,13 @@ function deliver(message: ToWebviewMessage): void {
       const reply = answerMatrixRequest(held, message);
       if (reply) deliver(reply);
     }
+    // The report embeds attention only (no q/k/v): the math view says so.
+    const extra =
+      message?.type === MessageType.RequestRollout ? answerRollout(run, message)
+      : message?.type === MessageType.RequestThumbnails ? answerThumbnails(run, message)
+      : message?.type === MessageType.RequestQueryMath ? answerQueryMath(run, message)
+      : undefined;
+    if (extra) deliver(extra);
   },
   getState: () => state,
   setState: (next: unknown) => {

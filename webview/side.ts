@@ -16,6 +16,7 @@ import { Controls } from './controls';
 import { el } from './dom';
 import { Heatmap } from './heatmap';
 import { connectHost } from './host';
+import { hostSelector } from './panelState';
 
 const host = connectHost<unknown>();
 let result: ResultSummary | undefined;
@@ -30,14 +31,14 @@ let paints = 0;
 const status = el('div', { className: 'status', attrs: { id: 'status', role: 'status' }, text: 'Run "Show Attention" on some text to see its heatmap here.' });
 const focusLine = el('div', { className: 'summary', attrs: { id: 'focus', 'aria-live': 'polite' } });
 const controls = new Controls((next) => {
-  selector = next;
-  host.postMessage({ type: MessageType.SelectionChanged, layer: next.layer, head: next.head });
+  selector = hostSelector(next);
+  host.postMessage({ type: MessageType.SelectionChanged, layer: selector.layer, head: selector.head });
   requestMatrix();
 });
 const heatmap = new Heatmap((row) => {
   hoveredRow = row;
 });
-const canvas = heatmap.element.querySelector('canvas')!;
+const canvas = heatmap.canvas;
 const band = el('div', { className: 'focus-band', attrs: { 'aria-hidden': 'true' } });
 const stage = el('div', { className: 'side-stage' }, heatmap.element, band);
 

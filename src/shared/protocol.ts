@@ -54,12 +54,17 @@ export const enum MessageType {
   ShowStatus = 'status/show',
   FocusToken = 'token/focus',
   ShowSelection = 'selection/show',
+  ShowThumbnails = 'thumbnails/show',
+  ShowQueryMath = 'math/show',
   // webview -> host
   Ready = 'webview/ready',
   RequestMatrix = 'matrix/request',
   RevealToken = 'token/reveal',
   Painted = 'webview/painted',
   SelectionChanged = 'selection/changed',
+  RequestRollout = 'rollout/request',
+  RequestThumbnails = 'thumbnails/request',
+  RequestQueryMath = 'math/request',
 }
 
 /** A new result to draw (replaces whatever was shown). */
@@ -76,6 +81,8 @@ export interface ShowMatrixMessage {
   readonly selector: HeadSelector;
   readonly size: number;
   readonly data: ArrayBuffer;
+  /** Set when the matrix is not `selector`'s but an aggregate over layers 0..selector.layer. */
+  readonly aggregate?: 'rollout';
 }
 
 /** Progress or failure of a run, shown in the panel's status line. */
@@ -99,7 +106,76 @@ export interface ShowSelectionMessage {
   readonly selector: HeadSelector;
 }
 
-export type ToWebviewMessage = ShowResultMessage | ShowMatrixMessage | ShowStatusMessage | FocusTokenMessage | ShowSelectionMessage;
+/** Which sink keys to hide (their weight shared out over the other keys of each row). */
+export interface SinkSelection {
+  readonly first: boolean;
+  readonly special: boolean;
+}
+
+/** Names of the per-head scores in ShowThumbnailsMessage.scores, in order. */
+export const HEAD_SCORE_NAMES = ['previous', 'bracket', 'induction', 'entropy', 'sparsity'] as const;
+export type HeadScoreName = (typeof HEAD_SCORE_NAMES)[number];
+
+/** Largest thumbnail side a webview may ask for. */
+export const MAX_THUMBNAIL_SIDE = 128;
+
+/**
+ * The reply to RequestThumbnails: every head of every layer, pooled to side x side.
+ * `data` is Float32 [layer][head][side][side]; `scores` is Float32 [layer][head][score]
+ * (HEAD_SCORE_NAMES order, NaN where a score does not apply), computed from the full matrices.
+ */
+export interface ShowThumbnailsMessage {
+  readonly type: MessageType.ShowThumbnails;
+  readonly requestId: number;
+  readonly runId: number;
+  readonly layers: number;
+  readonly heads: number;
+  readonly side: number;
+  readonly pool: 'max' | 'mean';
+  readonly data: ArrayBuffer;
+  readonly scores: ArrayBuffer;
+}
+
+/**
+ * The reply to RequestQueryMath: one query token of one head, with the model's own numbers.
+ * Float32 buffers: q [d], k and v [T][d], scores [T] = q·k_j/√d (before the mask), weights [T]
+ * (the model's attention row), recomputed [T] (softmax of the masked scores), o [d] (the model's
+ * output vector) and recomputedO [d] = Σ_j weights_j v_j. When the model exports no q/k/v
+ * vectors, `available` is false, `reason` says why and the buffers are empty.
+ */
+export interface ShowQueryMathMessage {
+  readonly type: MessageType.ShowQueryMath;
+  readonly requestId: number;
+  readonly runId: number;
+  readonly layer: number;
+  readonly head: number;
+  readonly query: number;
+  readonly available: boolean;
+  readonly reason: string;
+  readonly headDim: number;
+  readonly size: number;
+  readonly causal: boolean;
+  readonly q: ArrayBuffer;
+  readonly k: ArrayBuffer;
+  readonly v: ArrayBuffer;
+  readonly scores: ArrayBuffer;
+  readonly weights: ArrayBuffer;
+  readonly recomputed: ArrayBuffer;
+  readonly o: ArrayBuffer;
+  readonly recomputedO: ArrayBuffer;
+  /** max_j |recomputed_j - weights_j| and max_i |recomputedO_i - o_i|. */
+  readonly maxWeightDiff: number;
+  readonly maxOutputDiff: number;
+}
+
+export type ToWebviewMessage =
+  | ShowResultMessage
+  | ShowMatrixMessage
+  | ShowStatusMessage
+  | FocusTokenMessage
+  | ShowSelectionMessage
+  | ShowThumbnailsMessage
+  | ShowQueryMathMessage;
 
 /** The webview has loaded and wants the current result, if any. */
 export interface ReadyMessage {
@@ -135,7 +211,43 @@ export interface SelectionChangedMessage {
   readonly head: HeadSelector['head'];
 }
 
-export type FromWebviewMessage = ReadyMessage | RequestMatrixMessage | RevealTokenMessage | PaintedMessage | SelectionChangedMessage;
+/** Ask for the attention rollout through layers 0..layer (replied to with a ShowMatrix, aggregate 'rollout'). */
+export interface RequestRolloutMessage {
+  readonly type: MessageType.RequestRollout;
+  readonly requestId: number;
+  readonly runId: number;
+  readonly layer: number;
+}
+
+/** Ask for thumbnails of every head, pooled to at most `side` x `side`, sinks optionally hidden. */
+export interface RequestThumbnailsMessage {
+  readonly type: MessageType.RequestThumbnails;
+  readonly requestId: number;
+  readonly runId: number;
+  readonly side: number;
+  readonly pool: 'max' | 'mean';
+  readonly sinks: SinkSelection;
+}
+
+/** Ask for the attention math of one query token in one head. */
+export interface RequestQueryMathMessage {
+  readonly type: MessageType.RequestQueryMath;
+  readonly requestId: number;
+  readonly runId: number;
+  readonly layer: number;
+  readonly head: number;
+  readonly query: number;
+}
+
+export type FromWebviewMessage =
+  | ReadyMessage
+  | RequestMatrixMessage
+  | RevealTokenMessage
+  | PaintedMessage
+  | SelectionChangedMessage
+  | RequestRolloutMessage
+  | RequestThumbnailsMessage
+  | RequestQueryMathMessage;
 
 const MAX_INDEX = 1 << 24;
 
@@ -177,9 +289,47 @@ export function parseWebviewMessage(raw: unknown): FromWebviewMessage | undefine
       if (!selector) return undefined;
       return { type: MessageType.SelectionChanged, layer: selector.layer, head: selector.head };
     }
+    case MessageType.RequestRollout:
+      if (!isIndex(msg.requestId) || !isIndex(msg.runId) || !isIndex(msg.layer)) return undefined;
+      return { type: MessageType.RequestRollout, requestId: msg.requestId, runId: msg.runId, layer: msg.layer };
+    case MessageType.RequestThumbnails: {
+      const sinks = parseSinks(msg.sinks);
+      const side = msg.side;
+      if (!isIndex(msg.requestId) || !isIndex(msg.runId) || !sinks) return undefined;
+      if (!isIndex(side) || side < 1 || side > MAX_THUMBNAIL_SIDE) return undefined;
+      if (msg.pool !== 'max' && msg.pool !== 'mean') return undefined;
+      return { type: MessageType.RequestThumbnails, requestId: msg.requestId, runId: msg.runId, side, pool: msg.pool, sinks };
+    }
+    case MessageType.RequestQueryMath:
+      if (!isIndex(msg.requestId) || !isIndex(msg.runId) || !isIndex(msg.layer) || !isIndex(msg.head) || !isIndex(msg.query)) return undefined;
+      return { type: MessageType.RequestQueryMath, requestId: msg.requestId, runId: msg.runId, layer: msg.layer, head: msg.head, query: msg.query };
     default:
       return undefined;
   }
+}
+
+function parseSinks(value: unknown): SinkSelection | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { first, special } = value as Record<string, unknown>;
+  if (typeof first !== 'boolean' || typeof special !== 'boolean') return undefined;
+  return { first, special };
+}
+
+/**
+ * Read a Float32 buffer from a message (an ArrayBuffer, or a typed array after structured
+ * cloning); undefined unless it holds exactly `length` floats.
+ */
+export function floatsFromBuffer(data: unknown, length: number): Float32Array | undefined {
+  let out: Float32Array | undefined;
+  if (data instanceof ArrayBuffer) {
+    if (data.byteLength !== length * 4) return undefined;
+    out = new Float32Array(data);
+  } else if (ArrayBuffer.isView(data)) {
+    const view = data as ArrayBufferView;
+    if (view.byteLength !== length * 4) return undefined;
+    out = new Float32Array(view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength));
+  }
+  return out;
 }
 
 /** Copy a Float32Array into a standalone ArrayBuffer (a view may share a larger buffer). */

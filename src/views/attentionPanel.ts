@@ -8,6 +8,8 @@ import { summarize } from '../attention/attentionRun';
 import type { SelectionState } from '../attention/selectionState';
 import { answerMatrixRequest } from '../shared/resultResponder';
 import type { ResultStore } from '../attention/resultStore';
+import type { AttentionRun } from '../attention/attentionRun';
+import { answerQueryMath, answerRollout, answerThumbnails, type HeldRun } from '../attention/viewResponder';
 import {
   MessageType,
   parseWebviewMessage,
@@ -106,6 +108,21 @@ export class AttentionPanel implements vscode.Disposable {
         if (reply) this.post(reply);
         break;
       }
+      case MessageType.RequestRollout:
+      case MessageType.RequestThumbnails:
+      case MessageType.RequestQueryMath: {
+        const run = this.store.get(message.runId);
+        if (!run) break;
+        const held = heldRun(run);
+        const reply =
+          message.type === MessageType.RequestRollout
+            ? answerRollout(held, message)
+            : message.type === MessageType.RequestThumbnails
+              ? answerThumbnails(held, message)
+              : answerQueryMath(held, message);
+        if (reply) this.post(reply);
+        break;
+      }
       case MessageType.SelectionChanged:
         this.events.selection.set({ layer: message.layer, head: message.head }, 'panel');
         break;
@@ -127,4 +144,9 @@ export class AttentionPanel implements vscode.Disposable {
     this.panel.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
+}
+
+/** What the view responder needs of a run. */
+function heldRun(run: AttentionRun): HeldRun {
+  return { runId: run.runId, tokens: run.tokens, attention: run.attention, vectors: run.vectors, causal: run.model.causal };
 }

@@ -2,14 +2,10 @@
 // and read the tooltip, open the side-bar heatmap and see it drawn, move the cursor and see the
 // attended tokens shaded in the editor. Screenshots go to test/e2e/artifacts/.
 import * as assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
-import { installExtension, repoRoot, startServer, type RunningServer } from '../harness/vscodeServer';
-import { launchBrowser, openFile, openWorkbench, runCommand, screenshot, webviewFrame, type Browser } from '../harness/workbench';
+import { openFile, runCommand, screenshot, webviewFrame } from '../harness/workbench';
+import { selectLines, startWorkbench, type Workbench } from './steps';
 
-const vsix = join(repoRoot, 'attention-lens.vsix');
-const workspace = join(repoRoot, 'test', 'fixtures', 'workspace');
 
 /** The colours the extension contributes for shading (dark and light theme defaults). */
 const SHADE_RGB = ['255, 165, 0', '200, 100, 0'];
@@ -43,31 +39,23 @@ async function shadedCount(page: Page): Promise<number> {
 }
 
 describe('Attention in the editor (workbench)', function () {
-  let server: RunningServer;
-  let browser: Browser;
+  let workbench: Workbench;
 
   before(async function () {
-    assert.ok(existsSync(vsix), 'attention-lens.vsix exists (npm run package)');
-    installExtension(vsix);
-    server = await startServer({ workspaceFolder: workspace });
-    browser = await launchBrowser();
-    await openWorkbench(browser.page, server.url.split('?')[0], workspace);
-    const page = browser.page;
+    workbench = await startWorkbench();
+    const page = workbench.page;
     await openFile(page, 'sample.ts');
-    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
-    await page.keyboard.press('Control+Home');
-    for (let i = 0; i < 10; i++) await page.keyboard.press('Shift+ArrowDown');
+    await selectLines(page, 10);
     await runCommand(page, 'Show Attention');
     await webviewFrame(page).locator('body[data-painted-run]').waitFor({ timeout: 60_000 });
   });
 
   after(async function () {
-    await browser?.close();
-    await server?.stop();
+    await workbench?.stop();
   });
 
   it('shows a tooltip with the attended tokens when hovering a token', async function () {
-    const page = browser.page;
+    const page = workbench.page;
     // Put the cursor away from the token first, so the selection does not matter.
     await page.keyboard.press('Escape');
     const word = editorWord(page, 'LruCache');
@@ -84,7 +72,7 @@ describe('Attention in the editor (workbench)', function () {
   });
 
   it('opens the side-bar heatmap', async function () {
-    const page = browser.page;
+    const page = workbench.page;
     await runCommand(page, 'Focus on Heatmap View');
     const side = await viewFrame(page, 'side');
     try {
@@ -99,7 +87,7 @@ describe('Attention in the editor (workbench)', function () {
   });
 
   it('shades what the token under the cursor attends to, and focuses its row', async function () {
-    const page = browser.page;
+    const page = workbench.page;
     await editorWord(page, 'capacity').click();
     const side = await viewFrame(page, 'side');
     await side.locator('body[data-focused]:not([data-focused=""])').waitFor({ state: 'attached', timeout: 15_000 });

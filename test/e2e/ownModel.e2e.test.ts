@@ -4,15 +4,14 @@ import * as assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { installExtension, repoRoot, startServer, type RunningServer } from '../harness/vscodeServer';
-import { launchBrowser, openFile, openWorkbench, runCommand, screenshot, webviewFrame, type Browser } from '../harness/workbench';
+import { repoRoot } from '../harness/vscodeServer';
+import { openFile, runCommand, screenshot, webviewFrame } from '../harness/workbench';
+import { selectLines, startWorkbench, type Workbench } from './steps';
 
 const fixture = join(repoRoot, '..', 'shared', 'fixtures', 'tribuo-tinybert');
-const workspace = join(repoRoot, 'test', 'fixtures', 'workspace');
 
 describe('A user model in the workbench', function () {
-  let server: RunningServer | undefined;
-  let browser: Browser | undefined;
+  let workbench: Workbench | undefined;
 
   before(async function () {
     if (!existsSync(join(fixture, 'tinybert.onnx'))) {
@@ -22,23 +21,17 @@ describe('A user model in the workbench', function () {
     const folder = mkdtempSync(join(tmpdir(), 'attention-lens-e2e-model-'));
     copyFileSync(join(fixture, 'tinybert.onnx'), join(folder, 'model.onnx'));
     copyFileSync(join(fixture, 'tinybert-tokenizer.json'), join(folder, 'tokenizer.json'));
-    installExtension(join(repoRoot, 'attention-lens.vsix'));
-    server = await startServer({ workspaceFolder: workspace, machineSettings: { 'attentionLens.modelFolder': folder } });
-    browser = await launchBrowser();
-    await openWorkbench(browser.page, server.url.split('?')[0], workspace);
+    workbench = await startWorkbench({ machineSettings: { 'attentionLens.modelFolder': folder } });
   });
 
   after(async function () {
-    await browser?.close();
-    await server?.stop();
+    await workbench?.stop();
   });
 
   it('shows the third-party model attention', async function () {
-    const page = browser!.page;
+    const page = workbench!.page;
     await openFile(page, 'sample.py');
-    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
-    await page.keyboard.press('Control+Home');
-    for (let i = 0; i < 3; i++) await page.keyboard.press('Shift+ArrowDown');
+    await selectLines(page, 3);
     await runCommand(page, 'Show Attention');
     const view = webviewFrame(page);
     await view.locator('body[data-painted-run]').waitFor({ timeout: 60_000 });

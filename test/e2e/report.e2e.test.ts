@@ -52,7 +52,7 @@ describe('attention-lens command line and HTML report', function () {
     await page.goto(pathToFileURL(htmlPath).href);
     await page.locator('body[data-painted-run]').waitFor({ timeout: 30_000 });
     const chips = await page.locator('.chip').allTextContents();
-    assert.deepEqual(chips, result.tokens.map((t) => t.text));
+    assert.deepEqual(chips, result.tokens.map((t) => t.text.replace(/\n/g, '\u21b5')), 'the chips are the tokens, line breaks drawn as ↵');
     await page.locator('#head').selectOption('1');
     await page.locator('body[data-paints="2"]').waitFor();
     const query = 40;

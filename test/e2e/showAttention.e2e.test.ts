@@ -2,49 +2,25 @@
 // open a file, select text, run Show Attention from the palette, read and hover the token chips
 // in the panel, and save screenshots and stage timings to test/e2e/artifacts/.
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
-import { installExtension, repoRoot, startServer, type RunningServer } from '../harness/vscodeServer';
-import {
-  artifactsDir,
-  launchBrowser,
-  openFile,
-  openWorkbench,
-  runCommand,
-  screenshot,
-  webviewFrame,
-  type Browser,
-} from '../harness/workbench';
+import { artifactsDir, openFile, runCommand, screenshot, webviewFrame } from '../harness/workbench';
+import { openTab, selectLines, startWorkbench, workspace, type Workbench } from './steps';
 
-const vsix = join(repoRoot, 'attention-lens.vsix');
-const workspace = join(repoRoot, 'test', 'fixtures', 'workspace');
-
-async function selectLines(page: Page, lines: number): Promise<void> {
-  await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
-  await page.keyboard.press('Control+Home');
-  for (let i = 0; i < lines; i++) await page.keyboard.press('Shift+ArrowDown');
-}
 
 describe('Show Attention in the workbench', function () {
-  let server: RunningServer;
-  let browser: Browser;
+  let workbench: Workbench;
 
   before(async function () {
-    assert.ok(existsSync(vsix), 'attention-lens.vsix exists (npm run package)');
-    installExtension(vsix);
-    server = await startServer({ workspaceFolder: workspace });
-    browser = await launchBrowser();
-    await openWorkbench(browser.page, server.url.split('?')[0], workspace);
+    workbench = await startWorkbench();
   });
 
   after(async function () {
-    await browser?.close();
-    await server?.stop();
+    await workbench?.stop();
   });
 
   it('shows the selected tokens and the heatmap, and shades on hover', async function () {
-    const page = browser.page;
+    const page = workbench.page;
     await openFile(page, 'sample.ts');
     await selectLines(page, 10);
     const commandStarted = Date.now();
@@ -63,9 +39,10 @@ describe('Show Attention in the workbench', function () {
     let cursor = 0;
     for (const text of chipTexts) {
       if (text === '\u00b7') continue; // a byte fragment of a character another chip completes
-      const at = source.indexOf(text, cursor);
+      const sourceText = text.replace(/\u21b5/g, '\n'); // line breaks are drawn as ↵
+      const at = source.indexOf(sourceText, cursor);
       assert.ok(at >= cursor, `chip ${JSON.stringify(text)} appears in the source after the previous one`);
-      cursor = at + text.length;
+      cursor = at + sourceText.length;
     }
     assert.ok(chipTexts.join('').includes('LruCache'), 'the class name is among the chips');
 
@@ -75,6 +52,7 @@ describe('Show Attention in the workbench', function () {
     await view.locator('.chip.query').waitFor();
     const shaded = await view.locator('.chip.shaded').count();
     assert.ok(shaded >= 1, `hovering shades attended tokens (${shaded})`);
+    await openTab(view, 'matrix');
     const canvas = view.locator('canvas.heatmap-canvas');
     assert.ok((await canvas.boundingBox())!.width > 100, 'the heatmap is drawn at a visible size');
 
@@ -87,7 +65,7 @@ describe('Show Attention in the workbench', function () {
   });
 
   it('switches layer and head and repaints', async function () {
-    const page = browser.page;
+    const page = workbench.page;
     const view = webviewFrame(page);
     const paints = Number(await view.locator('body').getAttribute('data-paints'));
     // Each switch asks the host for a new matrix and repaints.
@@ -96,6 +74,7 @@ describe('Show Attention in the workbench', function () {
     await view.locator('#head').selectOption('mean');
     await view.locator(`body[data-paints="${paints + 2}"]`).waitFor();
     assert.equal(await view.locator('#layer').inputValue(), '3');
+    await openTab(view, 'tokens');
     await view.locator('.chip').nth(5).hover();
     await view.locator('.chip.shaded').first().waitFor();
     await screenshot(page, 'show-attention-layer3-mean');
