@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { Analyzer } from './attention/analyzer';
 import type { ResultStore } from './attention/resultStore';
+import type { AttentionRun } from './attention/attentionRun';
 import { SelectionState, defaultSelector } from './attention/selectionState';
 import { CancellableResultStore, rerunSpan, showAttention, type ShowAttentionDeps } from './commands/showAttention';
 import { selectModel } from './commands/selectModel';
@@ -19,6 +20,8 @@ import { AttentionSideView, type SideViewState } from './views/sideView';
 
 /** What the extension exports to other extensions and to its own integration tests. */
 export interface AttentionLensApi {
+  /** Runs Show Attention on the active editor, as the command does, and resolves with the run. */
+  showAttention(): Promise<AttentionRun | undefined>;
   readonly store: ResultStore;
   /** The last paint time the panel reported, per run. */
   readonly paintTimes: ReadonlyMap<number, number>;
@@ -34,6 +37,12 @@ export interface AttentionLensApi {
   readonly statusBarText: string;
   /** The inference worker, for the integration tests: pending requests, live workers, a kill switch. */
   readonly inference: InferenceTestHooks;
+}
+
+/** What the Show Attention command resolves with. */
+export interface ShowAttentionReply {
+  readonly runId: number;
+  readonly tokens: number;
 }
 
 function isIndex(value: unknown): value is number {
@@ -96,7 +105,13 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('attentionLens.defaultAggregate')) selection.set(defaultSelector(readSettings().defaultAggregate), 'settings');
     }),
-    vscode.commands.registerCommand('attentionLens.showAttention', () => showAttention(deps)),
+    // The command answers with a small reply, never the run: a command's result is serialised
+    // (as JSON) to whoever ran it, which for the palette and keybindings is the workbench, and a
+    // run holds megabytes of attention (117 MB of JSON at 512 tokens).
+    vscode.commands.registerCommand('attentionLens.showAttention', async (): Promise<ShowAttentionReply | undefined> => {
+      const run = await showAttention(deps);
+      return run && { runId: run.runId, tokens: run.tokens.length };
+    }),
     vscode.commands.registerCommand('attentionLens.selectModel', selectModel),
     vscode.commands.registerCommand('attentionLens.toggleShading', () => {
       const on = decorations.toggle();
@@ -119,6 +134,7 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
     vscode.languages.registerHoverProvider('*', new AttentionHoverProvider(tracker, selection, matrices)),
   );
   return {
+    showAttention: () => showAttention(deps),
     store,
     paintTimes,
     selection,

@@ -3,16 +3,10 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { AttentionLensApi } from '../../src/extension';
+import { api } from './extensionApi';
 import type { AttentionRun } from '../../src/attention/attentionRun';
 import { pickModelFolder } from '../../src/settings';
 
-const EXTENSION_ID = 'attention-lens.attention-lens';
-
-async function api(): Promise<AttentionLensApi> {
-  const extension = vscode.extensions.getExtension<AttentionLensApi>(EXTENSION_ID);
-  assert.ok(extension, `${EXTENSION_ID} is installed`);
-  return extension.activate();
-}
 
 async function until<T>(probe: () => T | undefined | false, what: string, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -78,7 +72,7 @@ describe('In the editor', () => {
     const document = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder.uri, 'sample.ts'));
     editor = await vscode.window.showTextDocument(document, vscode.ViewColumn.One);
     editor.selection = new vscode.Selection(1, 0, 10, 0);
-    const result = await vscode.commands.executeCommand<AttentionRun | undefined>('attentionLens.showAttention');
+    const result = await (await api()).showAttention();
     assert.ok(result, 'Show Attention returned a run');
     run = result;
     lens.selection.set({ layer: 0, head: 0 }, 'api');

@@ -5,7 +5,7 @@ import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as vscode from 'vscode';
-import type { AttentionRun } from '../../src/attention/attentionRun';
+import { api } from './extensionApi';
 
 // The suite is bundled to out/test/integration/; the repository root is three levels up.
 const repoRoot = resolve(__dirname, '..', '..', '..');
@@ -34,7 +34,7 @@ describe('Show Attention with a user model', () => {
     const document = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(ws.uri, 'sample.py'));
     const editor = await vscode.window.showTextDocument(document, vscode.ViewColumn.One);
     editor.selection = new vscode.Selection(1, 0, 2, 0);
-    const run = await vscode.commands.executeCommand<AttentionRun | undefined>('attentionLens.showAttention');
+    const run = await (await api()).showAttention();
     assert.ok(run, 'the command returned a run');
     assert.equal(run.model.causal, false);
     assert.equal(run.model.layers, 1);

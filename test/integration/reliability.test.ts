@@ -6,19 +6,13 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as vscode from 'vscode';
-import type { AttentionLensApi } from '../../src/extension';
+import { api, EXTENSION_ID } from './extensionApi';
 import type { AttentionRun } from '../../src/attention/attentionRun';
 import { textCap } from '../../src/commands/textLimits';
 import { webviewHtml, webviewOptions, webviewRoots } from '../../src/views/webviewHtml';
 
-const EXTENSION_ID = 'attention-lens.attention-lens';
 const repoRoot = resolve(__dirname, '..', '..', '..');
 
-async function api(): Promise<AttentionLensApi> {
-  const extension = vscode.extensions.getExtension<AttentionLensApi>(EXTENSION_ID);
-  assert.ok(extension, `${EXTENSION_ID} is installed`);
-  return extension.activate();
-}
 
 async function until<T>(probe: () => T | undefined | false, what: string, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -30,7 +24,7 @@ async function until<T>(probe: () => T | undefined | false, what: string, timeou
   }
 }
 
-const showAttention = () => vscode.commands.executeCommand<AttentionRun | undefined>('attentionLens.showAttention');
+const showAttention = async () => (await api()).showAttention();
 
 async function openUntitled(content: string, language = 'plaintext'): Promise<vscode.TextEditor> {
   const document = await vscode.workspace.openTextDocument({ content, language });

@@ -2,16 +2,10 @@
 // checks the result the host computed and that the panel drew it.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { AttentionLensApi } from '../../src/extension';
+import { api } from './extensionApi';
+import type { ShowAttentionReply } from '../../src/extension';
 import type { AttentionRun } from '../../src/attention/attentionRun';
 
-const EXTENSION_ID = 'attention-lens.attention-lens';
-
-async function api(): Promise<AttentionLensApi> {
-  const extension = vscode.extensions.getExtension<AttentionLensApi>(EXTENSION_ID);
-  assert.ok(extension, `${EXTENSION_ID} is installed`);
-  return extension.activate();
-}
 
 async function openSample(name: string): Promise<vscode.TextEditor> {
   const folder = vscode.workspace.workspaceFolders?.[0];
@@ -72,8 +66,13 @@ describe('Show Attention', () => {
     const editor = await openSample('sample.ts');
     const selection = new vscode.Selection(1, 0, 10, 0);
     editor.selection = selection;
-    const run = await vscode.commands.executeCommand<AttentionRun | undefined>('attentionLens.showAttention');
-    assert.ok(run, 'the command returned a run');
+    // Through the command, as the palette runs it: it answers with the run's id, not the run.
+    const reply = await vscode.commands.executeCommand<ShowAttentionReply | undefined>('attentionLens.showAttention');
+    assert.ok(reply, 'the command answered');
+    const run = lens.store.get(reply.runId);
+    assert.ok(run, 'the reply names the stored run');
+    assert.equal(reply.tokens, run.tokens.length);
+    assert.ok(JSON.stringify(reply).length < 100, 'the reply is small: it is serialised to the workbench');
     assert.equal(run.baseOffset, editor.document.offsetAt(selection.start));
     assert.equal(run.model.layers, 4);
     assert.equal(run.model.heads, 4);
@@ -87,7 +86,7 @@ describe('Show Attention', () => {
   it('uses the whole document when nothing is selected', async () => {
     const editor = await openSample('sample.py');
     editor.selection = new vscode.Selection(0, 0, 0, 0);
-    const run = await vscode.commands.executeCommand<AttentionRun | undefined>('attentionLens.showAttention');
+    const run = await (await api()).showAttention();
     assert.ok(run);
     assert.equal(run.baseOffset, 0);
     assertRunIsConsistent(run, editor.document, editor.document.getText());
@@ -101,7 +100,7 @@ describe('Show Attention', () => {
     editor.selection = new vscode.Selection(3, 0, 4, 0);
     const text = editor.document.getText(editor.selection);
     assert.equal(text.trim(), '', 'line 4 of the sample is blank');
-    const run = await vscode.commands.executeCommand<AttentionRun | undefined>('attentionLens.showAttention');
+    const run = await lens.showAttention();
     assert.equal(run, undefined);
     assert.equal(lens.store.latest?.runId, before);
   });
@@ -111,7 +110,7 @@ describe('Show Attention', () => {
     const editor = await openSample('sample.ts');
     editor.selection = new vscode.Selection(0, 0, 27, 0);
     const runs = await Promise.all(
-      [0, 1, 2, 3].map(() => vscode.commands.executeCommand<AttentionRun | undefined>('attentionLens.showAttention')),
+      [0, 1, 2, 3].map(() => lens.showAttention()),
     );
     const finished = runs.filter((r): r is AttentionRun => r !== undefined);
     assert.equal(finished.length, 1, 'older runs are superseded');
