@@ -14,7 +14,10 @@ export interface ReportData {
 }
 
 function decodeLayer(base64: string): Float32Array {
-  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  // A plain loop: Uint8Array.from with a mapping callback took ~2 s for a 512-token report.
+  const binary = atob(base64);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
   return new Float32Array(bytes.buffer);
 }
 
