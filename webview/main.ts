@@ -12,11 +12,15 @@ import {
   type ShowQueryMathMessage,
   type ShowThumbnailsMessage,
   type ToWebviewMessage,
+  type ExportFormat,
   HEAD_SCORE_NAMES,
 } from '../src/shared/protocol';
 import { focusWeights, hideColumns, sinkColumns } from '../src/shared/renormalize';
+import { matrixSvg, tokensSvg } from '../src/shared/svgFigure';
+import { layoutTokens, tokenLabel } from '../src/shared/tokenLayout';
 import { Controls, DisplayControls, type Selection } from './controls';
 import { el } from './dom';
+import { ExportBar, svgToPng } from './exportBar';
 import { Heatmap } from './heatmap';
 import { connectHost } from './host';
 import { MathView } from './mathView';
@@ -37,6 +41,8 @@ let nextRequest = 0;
 const pending = { matrix: 0, thumbs: 0, math: 0 };
 let requestStarted = 0;
 let thumbsFor: string | undefined;
+/** The shading drawn last (what the tokens figure shows). */
+let shaded: { weights: Float32Array; focus: number[] } | undefined;
 
 const status = el('div', { className: 'status', attrs: { id: 'status', role: 'status' }, text: 'Select text and run "Show Attention".' });
 const summaryLine = el('div', { className: 'summary', attrs: { id: 'summary' } });
@@ -110,6 +116,8 @@ const mathView = new MathView({
   onShowAll: (all) => save({ ...state, mathAll: all }),
 });
 
+const exportBar = new ExportBar((format) => void exportView(format));
+
 const panes: Record<ViewTab, HTMLElement> = {
   tokens: el('section', { className: 'pane tokens-pane' }, tokenView.element),
   matrix: el('section', { className: 'pane matrix-pane' }, heatmap.element),
@@ -129,7 +137,7 @@ const tabs = new Tabs<ViewTab>(
   },
 );
 document.getElementById('app')!.append(
-  el('header', {}, tabs.element, controls.element, display.element, summaryLine),
+  el('header', {}, el('div', { className: 'tab-row' }, tabs.element, exportBar.element), controls.element, display.element, summaryLine),
   status,
   el('main', { className: 'views' }, ...Object.values(panes)),
 );
@@ -225,16 +233,56 @@ function shade(): void {
   const focus = focusIndices();
   heatmap.markRow(focus?.length === 1 ? focus[0] : undefined);
   if (!result || !matrix || !focus) {
+    shaded = undefined;
     tokenView.shade(undefined, undefined);
     return;
   }
   const size = result.tokens.length;
   const weights = focusWeights(matrix, size, focus, state.direction, state.spanMode);
+  shaded = { weights, focus };
+  tokenView.shade(weights, { description: `${focusName(focus)} (${headName()}); strongest:`, focus, threshold: state.threshold });
+}
+
+/** "#3 "foo" attends to", or the span's first and last tokens. */
+function focusName(focus: readonly number[]): string {
   const what = state.direction === 'to' ? 'attends to' : 'is attended by';
-  const name = (i: number) => `#${i} "${chipText(result!.tokens[i]?.text ?? '')}"`;
+  const name = (i: number) => `#${i} "${chipText(result?.tokens[i]?.text ?? '')}"`;
   const who = focus.length === 1 ? name(focus[0]) : `span ${name(focus[0])} … ${name(focus[focus.length - 1])} (${focus.length} tokens, ${state.spanMode})`;
-  const headName = state.head === 'rollout' ? `rollout to layer ${state.layer}` : `layer ${state.layer}, ${typeof state.head === 'number' ? `head ${state.head}` : `${state.head} of heads`}`;
-  tokenView.shade(weights, { description: `${who} ${what} (${headName}); strongest:`, focus, threshold: state.threshold });
+  return `${who} ${what}`;
+}
+
+function headName(): string {
+  return state.head === 'rollout' ? `rollout to layer ${state.layer}` : `layer ${state.layer}, ${typeof state.head === 'number' ? `head ${state.head}` : `${state.head} of heads`}`;
+}
+
+/** The SVG of the current view: the tokens view as shaded, otherwise the matrix as drawn. */
+function figureSvg(current: ResultSummary, drawn: Float32Array): string {
+  const title = `${current.source} · ${current.modelName} · ${headName()}`;
+  if (state.tab === 'tokens') {
+    return tokensSvg({
+      title: shaded ? `${title} · ${focusName(shaded.focus)}` : title,
+      lines: layoutTokens(current.text, current.tokens),
+      weights: shaded?.weights,
+      focus: shaded?.focus ?? [],
+      threshold: state.threshold,
+    });
+  }
+  const labels = current.tokens.map((token) => tokenLabel(current.text, token));
+  return matrixSvg({ title, labels, matrix: drawn, size: current.tokens.length, mode: state.color, threshold: state.threshold });
+}
+
+async function exportView(format: ExportFormat): Promise<void> {
+  if (!result || !matrix) return;
+  const head = state.head === 'rollout' ? 'rollout' : typeof state.head === 'number' ? `H${state.head}` : state.head;
+  const name = `attention-${result.source.replace(/[^\w.-]+/g, '_')}-L${state.layer}${head}${format === 'json' ? '' : '-' + (state.tab === 'tokens' ? 'tokens' : 'matrix')}`;
+  try {
+    const data = format === 'json' ? undefined : format === 'svg' ? figureSvg(result, matrix) : await svgToPng(figureSvg(result, matrix), 2);
+    host.postMessage({ type: MessageType.SaveExport, runId: result.runId, format, name, data });
+    document.body.dataset.exported = format;
+  } catch (error) {
+    status.textContent = `Export failed: ${error instanceof Error ? error.message : String(error)}`;
+    status.dataset.state = 'error';
+  }
 }
 
 function showResult(next: ResultSummary): void {

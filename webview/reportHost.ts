@@ -3,15 +3,12 @@
  * webview (the same dist/webview.js) from the result embedded in the page, with no network.
  * Loaded before webview.js, it defines acquireVsCodeApi and answers the webview's requests.
  */
-import { MessageType, parseWebviewMessage, type ResultSummary, type ToWebviewMessage } from '../src/shared/protocol';
+import { MessageType, parseWebviewMessage, type SaveExportMessage, type ToWebviewMessage } from '../src/shared/protocol';
+import type { ReportData } from '../src/shared/reportData';
 import { answerMatrixRequest } from '../src/shared/resultResponder';
+import { nestedAttention } from '../src/shared/resultJson';
 import { answerQueryMath, answerRollout, answerThumbnails, type HeldRun } from '../src/attention/viewResponder';
 
-/** What the report page embeds as JSON: the summary the webview draws and base64 float32 layers. */
-export interface ReportData {
-  readonly summary: ResultSummary;
-  readonly attention: readonly string[];
-}
 
 function decodeLayer(base64: string): Float32Array {
   // A plain loop: Uint8Array.from with a mapping callback took ~2 s for a 512-token report.
@@ -26,6 +23,19 @@ const data = JSON.parse(element?.textContent ?? 'null') as ReportData;
 const held = { runId: data.summary.runId, tokenCount: data.summary.tokens.length, attention: data.attention.map(decodeLayer) };
 const run: HeldRun = { runId: held.runId, tokens: data.summary.tokens, attention: held.attention, vectors: undefined, causal: data.summary.causal };
 let state: unknown;
+
+/** The report has no save dialog: exports are browser downloads. JSON holds the embedded attention. */
+function download(message: SaveExportMessage): void {
+  const body =
+    message.format === 'json'
+      ? JSON.stringify({ ...data.meta, attention: nestedAttention(held.attention, held.tokenCount) })
+      : message.data ?? '';
+  const type = message.format === 'svg' ? 'image/svg+xml' : message.format === 'png' ? 'image/png' : 'application/json';
+  const url = URL.createObjectURL(new Blob([body], { type }));
+  const link = Object.assign(document.createElement('a'), { href: url, download: `${message.name}.${message.format}` });
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
 
 function deliver(message: ToWebviewMessage): void {
   // Asynchronous, like a real postMessage from the host.
@@ -47,6 +57,7 @@ function deliver(message: ToWebviewMessage): void {
       : message?.type === MessageType.RequestQueryMath ? answerQueryMath(run, message)
       : undefined;
     if (extra) deliver(extra);
+    if (message?.type === MessageType.SaveExport) download(message);
   },
   getState: () => state,
   setState: (next: unknown) => {

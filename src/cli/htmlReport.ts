@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ResultSummary } from '../shared/protocol';
+import type { ReportData } from '../shared/reportData';
 
 /** Default values for the --vscode-* variables the webview styles use, light and dark. */
 const THEME_CSS = `:root{--vscode-font-family:system-ui,sans-serif;--vscode-font-size:13px;
@@ -39,13 +40,15 @@ export async function writeHtmlReport(
   summary: ResultSummary,
   attention: readonly Float32Array[],
   distDir: string,
+  meta: ReportData['meta'],
 ): Promise<void> {
   const [webviewJs, reportJs, panelCss] = await Promise.all([
     readFile(join(distDir, 'webview.js'), 'utf8'),
     readFile(join(distDir, 'report.js'), 'utf8'),
     readFile(join(distDir, '..', 'media', 'webview.css'), 'utf8'),
   ]);
-  const data = scriptJson({ summary, attention: attention.map(base64) });
+  const report: ReportData = { summary, meta, attention: attention.map(base64) };
+  const data = scriptJson(report);
   const style = `${THEME_CSS}\n${panelCss}`;
   const csp = [
     "default-src 'none'",

@@ -62,7 +62,8 @@ async function main(argv: readonly string[]): Promise<number> {
         causal: model.info.causal,
         timings: { tokenize: output.tokenizeMs, inference: output.inferenceMs, load: model.info.loadMs, transfer: 0, total: 0 },
       };
-      await writeHtmlReport(options.html, summary, output.attention, __dirname);
+      const { attention: _nested, ...meta } = result;
+      await writeHtmlReport(options.html, summary, output.attention, __dirname, meta);
       console.error(`wrote ${options.html}`);
     }
     return 0;

@@ -65,6 +65,7 @@ export const enum MessageType {
   RequestRollout = 'rollout/request',
   RequestThumbnails = 'thumbnails/request',
   RequestQueryMath = 'math/request',
+  SaveExport = 'export/save',
 }
 
 /** A new result to draw (replaces whatever was shown). */
@@ -239,6 +240,25 @@ export interface RequestQueryMathMessage {
   readonly query: number;
 }
 
+export const EXPORT_FORMATS = ['svg', 'png', 'json'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** Largest figure the webview may hand over (an SVG of a 2048-token matrix is far below). */
+export const MAX_EXPORT_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Save the current view as a figure (svg: the SVG text; png: the PNG bytes) or the whole result
+ * as JSON (built by the host from the full tensors: `data` absent). `name` is a suggested file
+ * name without extension; the user picks the file in a save dialog.
+ */
+export interface SaveExportMessage {
+  readonly type: MessageType.SaveExport;
+  readonly runId: number;
+  readonly format: ExportFormat;
+  readonly name: string;
+  readonly data?: string | ArrayBuffer;
+}
+
 export type FromWebviewMessage =
   | ReadyMessage
   | RequestMatrixMessage
@@ -247,7 +267,8 @@ export type FromWebviewMessage =
   | SelectionChangedMessage
   | RequestRolloutMessage
   | RequestThumbnailsMessage
-  | RequestQueryMathMessage;
+  | RequestQueryMathMessage
+  | SaveExportMessage;
 
 const MAX_INDEX = 1 << 24;
 
@@ -303,9 +324,29 @@ export function parseWebviewMessage(raw: unknown): FromWebviewMessage | undefine
     case MessageType.RequestQueryMath:
       if (!isIndex(msg.requestId) || !isIndex(msg.runId) || !isIndex(msg.layer) || !isIndex(msg.head) || !isIndex(msg.query)) return undefined;
       return { type: MessageType.RequestQueryMath, requestId: msg.requestId, runId: msg.runId, layer: msg.layer, head: msg.head, query: msg.query };
+    case MessageType.SaveExport:
+      return parseSaveExport(msg);
     default:
       return undefined;
   }
+}
+
+function parseSaveExport(msg: Record<string, unknown>): SaveExportMessage | undefined {
+  const format = EXPORT_FORMATS.find((f) => f === msg.format);
+  if (!isIndex(msg.runId) || !format || typeof msg.name !== 'string') return undefined;
+  // A file name suggestion only: no folders, no control characters, bounded.
+  const name = msg.name.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_').slice(0, 120) || 'attention';
+  const { data } = msg;
+  if (format === 'json') return { type: MessageType.SaveExport, runId: msg.runId, format, name };
+  if (format === 'svg' && typeof data === 'string' && data.length <= MAX_EXPORT_BYTES) {
+    return { type: MessageType.SaveExport, runId: msg.runId, format, name, data };
+  }
+  // Bytes may arrive as an ArrayBuffer or, after structured cloning, as a view on one.
+  const bytes = data instanceof ArrayBuffer ? data : ArrayBuffer.isView(data) ? (data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer) : undefined;
+  if (format === 'png' && bytes && bytes.byteLength <= MAX_EXPORT_BYTES) {
+    return { type: MessageType.SaveExport, runId: msg.runId, format, name, data: bytes };
+  }
+  return undefined;
 }
 
 function parseSinks(value: unknown): SinkSelection | undefined {

@@ -59,10 +59,15 @@ export function resultToJson(input: ResultJsonInput): ResultJson {
       const { line, character } = positionAt(starts, base + t.start);
       return { index, id: t.id, text: t.text, special: t.special, start: t.start, end: t.end, line, character };
     }),
-    attention: input.attention.map((layer) =>
-      Array.from({ length: layer.length / (size * size) }, (_, h) =>
-        Array.from({ length: size }, (_, q) => Array.from(layer.subarray((h * size + q) * size, (h * size + q + 1) * size), round)),
-      ),
-    ),
+    attention: nestedAttention(input.attention, size),
   };
+}
+
+/** Per-layer [head][query][key] Float32 tensors as nested arrays, rounded to float32 precision. */
+export function nestedAttention(attention: readonly Float32Array[], size: number): number[][][][] {
+  return attention.map((layer) =>
+    Array.from({ length: size === 0 ? 0 : layer.length / (size * size) }, (_, h) =>
+      Array.from({ length: size }, (_, q) => Array.from(layer.subarray((h * size + q) * size, (h * size + q + 1) * size), round)),
+    ),
+  );
 }

@@ -10,6 +10,7 @@ import { answerMatrixRequest } from '../shared/resultResponder';
 import type { ResultStore } from '../attention/resultStore';
 import type { AttentionRun } from '../attention/attentionRun';
 import { answerQueryMath, answerRollout, answerThumbnails, type HeldRun } from '../attention/viewResponder';
+import { saveExport } from './saveExport';
 import {
   MessageType,
   parseWebviewMessage,
@@ -132,6 +133,12 @@ export class AttentionPanel implements vscode.Disposable {
       case MessageType.Painted:
         this.events.onPainted(message.runId, message.paintMs);
         break;
+      case MessageType.SaveExport: {
+        const run = this.store.get(message.runId);
+        if (run) void saveExport(message, run);
+        else void vscode.window.showWarningMessage('Attention Lens: that result is no longer held; run Show Attention again to export it.');
+        break;
+      }
     }
   }
 

@@ -5,15 +5,40 @@
 // Repaint times are logged and saved, not asserted: `npm run bench` measures speed.
 /// <reference lib="dom" />
 import * as assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FrameLocator } from 'playwright-core';
+import type { FrameLocator, Page } from 'playwright-core';
+import { cellColorIndices } from '../../src/shared/svgFigure';
+import type { ResultJson } from '../../src/shared/resultJson';
+import { drawnCellIndices } from '../support/svgCells';
 import { artifactsDir, openFile, runCommand, screenshot, webviewFrame } from '../harness/workbench';
-import { openTab, selectLines, showAttention, startWorkbench, type Workbench } from './steps';
+import { openTab, selectLines, showAttention, startWorkbench, workspace, type Workbench } from './steps';
 
 
 async function paints(view: FrameLocator): Promise<number> {
   return Number(await view.locator('body').getAttribute('data-paints'));
+}
+
+/** Clicks an export button, answers VS Code's save dialog with `path` and reads the file written. */
+async function exportThrough(page: Page, view: FrameLocator, format: 'svg' | 'png' | 'json', path: string, encoding: 'utf8' | 'binary' = 'utf8'): Promise<string> {
+  await view.locator(`#export-${format}`).click();
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  // The dialog fills in its suggestion asynchronously: replace it once it is there.
+  await page.waitForFunction(() => ((document as any).querySelector('.quick-input-widget input')?.value ?? '') !== '');
+  await input.fill(path);
+  await page.waitForFunction((p) => (document as any).querySelector('.quick-input-widget input')?.value === p, path);
+  await page.locator('.quick-input-widget .monaco-button', { hasText: 'OK' }).click();
+  for (let waited = 0; !existsSync(path); waited += 100) {
+    if (waited > 30_000) {
+      await screenshot(page, `export-${format}-failed`);
+      throw new Error(`${path} was not written`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await new Promise((r) => setTimeout(r, 200)); // let the write finish
+  return readFileSync(path, encoding === 'binary' ? 'latin1' : 'utf8');
 }
 
 describe('The panel views in the workbench', function () {
@@ -111,6 +136,65 @@ describe('The panel views in the workbench', function () {
     await view.locator('#math-all').click();
     assert.ok((await view.locator('.math-table tbody tr.masked').count()) > 0, 'masked keys are listed with −∞');
     await view.locator('#math-all').click();
+  });
+
+  it('exports the matrix as SVG and PNG and the result as JSON through the save dialog, all from the same run', async function () {
+    const page = workbench.page;
+    const folder = mkdtempSync(join(tmpdir(), 'attention-lens-export-'));
+    await openTab(view, 'matrix');
+    await view.locator('#layer').selectOption('2');
+    await view.locator('#head').selectOption('1');
+    await view.locator('#color').selectOption('row');
+    await view.locator('#threshold').fill('0');
+    const json = JSON.parse(await exportThrough(page, view, 'json', join(folder, 'result.json'))) as ResultJson;
+    const svg = await exportThrough(page, view, 'svg', join(folder, 'matrix.svg'));
+    const png = Buffer.from(await exportThrough(page, view, 'png', join(folder, 'matrix.png'), 'binary'), 'binary');
+
+    // JSON: the tokens are the source's, in order, with their offsets; every layer and head.
+    const source = readFileSync(join(workspace, 'sample.ts'), 'utf8');
+    const size = json.tokens.length;
+    assert.ok(source.startsWith(json.source.text), 'the analysed text is the start of sample.ts');
+    json.tokens.forEach((t, i) => {
+      assert.equal(t.index, i);
+      assert.equal(json.source.text.slice(t.start, t.end), t.text);
+    });
+    assert.equal(json.attention.length, 4);
+    assert.equal(json.attention[2].length, 4);
+    assert.equal(json.attention[2][1].length, size);
+
+    // SVG: each cell drawn in the colour of its weight in the JSON (layer 2, head 1, per-row
+    // colours as set above); JSON weights are rounded to 7 digits, so one colour step is allowed.
+    const weights = Float32Array.from(json.attention[2][1].flat());
+    const expected = cellColorIndices(weights, size, 'row', 0);
+    const drawn = drawnCellIndices(svg, size);
+    let worst = 0;
+    drawn.forEach((index, cell) => (worst = Math.max(worst, Math.abs(index - expected[cell]))));
+    assert.ok(worst <= 1, `worst colour difference ${worst}`);
+    const labels = [...svg.slice(svg.indexOf('query-labels'), svg.indexOf('key-labels')).matchAll(/data-index="(\d+)"/g)].map((m) => Number(m[1]));
+    // Every step-th token is labelled (all of them when the cells are big enough), in order.
+    const step = labels[1] - labels[0];
+    assert.ok(step >= 1 && labels.length === Math.ceil(size / step), `${labels.length} labels, every ${step}`);
+    labels.forEach((label, i) => assert.equal(label, i * step));
+    assert.match(svg, /<title>sample\.ts:1-\d+ · attention-lens-code-4x4 · layer 2, head 1<\/title>/);
+
+    // PNG: the same figure at twice its size.
+    const svgWidth = Number(/<svg [^>]*width="(\d+)"/.exec(svg)![1]);
+    assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG');
+    assert.equal(png.readUInt32BE(16), svgWidth * 2, 'PNG width is 2x the SVG');
+
+    // Tokens view: the shading of a pinned token, with its exact weights.
+    await openTab(view, 'tokens');
+    await view.locator('.chip').nth(40).click();
+    const tokensSvg = await exportThrough(page, view, 'svg', join(folder, 'tokens.svg'));
+    const shaded = [...tokensSvg.matchAll(/<g class="token" data-index="(\d+)" data-weight="([\d.]+)">/g)];
+    assert.equal(shaded.length, size, 'every token is in the figure');
+    shaded.forEach(([, index, weight], i) => {
+      assert.equal(Number(index), i);
+      assert.ok(Math.abs(Number(weight) - json.attention[2][1][40][i]) < 1e-5, `token ${i}: ${weight} vs ${json.attention[2][1][40][i]}`);
+    });
+    copyFileSync(join(folder, 'matrix.svg'), join(artifactsDir, 'export-matrix.svg'));
+    copyFileSync(join(folder, 'matrix.png'), join(artifactsDir, 'export-matrix.png'));
+    copyFileSync(join(folder, 'tokens.svg'), join(artifactsDir, 'export-tokens.svg'));
   });
 
   it('paints synthetic 512- and 2048-token matrices', async function () {
