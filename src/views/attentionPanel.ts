@@ -16,6 +16,7 @@ import {
   type FromWebviewMessage,
   type ToWebviewMessage,
 } from '../shared/protocol';
+import { WebGpuBridge, type WebGpuPanel } from './webGpuBridge';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
 export const PANEL_VIEW_TYPE = 'attentionLens.panel';
@@ -31,6 +32,9 @@ export interface PanelEvents {
 export class AttentionPanel implements vscode.Disposable {
   private static current: AttentionPanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly webGpuBridge: WebGpuBridge;
+  /** Runs models on WebGPU inside this panel's webview; one object per panel, so engines can key on it. */
+  readonly webGpu: WebGpuPanel;
 
   static show(extensionUri: vscode.Uri, store: ResultStore, events: PanelEvents): AttentionPanel {
     if (AttentionPanel.current) {
@@ -68,6 +72,14 @@ export class AttentionPanel implements vscode.Disposable {
     AttentionPanel.current = this;
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.svg');
     panel.webview.html = webviewHtml(panel.webview, extensionUri, 'panel');
+    const runnerScript = panel.webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webgpu.js')).toString();
+    const bridge = (this.webGpuBridge = new WebGpuBridge((message) => this.post(message), runnerScript));
+    this.webGpu = {
+      get visible() {
+        return panel.visible;
+      },
+      run: (request, timeoutMs) => bridge.run(request, timeoutMs),
+    };
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((raw: unknown) => {
@@ -132,6 +144,10 @@ export class AttentionPanel implements vscode.Disposable {
       case MessageType.Painted:
         this.events.onPainted(message.runId, message.paintMs);
         break;
+      case MessageType.WebGpuResult:
+      case MessageType.WebGpuFailed:
+        this.webGpuBridge.settle(message);
+        break;
     }
   }
 
@@ -141,6 +157,7 @@ export class AttentionPanel implements vscode.Disposable {
 
   dispose(): void {
     if (AttentionPanel.current === this) AttentionPanel.current = undefined;
+    this.webGpuBridge.dispose();
     this.panel.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
