@@ -27,10 +27,9 @@ export interface EngineResult {
 /** Creating a session on a software adapter, after the runtime crossed over, takes a while. */
 export const WEBGPU_TIMEOUT_MS = 180_000;
 
-/** What a panel holds between runs, as far as this engine knows. */
+/** What a panel held after its last good run (the runtime, and this model), as far as this engine knows. */
 interface Held {
-  readonly runtime: boolean;
-  readonly modelKey: string | undefined;
+  readonly modelKey: string;
 }
 
 export class WebGpuEngine {
@@ -72,12 +71,16 @@ export class WebGpuEngine {
     }
   }
 
-  /** Sends the run, adding the runtime or the model when the panel says it lacks them. */
+  /**
+   * Sends the run, adding the runtime or the model when the panel says it lacks them. A panel
+   * not known to hold the runtime is asked first without it: one without a WebGPU adapter says
+   * so before 27 MB of runtime cross over for nothing.
+   */
   private async exchange(panel: WebGpuPanel, location: ModelLocation, info: ModelInfo, prepared: PreparedRun): Promise<WebGpuResultMessage> {
     const modelKey = this.keyOf(info);
     const held = this.held.get(panel);
-    let sendRuntime = held?.runtime !== true;
-    let sendModel = held?.modelKey !== modelKey;
+    let sendRuntime = false;
+    let sendModel = held !== undefined && held.modelKey !== modelKey;
     const feeds: WebGpuTensor[] = Object.entries(prepared.feeds).map(([name, t]) => ({ name, type: t.type, dims: t.dims, data: tensorBytes(t.data) }));
     const outputs = fetchedOutputs(prepared.outputs);
     // At most one retry per missing piece: a webview reloaded while hidden has lost both.
@@ -86,10 +89,11 @@ export class WebGpuEngine {
       const model = sendModel ? tensorBytes(await this.source.modelBytes(location)) : undefined;
       const reply = await panel.run({ modelKey, feeds, outputs, ...(runtime ? { runtime } : {}), ...(model ? { model } : {}) }, this.timeoutMs);
       if (reply.type === MessageType.WebGpuResult) {
-        this.held.set(panel, { runtime: true, modelKey });
+        this.held.set(panel, { modelKey });
         return reply;
       }
-      if (reply.needs === 'runtime' && !sendRuntime) sendRuntime = true;
+      // A webview without the runtime has no model either.
+      if (reply.needs === 'runtime' && !sendRuntime) sendRuntime = sendModel = true;
       else if (reply.needs === 'model' && !sendModel) sendModel = true;
       else {
         this.held.delete(panel);

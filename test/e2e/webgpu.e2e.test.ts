@@ -1,7 +1,8 @@
 // The WebGPU engine in the real workbench: Chromium with SwiftShader's software WebGPU adapter,
 // the backend set to webgpu. Show Attention runs the model inside the panel webview; then the
 // backend is set to wasm and the same selection runs in the worker. Every head of every layer,
-// as the panel receives it, must agree within 1e-4.
+// as the panel receives it, must agree within 1e-4. Then, in Chromium with its GPU off (as the
+// other e2e tests run it), the same setting falls back to WASM and says why.
 import * as assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -114,5 +115,39 @@ describe('The WebGPU engine in the workbench (SwiftShader)', function () {
     console.log(`      ${onWebGpu.length} heads, max |webgpu - wasm| = ${maxDiff.toExponential(2)}; ${webGpuSummary}`);
     assert.ok(maxDiff <= TOLERANCE, `max |webgpu - wasm| = ${maxDiff} exceeds ${TOLERANCE}`);
     await screenshot(page, 'webgpu-then-wasm');
+  });
+});
+
+describe('The WebGPU engine in the workbench without a GPU', function () {
+  let workbench: Workbench;
+
+  before(async function () {
+    workbench = await startWorkbench({ machineSettings: { 'attentionLens.backend': 'webgpu' } });
+  });
+
+  after(async function () {
+    await workbench?.stop();
+  });
+
+  it('runs on WASM instead and tells the user why', async function () {
+    this.timeout(FIRST_RUN_TIMEOUT_MS);
+    const page = workbench.page;
+    await openFile(page, 'sample.ts');
+    await selectLines(page, 4);
+    await runCommand(page, 'Show Attention');
+    const view = webviewFrame(page);
+    await view.locator('body[data-painted-run]').waitFor({ timeout: FIRST_RUN_TIMEOUT_MS });
+    const ranOn = await summary(page);
+    assert.match(ranOn, / · wasm/, `the run reports WASM: ${ranOn}`);
+    await screenshot(page, 'webgpu-fallback');
+    // The notification centre lists the message whether or not its toast is still up.
+    await runCommand(page, 'Notifications: Show Notifications');
+    const notice = page.locator('.notifications-center .notification-list-item-message', { hasText: 'WebGPU is unavailable' });
+    await notice.first().waitFor();
+    const reason = (await notice.first().textContent()) ?? '';
+    mkdirSync(artifactsDir, { recursive: true });
+    writeFileSync(join(artifactsDir, 'webgpu-fallback.json'), JSON.stringify({ summary: ranOn, notice: reason }, null, 2));
+    console.log(`      ${reason}`);
+    await screenshot(page, 'webgpu-fallback-notice');
   });
 });

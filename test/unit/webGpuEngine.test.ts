@@ -134,7 +134,7 @@ describe('WebGPU engine: host side with the real worker', function () {
 
   after(() => client?.dispose());
 
-  it('gives the panel the runtime and model once, and returns what the worker computes, reported as webgpu', async () => {
+  it('gives the panel the runtime and model once, when it asks, and returns what the worker computes, reported as webgpu', async () => {
     const panel = new InProcessPanel();
     const engine = new WebGpuEngine(client, async () => RUNTIME);
     const onPanel = await engine.run(panel, MODEL, TEXT, 64);
@@ -149,10 +149,10 @@ describe('WebGPU engine: host side with the real worker', function () {
     assert.equal(onPanel.output.vectors?.length, inWorker.output.vectors?.length);
     assert.equal(onPanel.output.inferenceMs, 2);
     await engine.run(panel, MODEL, 'x = 1', 64);
-    assert.deepEqual(panel.requests.map((r) => [r.runtime !== undefined, r.model !== undefined]), [[true, true], [false, false]]);
-    assert.deepEqual([...new Uint8Array(panel.requests[0].runtime!)], [...RUNTIME]);
+    assert.deepEqual(panel.requests.map((r) => [r.runtime !== undefined, r.model !== undefined]), [[false, false], [true, true], [false, false]]);
+    assert.deepEqual([...new Uint8Array(panel.requests[1].runtime!)], [...RUNTIME]);
     // The model as the worker prepared it (attention outputs exposed), not the file as it is on disk.
-    assert.ok(panel.requests[0].model!.byteLength >= readFileSync(path.join(MODEL.folder, 'model.onnx')).byteLength * 0.9);
+    assert.ok(panel.requests[1].model!.byteLength >= readFileSync(path.join(MODEL.folder, 'model.onnx')).byteLength * 0.9);
   });
 
   it('sends the runtime and model again to a panel that lost them', async () => {
@@ -162,16 +162,18 @@ describe('WebGPU engine: host side with the real worker', function () {
     panel.forget();
     const again = await engine.run(panel, MODEL, TEXT, 64);
     assert.equal(again.info.backend, 'webgpu');
-    assert.deepEqual(panel.requests.map((r) => [r.runtime !== undefined, r.model !== undefined]), [[true, true], [false, false], [true, false], [true, true]]);
+    assert.deepEqual(panel.requests.map((r) => [r.runtime !== undefined, r.model !== undefined]), [[false, false], [true, true], [false, false], [true, true]]);
   });
 
-  it('falls back to WASM with the reason when the panel has no adapter, or is closed', async () => {
+  it('falls back to WASM with the reason when the panel has no adapter (sending it no runtime), or is closed', async () => {
     const reasons: string[] = [];
-    let panel: WebGpuPanel | undefined = new InProcessPanel(true);
+    const noAdapter = new InProcessPanel(true);
+    let panel: WebGpuPanel | undefined = noAdapter;
     const engines = new InferenceEngines(client, new WebGpuEngine(client, async () => RUNTIME), () => panel, (reason) => reasons.push(reason));
     const fellBack = await engines.run(MODEL, TEXT, 64, 'webgpu');
     assert.match(fellBack.info.backend, /^wasm/);
     assert.ok(fellBack.output.attention.length > 0);
+    assert.deepEqual(noAdapter.requests.map((r) => [r.runtime !== undefined, r.model !== undefined]), [[false, false]]);
     panel = undefined;
     await engines.run(MODEL, TEXT, 64, 'webgpu');
     await engines.run(MODEL, TEXT, 64, 'wasm');

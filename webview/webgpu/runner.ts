@@ -40,6 +40,14 @@ function describe(found: GpuAdapter): string {
   return parts.length > 0 ? parts.join(' ') : 'unnamed adapter';
 }
 
+function feedTensor(tensor: WebGpuTensor): ort.Tensor {
+  const data = typedData(tensor);
+  const dims = [...tensor.dims];
+  if (data instanceof BigInt64Array) return new ort.Tensor('int64', data, dims);
+  if (data instanceof Int32Array) return new ort.Tensor('int32', data, dims);
+  return new ort.Tensor('float32', data, dims);
+}
+
 function failed(request: RunOnWebGpuMessage, reason: string, needs?: 'runtime' | 'model'): WebGpuReply {
   return { type: MessageType.WebGpuFailed, requestId: request.requestId, reason, ...(needs ? { needs } : {}) };
 }
@@ -69,9 +77,7 @@ async function run(request: RunOnWebGpuMessage): Promise<WebGpuReply> {
       sessionMs = performance.now() - started;
       loaded = { key: request.modelKey, session };
     }
-    const feeds = Object.fromEntries(
-      request.feeds.map((t) => [t.name, new ort.Tensor(t.type, typedData(t) as Float32Array, [...t.dims])]),
-    );
+    const feeds = Object.fromEntries(request.feeds.map((t) => [t.name, feedTensor(t)]));
     const started = performance.now();
     const results = await loaded.session.run(feeds, [...request.outputs]);
     const runMs = performance.now() - started;
