@@ -87,6 +87,17 @@ describe('The WebGPU engine in the workbench (SwiftShader)', function () {
     await recordMatrices(frame);
     const onWebGpu = await readAllHeads(page, frame);
 
+    // A second run reuses the panel's runtime and session: nothing to load.
+    await selectLines(page, 4);
+    const firstWebGpuRun = await view.locator('body').getAttribute('data-painted-run');
+    const warmStarted = Date.now();
+    await runCommand(page, 'Show Attention');
+    await view.locator(`body:not([data-painted-run="${firstWebGpuRun}"])`).waitFor({ timeout: 60_000 });
+    const warmMs = Date.now() - warmStarted;
+    const warmSummary = await summary(page);
+    assert.match(warmSummary, / · webgpu · /, `the second run is on WebGPU too: ${warmSummary}`);
+    assert.doesNotMatch(warmSummary, /model load/, `the second run loads nothing: ${warmSummary}`);
+
     // The same selection on WASM: the setting takes effect on the next run.
     writeFileSync(join(workbench.server.dirs.userDataDir, 'Machine', 'settings.json'), JSON.stringify({ 'attentionLens.backend': 'wasm' }));
     const firstRun = Number(await view.locator('body').getAttribute('data-painted-run'));
@@ -110,7 +121,7 @@ describe('The WebGPU engine in the workbench (SwiftShader)', function () {
       for (const [j, value] of matrix.entries()) maxDiff = Math.max(maxDiff, Math.abs(value - onWasm[i][j]));
     }
     mkdirSync(artifactsDir, { recursive: true });
-    const report = { heads: onWebGpu.length, tokens: Math.sqrt(onWebGpu[0].length), maxDiff, webGpuMs, webGpuSummary, wasmSummary };
+    const report = { heads: onWebGpu.length, tokens: Math.sqrt(onWebGpu[0].length), maxDiff, webGpuMs, webGpuSummary, warmMs, warmSummary, wasmSummary };
     writeFileSync(join(artifactsDir, 'webgpu-vs-wasm.json'), JSON.stringify(report, null, 2));
     console.log(`      ${onWebGpu.length} heads, max |webgpu - wasm| = ${maxDiff.toExponential(2)}; ${webGpuSummary}`);
     assert.ok(maxDiff <= TOLERANCE, `max |webgpu - wasm| = ${maxDiff} exceeds ${TOLERANCE}`);
