@@ -1,6 +1,7 @@
 // One build script, separate bundles: the extension host (Node, CJS, `vscode` external), the
-// inference worker (worker_threads), the webview (browser), the integration suite, and the CLI.
-// Only the onnxruntime-web files the Node entry loads are copied next to the bundles.
+// inference worker (worker_threads), the webviews (browser), the panel's WebGPU runner (browser),
+// the integration suite, and the CLI.
+// Only the onnxruntime-web files the Node entry and the WebGPU engine load are copied next to the bundles.
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,13 +36,23 @@ const builds = [
     bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: !production,
     minify: production, logLevel: 'warning', entryPoints: { webview: 'webview/main.ts', side: 'webview/side.ts', report: 'webview/reportHost.ts' }, outdir: dist,
   },
+  // onnxruntime's WebGPU build, for the panel, in a bundle of its own: the panel loads it only
+  // when a run asks for WebGPU. Its wasm binary comes from the host as bytes (see
+  // webview/webgpu/runner.ts), so the import.meta.url it would fetch from is never used.
+  {
+    bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: !production,
+    minify: production, logLevel: 'warning', entryPoints: { webgpu: 'webview/webgpu/runner.ts' }, outdir: dist,
+    define: { 'import.meta.url': 'webgpuScriptUrl' },
+    banner: { js: 'var webgpuScriptUrl = document.currentScript && document.currentScript.src || location.href;' },
+  },
   {
     ...nodeShared, entryPoints: { 'test/integration/index': 'test/integration/index.ts' }, outdir: 'out',
     external: ['vscode', 'mocha'],
   },
 ];
 
-const ORT_FILES = ['ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.mjs'];
+// The plain build for the worker; the asyncify build is the WebGPU one the host sends to the panel.
+const ORT_FILES = ['ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'];
 
 function copyRuntimeFiles() {
   mkdirSync(join(dist, 'ort'), { recursive: true });

@@ -1,4 +1,5 @@
 /** Entry point: wires the services, views and commands together. Nothing else lives here. */
+import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { Analyzer } from './attention/analyzer';
 import type { ResultStore } from './attention/resultStore';
@@ -12,7 +13,10 @@ import { AttentionHoverProvider, OPEN_PANEL_COMMAND, REVEAL_TOKEN_COMMAND } from
 import { MatrixCache } from './editor/matrixCache';
 import { revealToken } from './editor/revealToken';
 import { StaleTracker } from './editor/staleTracking';
+import { FallbackNotices, fallbackMessage } from './inference/engineChoice';
 import { InferenceClient, type InferenceTestHooks } from './inference/inferenceClient';
+import { InferenceEngines } from './inference/inferenceEngines';
+import { WebGpuEngine } from './inference/webGpuEngine';
 import { readSettings } from './settings';
 import { AttentionStatusBar } from './statusBar';
 import { AttentionPanel, type PanelEvents } from './views/attentionPanel';
@@ -65,6 +69,12 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
       }
     },
   );
+  const webGpu = new WebGpuEngine(client, () => readFile(context.asAbsolutePath('dist/ort/ort-wasm-simd-threaded.asyncify.wasm')));
+  const notices = new FallbackNotices();
+  const engines = new InferenceEngines(client, webGpu, () => AttentionPanel.visible?.webGpu, (reason) => {
+    log.warn(`WebGPU unavailable, running on WASM: ${reason}`);
+    if (notices.firstTime(reason)) void vscode.window.showInformationMessage(fallbackMessage(reason));
+  });
   const paintTimes = new Map<number, number>();
   let deps: ShowAttentionDeps;
   const tracker = new StaleTracker(store, (document, start, end) => void rerunSpan(deps, document, start, end));
@@ -78,7 +88,7 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
   };
   deps = {
     extensionUri: context.extensionUri,
-    analyzer: new Analyzer(client, store, log),
+    analyzer: new Analyzer(engines, store, log),
     store,
     panelEvents,
     bundledModelFolder: context.asAbsolutePath('media/model'),

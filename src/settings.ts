@@ -13,7 +13,7 @@ export interface Settings {
   readonly modelFolder: string | undefined;
   readonly threads: number;
   readonly maxTokens: number;
-  /** Requested inference backend; only WASM runs in the extension host today (see `effectiveBackend`). */
+  /** Requested inference backend: WASM in the worker, or WebGPU in the panel (see inference/engineChoice.ts). */
   readonly backend: BackendSetting;
   /** What a view shows before the user picks a head: head 0, or the mean/max over heads. */
   readonly defaultAggregate: DefaultAggregate;
@@ -47,23 +47,6 @@ export function pickModelFolder(levels: SettingLevels<unknown> | undefined, trus
     ? (levels?.workspaceFolderValue ?? levels?.workspaceValue ?? levels?.globalValue)
     : levels?.globalValue;
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
-
-/** The backend a run actually uses: the extension host has no WebGPU, so everything is WASM. */
-export function effectiveBackend(requested: BackendSetting): { backend: 'wasm'; fellBack: boolean } {
-  return { backend: 'wasm', fellBack: requested === 'webgpu' };
-}
-
-export const WEBGPU_FALLBACK_MESSAGE = 'WebGPU is not available in the extension host; using WASM';
-
-let warnedWebGpu = false;
-
-/** Shows the WebGPU fallback message once per window, when the setting asks for WebGPU. */
-export function warnBackendFallbackOnce(settings: Settings, log?: vscode.LogOutputChannel): void {
-  if (!effectiveBackend(settings.backend).fellBack || warnedWebGpu) return;
-  warnedWebGpu = true;
-  log?.warn(WEBGPU_FALLBACK_MESSAGE);
-  void vscode.window.showInformationMessage(`Attention Lens: ${WEBGPU_FALLBACK_MESSAGE}.`);
 }
 
 export function readSettings(): Settings {

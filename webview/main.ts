@@ -28,6 +28,7 @@ import { ModelView, THUMB_SIDE } from './modelView';
 import { fitState, hostSelector, restoreState, type PanelState, type ViewTab } from './panelState';
 import { Tabs } from './tabs';
 import { TokenView, chipText } from './tokenView';
+import { runOnWebGpu } from './webGpuClient';
 
 const host = connectHost<PanelState>();
 let state = restoreState(host.getState());
@@ -378,6 +379,9 @@ function onMessage(message: ToWebviewMessage): void {
     case MessageType.ShowStatus:
       status.textContent = message.message;
       status.dataset.state = message.state;
+      break;
+    case MessageType.RunOnWebGpu:
+      void runOnWebGpu(message).then((reply) => host.postMessage(reply));
       break;
   }
 }

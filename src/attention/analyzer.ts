@@ -6,7 +6,8 @@
  */
 import type * as vscode from 'vscode';
 import { capAnalysisText } from '../commands/textLimits';
-import type { InferenceClient } from '../inference/inferenceClient';
+import type { InferenceEngines } from '../inference/inferenceEngines';
+import type { BackendSetting } from '../settings';
 import type { ModelLocation } from '../inference/workerProtocol';
 import type { AttentionRun } from './attentionRun';
 import type { ResultStore } from './resultStore';
@@ -17,6 +18,8 @@ export interface AnalysisRequest {
   readonly baseOffset: number;
   readonly model: ModelLocation;
   readonly maxTokens: number;
+  /** The engine asked for; the run's `model.backend` says which one ran. */
+  readonly backend: BackendSetting;
   /** Describes the analysed span for display, given its document offsets. */
   readonly describe: (start: number, end: number) => string;
 }
@@ -26,8 +29,8 @@ export type AnalysisOutcome =
   | { readonly kind: 'superseded' }
   | { readonly kind: 'empty' };
 
-/** The part of the inference client the analyzer uses. */
-export type ModelRunner = Pick<InferenceClient, 'run'>;
+/** The part of the inference engines the analyzer uses. */
+export type ModelRunner = Pick<InferenceEngines, 'run'>;
 
 export const DOCUMENT_CLOSED_MESSAGE = 'The document was closed while the model ran; its result was dropped.';
 
@@ -51,7 +54,7 @@ export class Analyzer {
     // Offsets refer to the document as it is now; the run keeps this version (see StaleTracker).
     const version = request.document.version;
     const sent = capAnalysisText(request.text, request.maxTokens);
-    const work = this.client.run(request.model, sent.text, request.maxTokens);
+    const work = this.client.run(request.model, sent.text, request.maxTokens, request.backend);
     this.inFlight = work.then(
       () => undefined,
       () => undefined,

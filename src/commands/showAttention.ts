@@ -4,7 +4,7 @@ import type { Analyzer, AnalysisOutcome } from '../attention/analyzer';
 import type { AttentionRun } from '../attention/attentionRun';
 import { ResultStore } from '../attention/resultStore';
 import type { ModelLocation } from '../inference/workerProtocol';
-import { readSettings, warnBackendFallbackOnce } from '../settings';
+import { readSettings } from '../settings';
 import { AttentionPanel, type PanelEvents } from '../views/attentionPanel';
 import { analysisTarget, describeSpan, type AnalysisTarget } from './analysisTarget';
 
@@ -93,7 +93,6 @@ async function withDelayedProgress<T>(work: Promise<T>, title: string): Promise<
 
 async function analyseTarget(deps: ShowAttentionDeps, target: AnalysisTarget, interactive: boolean): Promise<AttentionRun | undefined> {
   const settings = readSettings();
-  warnBackendFallbackOnce(settings, deps.log);
   const model: ModelLocation = { folder: settings.modelFolder ?? deps.bundledModelFolder, threads: settings.threads };
   (interactive ? AttentionPanel.show(deps.extensionUri, deps.store, deps.panelEvents) : AttentionPanel.visible)?.postStatus('running', 'Running the model…');
   // The panel may be closed (or reopened) while the model runs: look it up again afterwards.
@@ -107,6 +106,7 @@ async function analyseTarget(deps: ShowAttentionDeps, target: AnalysisTarget, in
       baseOffset: target.baseOffset,
       model,
       maxTokens: settings.maxTokens,
+      backend: settings.backend,
       describe: (start, end) => describeSpan(target.document, start, end),
     });
     const outcome: AnalysisOutcome | typeof CANCELLED = await vscode.window.withProgress(

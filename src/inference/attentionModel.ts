@@ -11,15 +11,17 @@ import { basename, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadTokenizer, TokenizerError, type TextTokenizer } from '../tokenizer';
 import type { LayerVectors } from '../attention/attentionRun';
+import type { SourceToken } from '../shared/tokens';
 import { headsFromShapes, type AttentionTensor } from './attentionShape';
 import { parseModelConfig } from './modelConfig';
 import { ModelLoadError } from './modelErrors';
 import { modelFiles, readOptionalText, readRequiredFile, type ModelFiles } from './modelFolder';
 import { inspectModelGraph, NAMED_ATTENTION_OUTPUT, type ModelGraph } from './modelGraph';
 import { buildFeeds, checkInputs } from './modelInputs';
+import { decodeOutputs, fetchedOutputs, type OutputNames, type VectorOutputs } from './outputDecoding';
 import { checkRequestBudget } from './requestBudget';
 import { truncateTokens } from './truncateTokens';
-import type { InferenceOutput, ModelInfo, ModelLocation } from './workerProtocol';
+import type { FeedTensor, InferenceOutput, ModelInfo, ModelLocation, PreparedRun } from './workerProtocol';
 
 export { ModelLoadError } from './modelErrors';
 
@@ -28,15 +30,8 @@ const DEFAULT_CONTEXT = 512;
 /** Token ids of the warm-up run: id 0 exists in every vocabulary. */
 const WARM_UP_IDS = [0, 0, 0];
 
-interface VectorOutputs {
-  readonly q: string;
-  readonly k: string;
-  readonly v: string;
-  readonly o: string;
-}
-
 /** q_l/k_l/v_l/o_l beside each attn_l (as the bundled model exports them), or undefined. */
-function findVectorOutputs(attention: readonly string[], names: readonly string[]): VectorOutputs[] | undefined {
+export function findVectorOutputs(attention: readonly string[], names: readonly string[]): VectorOutputs[] | undefined {
   const available = new Set(names);
   const layers = attention.map((name) => {
     const layer = NAMED_ATTENTION_OUTPUT.exec(name)?.[1];
@@ -83,9 +78,10 @@ export class AttentionModel {
   private constructor(
     private readonly session: ort.InferenceSession,
     private readonly tokenizer: TextTokenizer,
-    private readonly outputs: string[],
-    /** Per layer, the q/k/v/o output names, when the model exports all four for every layer. */
-    private readonly vectorOutputs: VectorOutputs[] | undefined,
+    /** Attention per layer, and q/k/v/o per layer when the model exports all four for every layer. */
+    public readonly outputs: OutputNames,
+    /** The model as the session got it (attention outputs exposed): what another engine must load. */
+    public readonly modelBytes: Uint8Array,
     public readonly info: ModelInfo,
   ) {}
 
@@ -104,10 +100,10 @@ export class AttentionModel {
     checkInputs(graph.inputs, files.model);
     checkVocabulary(tokenizer, graph, files);
     const session = await createSession(graph.modelBytes, files.model);
-    const outputs = [...graph.attention];
+    const attention = [...graph.attention];
     const partial: ModelInfo = {
       name: config.name ?? basename(location.modelFile ?? location.folder, '.onnx'),
-      layers: outputs.length,
+      layers: attention.length,
       heads: 0,
       context: config.context ?? graph.positionRows ?? DEFAULT_CONTEXT,
       causal: config.causal,
@@ -115,8 +111,8 @@ export class AttentionModel {
       backend: location.threads > 1 ? `wasm (${location.threads} threads)` : 'wasm',
       loadMs: 0,
     };
-    const vectorOutputs = findVectorOutputs(outputs, session.outputNames);
-    const model = new AttentionModel(session, tokenizer, outputs, vectorOutputs, partial);
+    const outputs: OutputNames = { attention, vectors: findVectorOutputs(attention, session.outputNames) };
+    const model = new AttentionModel(session, tokenizer, outputs, graph.modelBytes, partial);
     // A first tiny run compiles the kernels now rather than on the user's first request, and
     // gives the head count from the real output shapes (and checks them).
     let heads: number;
@@ -126,7 +122,7 @@ export class AttentionModel {
       await session.release();
       throw err instanceof ModelLoadError ? err : new ModelLoadError('runtime', `onnxruntime could not run ${files.model}: ${(err as Error).message}`);
     }
-    return new AttentionModel(session, tokenizer, outputs, vectorOutputs, {
+    return new AttentionModel(session, tokenizer, outputs, graph.modelBytes, {
       ...partial,
       heads,
       loadMs: performance.now() - started,
@@ -134,10 +130,7 @@ export class AttentionModel {
   }
 
   async run(text: string, maxTokens: number): Promise<InferenceOutput> {
-    const t0 = performance.now();
-    const { tokens, truncated } = truncateTokens(this.tokenizer.encode(text), Math.min(maxTokens, this.info.context));
-    const tokenizeMs = performance.now() - t0;
-    checkRequestBudget(this.info, tokens.length);
+    const { tokens, truncated, tokenizeMs } = this.tokenize(text, maxTokens);
     // A frame of special tokens alone ([CLS] [SEP] around blank text) has nothing to show.
     if (tokens.every((t) => t.special)) {
       return { tokens: [], attention: [], vectors: undefined, truncated, tokenizeMs, inferenceMs: 0 };
@@ -147,26 +140,33 @@ export class AttentionModel {
     return { tokens, attention, vectors, truncated, tokenizeMs, inferenceMs: performance.now() - t1 };
   }
 
+  /** Tokens and input feeds of a run that another engine will execute (see WebGpuEngine). */
+  prepare(text: string, maxTokens: number): PreparedRun {
+    const { tokens, truncated, tokenizeMs } = this.tokenize(text, maxTokens);
+    const ids = tokens.every((t) => t.special) ? [] : tokens.map((t) => t.id);
+    const feeds = buildFeeds<FeedTensor>(this.session.inputMetadata, ids, (type, data, dims) => ({ type, data, dims }));
+    return { tokens: ids.length === 0 ? [] : tokens, truncated, tokenizeMs, feeds: ids.length === 0 ? {} : feeds, outputs: this.outputs };
+  }
+
+  private tokenize(text: string, maxTokens: number): { tokens: SourceToken[]; truncated: boolean; tokenizeMs: number } {
+    const t0 = performance.now();
+    const { tokens, truncated } = truncateTokens(this.tokenizer.encode(text), Math.min(maxTokens, this.info.context));
+    const tokenizeMs = performance.now() - t0;
+    checkRequestBudget(this.info, tokens.length);
+    return { tokens, truncated, tokenizeMs };
+  }
+
   private async runIds(
     ids: readonly number[],
   ): Promise<{ attention: Float32Array[]; tensors: AttentionTensor[]; vectors: LayerVectors[] | undefined }> {
     const feeds = buildFeeds(this.session.inputMetadata, ids, (type, data, dims) => new ort.Tensor(type, data, dims));
-    const vectorNames = (this.vectorOutputs ?? []).flatMap((v) => [v.q, v.k, v.v, v.o]);
-    const results = await this.session.run(feeds, [...this.outputs, ...vectorNames]);
-    const take = (name: string): Float32Array => {
-      const tensor = results[name];
-      const data = tensor.data as Float32Array;
-      tensor.dispose();
-      return data;
-    };
-    const tensors = this.outputs.map((name) => ({ name, type: results[name].type, dims: [...results[name].dims] }));
-    const attention = this.outputs.map(take);
-    const vectors = this.vectorOutputs?.map((names) => {
-      const headDim = Number(results[names.q].dims[3]);
-      return { q: take(names.q), k: take(names.k), v: take(names.v), o: take(names.o), headDim };
-    });
-    for (const tensor of Object.values(feeds)) tensor.dispose();
-    return { attention, tensors, vectors };
+    const results = await this.session.run(feeds, fetchedOutputs(this.outputs));
+    const plain = Object.fromEntries(
+      Object.entries(results).map(([name, tensor]) => [name, { type: tensor.type, dims: tensor.dims, data: tensor.data as Float32Array }]),
+    );
+    // The data stays readable after dispose on the CPU: dispose drops only onnxruntime's handle.
+    for (const tensor of [...Object.values(results), ...Object.values(feeds)]) tensor.dispose();
+    return decodeOutputs(this.outputs, plain);
   }
 
   async dispose(): Promise<void> {

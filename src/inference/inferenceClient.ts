@@ -6,7 +6,7 @@
  * thread, and the user's fix (a restored file, another model folder) must take effect.
  */
 import { Worker } from 'node:worker_threads';
-import type { InferenceOutput, ModelInfo, ModelLocation, WorkerReply, WorkerRequest } from './workerProtocol';
+import type { InferenceOutput, ModelInfo, ModelLocation, PreparedRun, WorkerReply, WorkerRequest } from './workerProtocol';
 
 type Pending = { readonly worker: Worker; resolve: (reply: WorkerReply) => void; reject: (err: Error) => void };
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -68,6 +68,23 @@ export class InferenceClient {
     const reply = await this.send({ kind: 'run', text, maxTokens });
     if (reply.kind !== 'ran') throw new InferenceError('unexpected reply to run');
     return { info, output: reply.output, loadMs: fresh ? info.loadMs : 0 };
+  }
+
+  /** Load the model if needed and tokenize `text` for a run on another engine. */
+  async prepare(location: ModelLocation, text: string, maxTokens: number): Promise<{ info: ModelInfo; prepared: PreparedRun; loadMs: number }> {
+    const fresh = this.loaded?.key !== JSON.stringify(location);
+    const info = await this.load(location);
+    const reply = await this.send({ kind: 'prepare', text, maxTokens });
+    if (reply.kind !== 'prepared') throw new InferenceError('unexpected reply to prepare');
+    return { info, prepared: reply.prepared, loadMs: fresh ? info.loadMs : 0 };
+  }
+
+  /** The loaded model's bytes with its attention outputs exposed, for another engine to load. */
+  async modelBytes(location: ModelLocation): Promise<Uint8Array> {
+    await this.load(location);
+    const reply = await this.send({ kind: 'modelBytes' });
+    if (reply.kind !== 'modelBytes') throw new InferenceError('unexpected reply to modelBytes');
+    return reply.bytes;
   }
 
   /** For the integration tests (see InferenceTestHooks). */

@@ -2,10 +2,11 @@
  * Build the input feeds a Transformer ONNX model declares, from token ids.
  * Knows the usual Hugging Face input names; anything else is refused with a clear message.
  */
-import type { InferenceSession, Tensor } from 'onnxruntime-web';
+import type { InferenceSession } from 'onnxruntime-web';
 import { ModelLoadError } from './modelErrors';
 
-export type TensorFactory = (type: 'int64' | 'int32', data: BigInt64Array | Int32Array, dims: number[]) => Tensor;
+/** Makes one input tensor: an onnxruntime Tensor, or plain data to send to another engine. */
+export type TensorFactory<T> = (type: 'int64' | 'int32', data: BigInt64Array | Int32Array, dims: number[]) => T;
 
 type IntegerType = 'int64' | 'int32';
 
@@ -49,12 +50,12 @@ export function checkInputs(names: readonly string[], modelFile: string): void {
 }
 
 /** Feeds for a batch of one sequence: [1, T] for every declared input. */
-export function buildFeeds(
+export function buildFeeds<T>(
   inputs: readonly InferenceSession.ValueMetadata[],
   ids: readonly number[],
-  makeTensor: TensorFactory,
-): Record<string, Tensor> {
-  const feeds: Record<string, Tensor> = {};
+  makeTensor: TensorFactory<T>,
+): Record<string, T> {
+  const feeds: Record<string, T> = {};
   for (const meta of inputs) {
     if (!isKnown(meta.name)) throw unsupportedInputs([meta.name], 'The model');
     const value = INPUT_VALUES[meta.name];

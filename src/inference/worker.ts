@@ -33,11 +33,20 @@ async function handle(request: WorkerRequest): Promise<void> {
     } else {
       if (!model) throw new Error('No model is loaded.');
       const loaded = await model;
-      const output = await loaded.run(request.text, request.maxTokens);
-      checkInferenceOutput(output, loaded.info);
-      const vectorBuffers = (output.vectors ?? []).flatMap((v) => [v.q.buffer, v.k.buffer, v.v.buffer, v.o.buffer]);
-      const transfer = [...output.attention.map((a) => a.buffer), ...vectorBuffers] as ArrayBuffer[];
-      reply({ kind: 'ran', requestId: request.requestId, output }, [...new Set(transfer)]);
+      if (request.kind === 'prepare') {
+        reply({ kind: 'prepared', requestId: request.requestId, prepared: loaded.prepare(request.text, request.maxTokens) });
+      } else if (request.kind === 'modelBytes') {
+        // A copy (Uint8Array.from, not Buffer#slice, which shares memory): the model keeps its
+        // bytes for the next engine that asks, and the copy's buffer can be transferred.
+        const bytes = Uint8Array.from(loaded.modelBytes);
+        reply({ kind: 'modelBytes', requestId: request.requestId, bytes }, [bytes.buffer as ArrayBuffer]);
+      } else {
+        const output = await loaded.run(request.text, request.maxTokens);
+        checkInferenceOutput(output, loaded.info);
+        const vectorBuffers = (output.vectors ?? []).flatMap((v) => [v.q.buffer, v.k.buffer, v.v.buffer, v.o.buffer]);
+        const transfer = [...output.attention.map((a) => a.buffer), ...vectorBuffers] as ArrayBuffer[];
+        reply({ kind: 'ran', requestId: request.requestId, output }, [...new Set(transfer)]);
+      }
     }
   } catch (err) {
     reply({ kind: 'failed', requestId: request.requestId, message: err instanceof Error ? err.message : String(err) });

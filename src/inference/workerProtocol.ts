@@ -1,6 +1,7 @@
 /** Messages between the extension host and its inference worker thread. */
 import type { SourceToken } from '../shared/tokens';
 import type { LayerVectors } from '../attention/attentionRun';
+import type { OutputNames } from './outputDecoding';
 
 /** Where a model lives on disk and how to run it. */
 export interface ModelLocation {
@@ -37,11 +38,32 @@ export interface InferenceOutput {
   readonly inferenceMs: number;
 }
 
+/** One input tensor as plain data, for an engine outside the worker. */
+export interface FeedTensor {
+  readonly type: 'int64' | 'int32';
+  readonly data: BigInt64Array | Int32Array;
+  readonly dims: readonly number[];
+}
+
+/** A run tokenized by the worker and executed elsewhere: the tokens, the feeds, the outputs to fetch. */
+export interface PreparedRun {
+  /** Empty when the text gave special tokens only: nothing to run. */
+  readonly tokens: SourceToken[];
+  readonly truncated: boolean;
+  readonly tokenizeMs: number;
+  readonly feeds: Readonly<Record<string, FeedTensor>>;
+  readonly outputs: OutputNames;
+}
+
 export type WorkerRequest =
   | { readonly kind: 'load'; readonly requestId: number; readonly model: ModelLocation; readonly wasmDir: string }
-  | { readonly kind: 'run'; readonly requestId: number; readonly text: string; readonly maxTokens: number };
+  | { readonly kind: 'run'; readonly requestId: number; readonly text: string; readonly maxTokens: number }
+  | { readonly kind: 'prepare'; readonly requestId: number; readonly text: string; readonly maxTokens: number }
+  | { readonly kind: 'modelBytes'; readonly requestId: number };
 
 export type WorkerReply =
   | { readonly kind: 'loaded'; readonly requestId: number; readonly info: ModelInfo }
   | { readonly kind: 'ran'; readonly requestId: number; readonly output: InferenceOutput }
+  | { readonly kind: 'prepared'; readonly requestId: number; readonly prepared: PreparedRun }
+  | { readonly kind: 'modelBytes'; readonly requestId: number; readonly bytes: Uint8Array }
   | { readonly kind: 'failed'; readonly requestId: number; readonly message: string };

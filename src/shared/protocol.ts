@@ -6,6 +6,8 @@
  * from a webview goes through `parseWebviewMessage` before the host acts on it.
  */
 
+import { parseWebGpuReply, type RunOnWebGpuMessage, type WebGpuReply } from './webGpuProtocol';
+
 /** A token as the webview draws it: its source text and place, relative to the analysed text. */
 export interface TokenInfo {
   readonly text: string;
@@ -56,6 +58,7 @@ export const enum MessageType {
   ShowSelection = 'selection/show',
   ShowThumbnails = 'thumbnails/show',
   ShowQueryMath = 'math/show',
+  RunOnWebGpu = 'webgpu/run',
   // webview -> host
   Ready = 'webview/ready',
   RequestMatrix = 'matrix/request',
@@ -66,6 +69,8 @@ export const enum MessageType {
   RequestThumbnails = 'thumbnails/request',
   RequestQueryMath = 'math/request',
   SaveExport = 'export/save',
+  WebGpuResult = 'webgpu/result',
+  WebGpuFailed = 'webgpu/failed',
 }
 
 /** A new result to draw (replaces whatever was shown). */
@@ -176,7 +181,8 @@ export type ToWebviewMessage =
   | FocusTokenMessage
   | ShowSelectionMessage
   | ShowThumbnailsMessage
-  | ShowQueryMathMessage;
+  | ShowQueryMathMessage
+  | RunOnWebGpuMessage;
 
 /** The webview has loaded and wants the current result, if any. */
 export interface ReadyMessage {
@@ -268,7 +274,8 @@ export type FromWebviewMessage =
   | RequestRolloutMessage
   | RequestThumbnailsMessage
   | RequestQueryMathMessage
-  | SaveExportMessage;
+  | SaveExportMessage
+  | WebGpuReply;
 
 const MAX_INDEX = 1 << 24;
 
@@ -326,6 +333,9 @@ export function parseWebviewMessage(raw: unknown): FromWebviewMessage | undefine
       return { type: MessageType.RequestQueryMath, requestId: msg.requestId, runId: msg.runId, layer: msg.layer, head: msg.head, query: msg.query };
     case MessageType.SaveExport:
       return parseSaveExport(msg);
+    case MessageType.WebGpuResult:
+    case MessageType.WebGpuFailed:
+      return parseWebGpuReply(msg);
     default:
       return undefined;
   }

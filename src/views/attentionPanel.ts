@@ -17,6 +17,7 @@ import {
   type FromWebviewMessage,
   type ToWebviewMessage,
 } from '../shared/protocol';
+import { WebGpuBridge, type WebGpuPanel } from './webGpuBridge';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
 export const PANEL_VIEW_TYPE = 'attentionLens.panel';
@@ -32,6 +33,9 @@ export interface PanelEvents {
 export class AttentionPanel implements vscode.Disposable {
   private static current: AttentionPanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly webGpuBridge: WebGpuBridge;
+  /** Runs models on WebGPU inside this panel's webview; one object per panel, so engines can key on it. */
+  readonly webGpu: WebGpuPanel;
 
   static show(extensionUri: vscode.Uri, store: ResultStore, events: PanelEvents): AttentionPanel {
     if (AttentionPanel.current) {
@@ -69,6 +73,14 @@ export class AttentionPanel implements vscode.Disposable {
     AttentionPanel.current = this;
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.svg');
     panel.webview.html = webviewHtml(panel.webview, extensionUri, 'panel');
+    const runnerScript = panel.webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webgpu.js')).toString();
+    const bridge = (this.webGpuBridge = new WebGpuBridge((message) => this.post(message), runnerScript));
+    this.webGpu = {
+      get visible() {
+        return panel.visible;
+      },
+      run: (request, timeoutMs) => bridge.run(request, timeoutMs),
+    };
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((raw: unknown) => {
@@ -139,6 +151,10 @@ export class AttentionPanel implements vscode.Disposable {
         else void vscode.window.showWarningMessage('Attention Lens: that result is no longer held; run Show Attention again to export it.');
         break;
       }
+      case MessageType.WebGpuResult:
+      case MessageType.WebGpuFailed:
+        this.webGpuBridge.settle(message);
+        break;
     }
   }
 
@@ -148,6 +164,7 @@ export class AttentionPanel implements vscode.Disposable {
 
   dispose(): void {
     if (AttentionPanel.current === this) AttentionPanel.current = undefined;
+    this.webGpuBridge.dispose();
     this.panel.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
   }

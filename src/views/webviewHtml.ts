@@ -28,9 +28,12 @@ export function webviewHtml(
   const nonce = randomBytes(16).toString('base64');
   const scriptUri = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', `${script}.js`));
   const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'webview.css'));
+  // The panel may run the model on WebGPU: onnxruntime compiles wasm there, which needs
+  // 'wasm-unsafe-eval' and nothing more (no eval, no fetch: runtime and model arrive as messages).
+  const wasm = view === 'panel' ? " 'wasm-unsafe-eval'" : '';
   const csp = [
     "default-src 'none'",
-    `script-src 'nonce-${nonce}'`,
+    `script-src 'nonce-${nonce}'${wasm}`,
     `style-src ${webview.cspSource}`,
     `img-src ${webview.cspSource} data:`,
     `font-src ${webview.cspSource}`,

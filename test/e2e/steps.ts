@@ -18,11 +18,13 @@ export interface Workbench {
 }
 
 /** Installs the packaged extension, starts a server on the sample workspace and opens it in Chromium. */
-export async function startWorkbench(options: Pick<StartOptions, 'machineSettings'> = {}): Promise<Workbench> {
+export async function startWorkbench(
+  options: Pick<StartOptions, 'machineSettings'> & { chromiumArgs?: readonly string[] } = {},
+): Promise<Workbench> {
   assert.ok(existsSync(vsix), 'attention-lens.vsix exists (npm run package)');
   installExtension(vsix);
-  const server = await startServer({ workspaceFolder: workspace, ...options });
-  const browser = await launchBrowser();
+  const server = await startServer({ workspaceFolder: workspace, machineSettings: options.machineSettings });
+  const browser = await launchBrowser({ args: options.chromiumArgs });
   await openWorkbench(browser.page, server.url.split('?')[0], workspace);
   return {
     server,

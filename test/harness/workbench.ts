@@ -11,7 +11,7 @@ process.env.PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD = '1';
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const artifactsDir = join(repoRoot, 'test', 'e2e', 'artifacts');
 
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS: readonly string[] = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',
@@ -22,21 +22,31 @@ const CHROMIUM_ARGS = [
   '--disable-dev-shm-usage',
 ];
 
+/**
+ * The default arguments with the GPU process on and WebGPU served by SwiftShader, Chromium's
+ * software adapter: WebGPU runs in pages and webviews on a machine without a GPU, slowly.
+ */
+export const SOFTWARE_WEBGPU_ARGS: readonly string[] = [
+  ...CHROMIUM_ARGS.filter((arg) => arg !== '--disable-gpu'),
+  '--enable-unsafe-webgpu',
+  '--use-webgpu-adapter=swiftshader',
+];
+
 export interface Browser {
   context: BrowserContext;
   page: Page;
   close(): Promise<void>;
 }
 
-/** Chromium with a fresh profile; `close()` also deletes the profile. */
-export async function launchBrowser(options: { headless?: boolean; profileDir?: string } = {}): Promise<Browser> {
+/** Chromium with a fresh profile (`args` default to CHROMIUM_ARGS); `close()` also deletes the profile. */
+export async function launchBrowser(options: { headless?: boolean; profileDir?: string; args?: readonly string[] } = {}): Promise<Browser> {
   const profileDir = options.profileDir ?? join(testStateRoot, `chromium-${process.pid}`);
   rmSync(profileDir, { recursive: true, force: true });
   mkdirSync(profileDir, { recursive: true });
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: CHROMIUM_PATH,
     headless: options.headless ?? true,
-    args: CHROMIUM_ARGS,
+    args: [...(options.args ?? CHROMIUM_ARGS)],
     viewport: { width: 1400, height: 900 },
   });
   // If the process is interrupted before close(), the profile still goes.

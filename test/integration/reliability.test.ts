@@ -364,7 +364,7 @@ describe('Reliability: load', function () {
 });
 
 describe('Security: webview', () => {
-  it('the webview HTML has a strict CSP: no inline or eval, scripts by nonce only, no connections', async () => {
+  it('the webview HTML has a strict CSP: no inline or eval, scripts by nonce only, wasm in the panel only, no connections', async () => {
     const extensionUri = vscode.extensions.getExtension(EXTENSION_ID)!.extensionUri;
     const panel = vscode.window.createWebviewPanel('attentionLens.cspTest', 'CSP test', vscode.ViewColumn.Two, webviewOptions(extensionUri));
     try {
@@ -372,14 +372,16 @@ describe('Security: webview', () => {
         const html = webviewHtml(panel.webview, extensionUri, view);
         const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1];
         assert.ok(csp, 'a CSP meta tag');
-        assert.doesNotMatch(csp, /unsafe-/, 'no unsafe-inline, unsafe-eval, unsafe-hashes, wasm-unsafe-eval');
+        // The panel compiles onnxruntime's wasm for WebGPU runs; nothing else is unsafe anywhere.
+        const unsafe = csp.match(/'[^']*unsafe-[^']*'/g) ?? [];
+        assert.deepEqual(unsafe, view === 'panel' ? ["'wasm-unsafe-eval'"] : [], 'no unsafe-inline, unsafe-eval, unsafe-hashes; wasm-unsafe-eval in the panel only');
         const directives = new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
         for (const [name, values] of directives) {
           assert.ok(!values.some((v) => v === '*' || v === 'http:' || v === 'https:' || v === 'data:' && name !== 'img-src'), `${name}: ${values.join(' ')}`);
         }
         assert.deepEqual(directives.get('default-src'), ["'none'"]);
         const scriptSrc = directives.get('script-src') ?? [];
-        assert.equal(scriptSrc.length, 1);
+        assert.deepEqual(scriptSrc.slice(1), view === 'panel' ? ["'wasm-unsafe-eval'"] : []);
         assert.match(scriptSrc[0], /^'nonce-[A-Za-z0-9+/=]{16,}'$/);
         assert.ok(!directives.has('connect-src'), 'no connect-src: default-src none forbids fetch/XHR/WebSocket');
         const nonce = scriptSrc[0].slice(7, -1);

@@ -168,6 +168,7 @@ function request(document: FakeDocument, text: string, maxTokens = 64): Analysis
     baseOffset: 0,
     model: { folder: 'x', threads: 1 },
     maxTokens,
+    backend: 'wasm',
     describe: (start, end) => `fake:${start}-${end}`,
   };
 }

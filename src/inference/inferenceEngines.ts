@@ -1,0 +1,39 @@
+/**
+ * The one inference interface the rest of the extension uses: a run goes to WASM in the worker
+ * or to WebGPU in the panel, as the backend setting and the panel allow, and falls back to WASM
+ * with the reason when WebGPU cannot run it. Callers see the same result either way; its
+ * `info.backend` says which engine ran.
+ */
+import type { BackendSetting } from '../settings';
+import type { WebGpuPanel } from '../views/webGpuBridge';
+import { chooseEngine } from './engineChoice';
+import type { InferenceClient } from './inferenceClient';
+import { WebGpuUnavailableError, type EngineResult, type WebGpuEngine } from './webGpuEngine';
+import type { ModelLocation } from './workerProtocol';
+
+export class InferenceEngines {
+  constructor(
+    private readonly wasm: Pick<InferenceClient, 'run'>,
+    private readonly webGpu: Pick<WebGpuEngine, 'run'>,
+    /** The panel WebGPU runs in, when one is open. */
+    private readonly panel: () => WebGpuPanel | undefined,
+    /** Called with the reason each time a WebGPU request runs on WASM instead. */
+    private readonly onFallback: (reason: string) => void,
+  ) {}
+
+  async run(location: ModelLocation, text: string, maxTokens: number, backend: BackendSetting = 'auto'): Promise<EngineResult> {
+    const panel = this.panel();
+    const choice = chooseEngine(backend, panel === undefined ? 'closed' : panel.visible ? 'visible' : 'hidden');
+    if (choice.engine === 'webgpu' && panel) {
+      try {
+        return await this.webGpu.run(panel, location, text, maxTokens);
+      } catch (err) {
+        if (!(err instanceof WebGpuUnavailableError)) throw err;
+        this.onFallback(err.message);
+      }
+    } else if (choice.engine === 'wasm' && choice.fallbackReason) {
+      this.onFallback(choice.fallbackReason);
+    }
+    return this.wasm.run(location, text, maxTokens);
+  }
+}
