@@ -26,9 +26,16 @@ async function exportThrough(page: Page, view: FrameLocator, format: 'svg' | 'pn
   const input = page.locator('.quick-input-widget input');
   await input.waitFor();
   // The dialog fills in its suggestion asynchronously: replace it once it is there.
+  // The dialog fills in its suggestion asynchronously, sometimes more than once: type the path
+  // until it stays put, then accept.
+  const value = () => page.evaluate(() => ((document as any).querySelector('.quick-input-widget input')?.value as string | undefined) ?? '');
   await page.waitForFunction(() => ((document as any).querySelector('.quick-input-widget input')?.value ?? '') !== '');
-  await input.fill(path);
-  await page.waitForFunction((p) => (document as any).querySelector('.quick-input-widget input')?.value === p, path);
+  for (let attempt = 0; ; attempt++) {
+    await input.fill(path);
+    await new Promise((r) => setTimeout(r, 500));
+    if ((await value()) === path) break;
+    if (attempt === 10) throw new Error(`the save dialog kept replacing the path: ${await value()}`);
+  }
   await page.locator('.quick-input-widget .monaco-button', { hasText: 'OK' }).click();
   for (let waited = 0; !existsSync(path); waited += 100) {
     if (waited > 30_000) {
@@ -184,13 +191,18 @@ describe('The panel views in the workbench', function () {
 
     // Tokens view: the shading of a pinned token, with its exact weights.
     await openTab(view, 'tokens');
-    await view.locator('.chip').nth(40).click();
+    // Pin a token no earlier step pinned (a second click would unpin it), then move the mouse
+    // away so the pinned token, not a hovered one, is what the shading shows.
+    await view.locator('.chip').nth(41).click();
+    await page.mouse.move(5, 5);
+    await view.locator('.chip.query[data-index="41"]').waitFor();
+    assert.equal(await view.locator('.chip.query').count(), 1);
     const tokensSvg = await exportThrough(page, view, 'svg', join(folder, 'tokens.svg'));
     const shaded = [...tokensSvg.matchAll(/<g class="token" data-index="(\d+)" data-weight="([\d.]+)">/g)];
     assert.equal(shaded.length, size, 'every token is in the figure');
     shaded.forEach(([, index, weight], i) => {
       assert.equal(Number(index), i);
-      assert.ok(Math.abs(Number(weight) - json.attention[2][1][40][i]) < 1e-5, `token ${i}: ${weight} vs ${json.attention[2][1][40][i]}`);
+      assert.ok(Math.abs(Number(weight) - json.attention[2][1][41][i]) < 1e-5, `token ${i}: ${weight} vs ${json.attention[2][1][41][i]}`);
     });
     copyFileSync(join(folder, 'matrix.svg'), join(artifactsDir, 'export-matrix.svg'));
     copyFileSync(join(folder, 'matrix.png'), join(artifactsDir, 'export-matrix.png'));
