@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- GROUP...]   groups: inference, e2e, webview, host, package (default: all)
+ * npm run bench [-- GROUP...]   groups: inference, large, e2e, webview, host, package (default: all)
  * BENCH_QUICK=1 for a smoke run with few repeats.
  *
  * Prints a table (target vs measured, then every row) and writes bench/results/latest.json.
@@ -13,6 +13,7 @@ import { execSync } from 'node:child_process';
 import { runE2e } from './groups/e2e';
 import { runHost } from './groups/host';
 import { runInference } from './groups/inference';
+import { runLargeModel } from './groups/largeModel';
 import { runPackage } from './groups/package';
 import { runWebview } from './groups/webview';
 import { resultsDir } from './lib/paths';
@@ -21,6 +22,7 @@ import { QUICK, type Row } from './lib/stats';
 type GroupResult = { rows: Row[]; keys: Record<string, number> };
 const GROUPS: Record<string, () => Promise<GroupResult>> = {
   inference: runInference,
+  large: runLargeModel,
   host: runHost,
   webview: runWebview,
   e2e: runE2e,

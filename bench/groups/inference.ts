@@ -52,7 +52,7 @@ function extensionOutputs(outputNames: readonly string[]): string[] {
   return outputNames.filter((n) => /^(attn|q|k|v|o)_\d+$/.test(n));
 }
 
-function ensureBertModel(): string | undefined {
+export function ensureBertModel(): string | undefined {
   if (existsSync(join(bertModelDir, 'model.onnx'))) return undefined;
   console.error('generating the BERT-base-size model (once, ~10 s)…');
   const result = spawnSync(python, [join(benchDir, 'make_bert_model.py'), bertModelDir], {

@@ -1,13 +1,14 @@
-// The command-line tool writes JSON and a standalone HTML report; the report opens offline in
+// The command-line tool, run from the installed VSIX, writes JSON and a standalone HTML report; the report opens offline in
 // headless Chromium, shows the same tokens and weights as the JSON, and responds to hover.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ResultJson } from '../../src/shared/resultJson';
-import { repoRoot } from '../harness/vscodeServer';
+import { installExtension, repoRoot, serverDirs } from '../harness/vscodeServer';
+import { vsix } from './steps';
 import { launchBrowser, screenshot, type Browser } from '../harness/workbench';
 
 describe('attention-lens command line and HTML report', function () {
@@ -18,9 +19,14 @@ describe('attention-lens command line and HTML report', function () {
   let browser: Browser | undefined;
 
   before(function () {
+    // The tool as shipped: run from the extension folder the VSIX installs, so a file missing
+    // from the package fails here.
+    installExtension(vsix);
+    const installed = readdirSync(serverDirs(undefined, false).extensionsDir).find((name) => name.startsWith('attention-lens.attention-lens-'));
+    assert.ok(installed, 'the VSIX installed');
     const run = spawnSync(
       process.execPath,
-      [join(repoRoot, 'dist', 'cli.js'), join(repoRoot, 'test', 'fixtures', 'workspace', 'sample.ts'), '--range', '2:1-12:1', '--json', jsonPath, '--html', htmlPath],
+      [join(serverDirs(undefined, false).extensionsDir, installed, 'dist', 'cli.js'), join(repoRoot, 'test', 'fixtures', 'workspace', 'sample.ts'), '--range', '2:1-12:1', '--json', jsonPath, '--html', htmlPath],
       { encoding: 'utf8' },
     );
     assert.equal(run.status, 0, run.stderr);

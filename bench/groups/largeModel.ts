@@ -1,0 +1,82 @@
+/**
+ * A BERT-base-size model (12 layers x 12 heads, d 768: 151 MB of attention per 512-token pass)
+ * through the extension's own path: InferenceClient -> worker thread -> AttentionModel, with the
+ * bundled tokenizer (its ids fit the model's vocabulary). Latency per stage, and the process's
+ * peak memory while it loads and runs, sampled every 20 ms (the worker shares the process).
+ */
+import { copyFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { InferenceClient } from '../../src/inference/inferenceClient';
+import { buildBundles, extensionWorkerPath } from '../lib/build';
+import { bertModelDir, bundledModelDir, ortWasmDir } from '../lib/paths';
+import { QUICK, repeats, round, skippedRow, timingRow, type Row } from '../lib/stats';
+import { fixtureText } from '../lib/tokens';
+import { ensureBertModel } from './inference';
+
+const GROUP = 'large';
+const MB = 2 ** 20;
+
+/** Samples RSS (and the heap outside V8, where tensors live) until stopped; returns the peaks. */
+function memorySampler(): { stop: () => { rss: number; external: number } } {
+  let rss = 0;
+  let external = 0;
+  const sample = () => {
+    const m = process.memoryUsage();
+    rss = Math.max(rss, m.rss);
+    external = Math.max(external, m.external + m.arrayBuffers);
+  };
+  sample();
+  const timer = setInterval(sample, 20);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      sample();
+      return { rss, external };
+    },
+  };
+}
+
+export async function runLargeModel(): Promise<{ rows: Row[]; keys: Record<string, number> }> {
+  const rows: Row[] = [];
+  const keys: Record<string, number> = {};
+  const problem = ensureBertModel();
+  if (problem) return { rows: [skippedRow(GROUP, 'BERT-base size through the extension path', problem)], keys };
+  if (!existsSync(join(bertModelDir, 'tokenizer.json'))) copyFileSync(join(bundledModelDir, 'tokenizer.json'), join(bertModelDir, 'tokenizer.json'));
+  await buildBundles();
+  const baseline = process.memoryUsage().rss;
+  const client = new InferenceClient(extensionWorkerPath, ortWasmDir);
+  const location = { folder: bertModelDir, threads: 2 };
+  try {
+    const loading = memorySampler();
+    const t0 = performance.now();
+    const info = await client.load(location);
+    const loadMs = performance.now() - t0;
+    const loadPeak = loading.stop();
+    rows.push({ group: GROUP, name: `BERT-base size (${info.layers}L x ${info.heads}H) · extension worker · 2T · model load + warm-up run`, value: round(loadMs, 0), note: `peak RSS +${round((loadPeak.rss - baseline) / MB, 0)} MB over the host's ${round(baseline / MB, 0)} MB` });
+    for (const tokens of [128, 512]) {
+      const text = fixtureText(512).repeat(3);
+      const running = memorySampler();
+      const roundTrip: number[] = [];
+      const inference: number[] = [];
+      for (let i = 0; i < repeats(3, 1) + 1; i++) {
+        const s = performance.now();
+        const { output } = await client.run(location, text, tokens);
+        if (output.tokens.length !== tokens) throw new Error(`expected ${tokens} tokens, got ${output.tokens.length}`);
+        if (i === 0) continue; // warm-up
+        roundTrip.push(performance.now() - s);
+        inference.push(output.inferenceMs);
+      }
+      const peak = running.stop();
+      const label = `BERT-base size · extension worker · ${tokens} tok · 2T`;
+      rows.push(timingRow(GROUP, `${label} · round trip (host: tokenize, run, transfer)`, roundTrip));
+      rows.push(timingRow(GROUP, `${label} · inference (in worker)`, inference));
+      rows.push({ group: GROUP, name: `${label} · peak RSS during runs`, value: round(peak.rss / MB, 0), unit: 'MB', note: `+${round((peak.rss - baseline) / MB, 0)} MB over the host before loading; ArrayBuffers+external peak ${round(peak.external / MB, 0)} MB` });
+      keys[`bert_extension_${tokens}_ms`] = round(roundTrip.sort((a, b) => a - b)[Math.floor(roundTrip.length / 2)], 0);
+      keys[`bert_extension_${tokens}_peak_rss_mb`] = round(peak.rss / MB, 0);
+    }
+  } finally {
+    client.dispose();
+  }
+  if (QUICK) rows.push(skippedRow(GROUP, 'note', 'quick run: one measured run per size'));
+  return { rows, keys };
+}
