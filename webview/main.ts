@@ -9,6 +9,7 @@ import {
   matrixFromMessage,
   type ResultSummary,
   type ShowMatrixMessage,
+  type ShowResultMessage,
   type ShowQueryMathMessage,
   type ShowThumbnailsMessage,
   type ToWebviewMessage,
@@ -172,6 +173,7 @@ function requestMatrix(): void {
   if (!result) return;
   pending.matrix = ++nextRequest;
   document.body.dataset.matrixRequest = String(pending.matrix);
+  document.body.dataset.matrixFrom = 'request';
   requestStarted = performance.now();
   if (state.head === 'rollout') {
     host.postMessage({ type: MessageType.RequestRollout, requestId: pending.matrix, runId: result.runId, layer: state.layer });
@@ -286,7 +288,7 @@ async function exportView(format: ExportFormat): Promise<void> {
   }
 }
 
-function showResult(next: ResultSummary): void {
+function showResult(next: ResultSummary, pushed?: ShowResultMessage['matrix']): void {
   result = next;
   rawMatrix = undefined;
   matrix = undefined;
@@ -303,7 +305,17 @@ function showResult(next: ResultSummary): void {
     `tokenize ${t.tokenize.toFixed(0)} ms · inference ${t.inference.toFixed(0)} ms · transfer ${t.transfer.toFixed(0)} ms`;
   status.textContent = 'Hover a token to see what it attends to; click to pin it; shift-click for a span; double-click to reveal it in the editor.';
   status.dataset.state = 'idle';
-  requestMatrix();
+  // Paint the matrix that came with the result when it is the one this panel shows.
+  const wanted = hostSelector(state);
+  if (pushed && state.head !== 'rollout' && pushed.selector.layer === wanted.layer && pushed.selector.head === wanted.head) {
+    pending.matrix = ++nextRequest;
+    document.body.dataset.matrixRequest = String(pending.matrix);
+    document.body.dataset.matrixFrom = 'result';
+    requestStarted = performance.now();
+    onMatrix({ type: MessageType.ShowMatrix, requestId: pending.matrix, runId: next.runId, selector: pushed.selector, size: next.tokens.length, data: pushed.data });
+  } else {
+    requestMatrix();
+  }
   showTab();
 }
 
@@ -344,7 +356,7 @@ function onMath(message: ShowQueryMathMessage): void {
 function onMessage(message: ToWebviewMessage): void {
   switch (message.type) {
     case MessageType.ShowResult:
-      showResult(message.result);
+      showResult(message.result, message.matrix);
       break;
     case MessageType.ShowMatrix:
       onMatrix(message);

@@ -77,6 +77,11 @@ export const enum MessageType {
 export interface ShowResultMessage {
   readonly type: MessageType.ShowResult;
   readonly result: ResultSummary;
+  /**
+   * The matrix of the shared layer/head selection, sent with the result so that a panel showing
+   * that selection paints without a request round trip (~100 ms at 512 tokens in a remote window).
+   */
+  readonly matrix?: { readonly selector: HeadSelector; readonly data: ArrayBuffer };
 }
 
 /** The reply to a RequestMatrix: a T x T row-major Float32 matrix (row = query token). */

@@ -105,8 +105,11 @@ export class AttentionPanel implements vscode.Disposable {
   private postLatest(): void {
     const run = this.store.latest;
     if (!run) return;
-    this.post({ type: MessageType.ShowResult, result: summarize(run) });
-    this.post({ type: MessageType.ShowSelection, selector: this.events.selection.selector });
+    const selector = this.events.selection.selector;
+    const held = { runId: run.runId, tokenCount: run.tokens.length, attention: run.attention };
+    const reply = answerMatrixRequest(held, { type: MessageType.RequestMatrix, requestId: 0, runId: run.runId, selector });
+    this.post({ type: MessageType.ShowResult, result: summarize(run), matrix: reply && { selector, data: reply.data } });
+    this.post({ type: MessageType.ShowSelection, selector });
   }
 
   private handle(message: FromWebviewMessage): void {
