@@ -356,8 +356,7 @@ function parseSaveExport(msg: Record<string, unknown>): SaveExportMessage | unde
   if (format === 'svg' && typeof data === 'string' && data.length <= MAX_EXPORT_BYTES) {
     return { type: MessageType.SaveExport, runId: msg.runId, format, name, data };
   }
-  // Bytes may arrive as an ArrayBuffer or, after structured cloning, as a view on one.
-  const bytes = data instanceof ArrayBuffer ? data : ArrayBuffer.isView(data) ? (data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer) : undefined;
+  const bytes = arrayBufferFrom(data);
   if (format === 'png' && bytes && bytes.byteLength <= MAX_EXPORT_BYTES) {
     return { type: MessageType.SaveExport, runId: msg.runId, format, name, data: bytes };
   }
@@ -371,21 +370,17 @@ function parseSinks(value: unknown): SinkSelection | undefined {
   return { first, special };
 }
 
-/**
- * Read a Float32 buffer from a message (an ArrayBuffer, or a typed array after structured
- * cloning); undefined unless it holds exactly `length` floats.
- */
+/** The bytes of a message field: an ArrayBuffer, or (after structured cloning) a view on one. */
+export function arrayBufferFrom(data: unknown): ArrayBuffer | undefined {
+  if (data instanceof ArrayBuffer) return data;
+  if (ArrayBuffer.isView(data)) return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
+  return undefined;
+}
+
+/** Read a Float32 buffer from a message; undefined unless it holds exactly `length` floats. */
 export function floatsFromBuffer(data: unknown, length: number): Float32Array | undefined {
-  let out: Float32Array | undefined;
-  if (data instanceof ArrayBuffer) {
-    if (data.byteLength !== length * 4) return undefined;
-    out = new Float32Array(data);
-  } else if (ArrayBuffer.isView(data)) {
-    const view = data as ArrayBufferView;
-    if (view.byteLength !== length * 4) return undefined;
-    out = new Float32Array(view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength));
-  }
-  return out;
+  const bytes = arrayBufferFrom(data);
+  return bytes && bytes.byteLength === length * 4 ? new Float32Array(bytes) : undefined;
 }
 
 /** Copy a Float32Array into a standalone ArrayBuffer (a view may share a larger buffer). */
@@ -395,13 +390,5 @@ export function matrixToBuffer(matrix: Float32Array): ArrayBuffer {
 
 /** Read a matrix sent as an ArrayBuffer (or, after structured cloning, a typed array). */
 export function matrixFromMessage(message: ShowMatrixMessage): Float32Array | undefined {
-  const data: unknown = message.data;
-  let matrix: Float32Array | undefined;
-  if (data instanceof ArrayBuffer) matrix = new Float32Array(data);
-  else if (ArrayBuffer.isView(data)) {
-    const view = data as ArrayBufferView;
-    matrix = new Float32Array(view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength));
-  }
-  if (!matrix || matrix.length !== message.size * message.size) return undefined;
-  return matrix;
+  return floatsFromBuffer(message.data, message.size * message.size);
 }
