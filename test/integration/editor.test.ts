@@ -3,20 +3,9 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { AttentionLensApi } from '../../src/extension';
-import { api } from './extensionApi';
+import { api, until } from './support';
 import type { AttentionRun } from '../../src/attention/attentionRun';
 import { pickModelFolder } from '../../src/settings';
-
-
-async function until<T>(probe: () => T | undefined | false, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 function hoverText(hovers: vscode.Hover[] | undefined): string {
   return (hovers ?? [])

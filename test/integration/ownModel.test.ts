@@ -5,7 +5,7 @@ import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as vscode from 'vscode';
-import { api } from './extensionApi';
+import { api } from './support';
 
 // The suite is bundled to out/test/integration/; the repository root is three levels up.
 const repoRoot = resolve(__dirname, '..', '..', '..');

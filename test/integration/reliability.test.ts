@@ -6,23 +6,12 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as vscode from 'vscode';
-import { api, EXTENSION_ID } from './extensionApi';
+import { api, EXTENSION_ID, until } from './support';
 import type { AttentionRun } from '../../src/attention/attentionRun';
 import { textCap } from '../../src/commands/textLimits';
 import { webviewHtml, webviewOptions, webviewRoots } from '../../src/views/webviewHtml';
 
 const repoRoot = resolve(__dirname, '..', '..', '..');
-
-
-async function until<T>(probe: () => T | undefined | false, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const showAttention = async () => (await api()).showAttention();
 

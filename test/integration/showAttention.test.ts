@@ -2,26 +2,15 @@
 // checks the result the host computed and that the panel drew it.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { api } from './extensionApi';
+import { api, until } from './support';
 import type { ShowAttentionReply } from '../../src/extension';
 import type { AttentionRun } from '../../src/attention/attentionRun';
-
 
 async function openSample(name: string): Promise<vscode.TextEditor> {
   const folder = vscode.workspace.workspaceFolders?.[0];
   assert.ok(folder, 'the test workspace is open');
   const document = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder.uri, name));
   return vscode.window.showTextDocument(document, vscode.ViewColumn.One);
-}
-
-async function until<T>(probe: () => T | undefined, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 function assertRunIsConsistent(run: AttentionRun, document: vscode.TextDocument, expectedText: string): void {
