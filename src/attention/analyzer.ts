@@ -9,6 +9,7 @@ import { capAnalysisText } from '../commands/textLimits';
 import type { InferenceEngines } from '../inference/inferenceEngines';
 import type { BackendSetting } from '../settings';
 import type { ModelLocation } from '../inference/workerProtocol';
+import { coveredEnd } from '../shared/tokens';
 import type { AttentionRun } from './attentionRun';
 import type { ResultStore } from './resultStore';
 
@@ -62,23 +63,22 @@ export class Analyzer {
     const { info, output, loadMs } = await work;
     if (runId !== this.latestRequest) return { kind: 'superseded' };
     if (request.document.isClosed) throw new Error(DOCUMENT_CLOSED_MESSAGE);
-    const covered = output.tokens.filter((t) => !t.special);
-    if (covered.length === 0) return { kind: 'empty' };
-    const coveredEnd = covered[covered.length - 1].end;
+    const end = coveredEnd(output.tokens);
+    if (end === undefined) return { kind: 'empty' };
     const total = performance.now() - started;
     const run: AttentionRun = {
       runId,
       documentUri: request.document.uri.toString(),
       documentVersion: version,
       baseOffset: request.baseOffset,
-      text: request.text.slice(0, coveredEnd),
+      text: request.text.slice(0, end),
       tokens: output.tokens,
       attention: output.attention,
       vectors: output.vectors,
       model: info,
       // Text cut before tokenizing was not analysed either.
       truncated: output.truncated || sent.capped,
-      source: request.describe(request.baseOffset, request.baseOffset + coveredEnd),
+      source: request.describe(request.baseOffset, request.baseOffset + end),
       timings: {
         tokenize: output.tokenizeMs,
         inference: output.inferenceMs,

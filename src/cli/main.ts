@@ -7,6 +7,7 @@ import { basename, join, resolve } from 'node:path';
 import { AttentionModel } from '../inference/attentionModel';
 import { lineStarts, offsetAt, positionAt } from '../shared/textPositions';
 import { resultToJson } from '../shared/resultJson';
+import { coveredEnd } from '../shared/tokens';
 import type { ResultSummary } from '../shared/protocol';
 import { CliUsageError, USAGE, parseCliArgs } from './cliArgs';
 import { writeHtmlReport } from './htmlReport';
@@ -32,13 +33,12 @@ async function main(argv: readonly string[]): Promise<number> {
   );
   try {
     const output = await model.run(text, options.maxTokens);
-    const covered = output.tokens.filter((t) => !t.special);
-    const coveredEnd = covered.length > 0 ? covered[covered.length - 1].end : 0;
+    const end = coveredEnd(output.tokens) ?? 0;
     if (output.truncated) {
-      console.error(`note: the text is longer than ${output.tokens.length} tokens; analysed the first ${coveredEnd} characters`);
+      console.error(`note: the text is longer than ${output.tokens.length} tokens; analysed the first ${end} characters`);
     }
     const result = resultToJson({
-      source: { file: basename(options.file), startOffset, text: text.slice(0, coveredEnd) },
+      source: { file: basename(options.file), startOffset, text: text.slice(0, end) },
       tokens: output.tokens,
       attention: output.attention,
       model: model.info,

@@ -12,3 +12,9 @@ export interface SourceToken {
   /** Added by the tokenizer's post-processor ([CLS], [SEP], <s>): it has no source range. */
   readonly special: boolean;
 }
+
+/** Where the analysed source ends: the end of the last source token, or undefined when there is none. */
+export function coveredEnd(tokens: readonly SourceToken[]): number | undefined {
+  for (let i = tokens.length - 1; i >= 0; i--) if (!tokens[i].special) return tokens[i].end;
+  return undefined;
+}

@@ -18,11 +18,9 @@ const FILTERS: Record<ExportFormat, Record<string, string[]>> = {
 export function runJson(run: AttentionRun): string {
   const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === run.documentUri && d.version === run.documentVersion);
   const file = vscode.Uri.parse(run.documentUri);
-  const covered = run.tokens.filter((t) => !t.special);
-  const end = covered.length > 0 ? covered[covered.length - 1].end : 0;
   return JSON.stringify(
     resultToJson({
-      source: { file: vscode.workspace.asRelativePath(file, false), startOffset: run.baseOffset, text: run.text.slice(0, end) },
+      source: { file: vscode.workspace.asRelativePath(file, false), startOffset: run.baseOffset, text: run.text },
       tokens: run.tokens,
       attention: run.attention,
       model: run.model,
