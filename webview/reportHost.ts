@@ -7,7 +7,7 @@ import { MessageType, parseWebviewMessage, type SaveExportMessage, type ToWebvie
 import type { ReportData } from '../src/shared/reportData';
 import { answerMatrixRequest } from '../src/shared/resultResponder';
 import { nestedAttention } from '../src/shared/resultJson';
-import { answerQueryMath, answerRollout, answerThumbnails, type HeldRun } from '../src/attention/viewResponder';
+import { answerViewRequest, type HeldRun } from '../src/attention/viewResponder';
 
 
 function decodeLayer(base64: string): Float32Array {
@@ -20,15 +20,15 @@ function decodeLayer(base64: string): Float32Array {
 
 const element = document.getElementById('attention-lens-data');
 const data = JSON.parse(element?.textContent ?? 'null') as ReportData;
-const held = { runId: data.summary.runId, tokenCount: data.summary.tokens.length, attention: data.attention.map(decodeLayer) };
-const run: HeldRun = { runId: held.runId, tokens: data.summary.tokens, attention: held.attention, vectors: undefined, causal: data.summary.causal };
+// The report embeds attention only (no q/k/v): the math view says so.
+const run: HeldRun = { runId: data.summary.runId, tokens: data.summary.tokens, attention: data.attention.map(decodeLayer), vectors: undefined, causal: data.summary.causal };
 let state: unknown;
 
 /** The report has no save dialog: exports are browser downloads. JSON holds the embedded attention. */
 function download(message: SaveExportMessage): void {
   const body =
     message.format === 'json'
-      ? JSON.stringify({ ...data.meta, attention: nestedAttention(held.attention, held.tokenCount) })
+      ? JSON.stringify({ ...data.meta, attention: nestedAttention(run.attention, run.tokens.length) })
       : message.data ?? '';
   const type = message.format === 'svg' ? 'image/svg+xml' : message.format === 'png' ? 'image/png' : 'application/json';
   const url = URL.createObjectURL(new Blob([body], { type }));
@@ -47,16 +47,13 @@ function deliver(message: ToWebviewMessage): void {
     const message = parseWebviewMessage(raw);
     if (message?.type === MessageType.Ready) deliver({ type: MessageType.ShowResult, result: data.summary });
     if (message?.type === MessageType.RequestMatrix) {
-      const reply = answerMatrixRequest(held, message);
+      const reply = answerMatrixRequest(run, message);
       if (reply) deliver(reply);
     }
-    // The report embeds attention only (no q/k/v): the math view says so.
-    const extra =
-      message?.type === MessageType.RequestRollout ? answerRollout(run, message)
-      : message?.type === MessageType.RequestThumbnails ? answerThumbnails(run, message)
-      : message?.type === MessageType.RequestQueryMath ? answerQueryMath(run, message)
-      : undefined;
-    if (extra) deliver(extra);
+    if (message?.type === MessageType.RequestRollout || message?.type === MessageType.RequestThumbnails || message?.type === MessageType.RequestQueryMath) {
+      const reply = answerViewRequest(run, message);
+      if (reply) deliver(reply);
+    }
     if (message?.type === MessageType.SaveExport) download(message);
   },
   getState: () => state,

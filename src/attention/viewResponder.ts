@@ -151,3 +151,17 @@ export function answerQueryMath(run: HeldRun, request: RequestQueryMathMessage):
     maxOutputDiff: math.maxOutputDiff,
   };
 }
+
+export type ViewRequest = RequestRolloutMessage | RequestThumbnailsMessage | RequestQueryMathMessage;
+
+/** Answers any view request; the panel and the HTML report dispatch through here. */
+export function answerViewRequest(run: HeldRun, request: ViewRequest): ShowMatrixMessage | ShowThumbnailsMessage | ShowQueryMathMessage | undefined {
+  switch (request.type) {
+    case MessageType.RequestRollout:
+      return answerRollout(run, request);
+    case MessageType.RequestThumbnails:
+      return answerThumbnails(run, request);
+    case MessageType.RequestQueryMath:
+      return answerQueryMath(run, request);
+  }
+}

@@ -5,9 +5,10 @@
 import { aggregateHeads, headMatrix } from './attentionMath';
 import { MessageType, matrixToBuffer, type RequestMatrixMessage, type ShowMatrixMessage } from './protocol';
 
+/** What a matrix reply needs of a run; the host's runs and the report's data both have it. */
 export interface HeldResult {
   readonly runId: number;
-  readonly tokenCount: number;
+  readonly tokens: { readonly length: number };
   /** Per layer, [head][query][key]. */
   readonly attention: readonly Float32Array[];
 }
@@ -17,7 +18,7 @@ export function answerMatrixRequest(result: HeldResult, request: RequestMatrixMe
   if (request.runId !== result.runId) return undefined;
   const layer = result.attention[request.selector.layer];
   if (!layer) return undefined;
-  const size = result.tokenCount;
+  const size = result.tokens.length;
   const { head } = request.selector;
   let matrix: Float32Array;
   if (typeof head === 'number') {

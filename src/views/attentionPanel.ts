@@ -9,7 +9,7 @@ import type { SelectionState } from '../attention/selectionState';
 import { answerMatrixRequest } from '../shared/resultResponder';
 import type { ResultStore } from '../attention/resultStore';
 import type { AttentionRun } from '../attention/attentionRun';
-import { answerQueryMath, answerRollout, answerThumbnails, type HeldRun } from '../attention/viewResponder';
+import { answerViewRequest, type HeldRun } from '../attention/viewResponder';
 import { saveExport } from './saveExport';
 import {
   MessageType,
@@ -106,8 +106,7 @@ export class AttentionPanel implements vscode.Disposable {
     const run = this.store.latest;
     if (!run) return;
     const selector = this.events.selection.selector;
-    const held = { runId: run.runId, tokenCount: run.tokens.length, attention: run.attention };
-    const reply = answerMatrixRequest(held, { type: MessageType.RequestMatrix, requestId: 0, runId: run.runId, selector });
+    const reply = answerMatrixRequest(run, { type: MessageType.RequestMatrix, requestId: 0, runId: run.runId, selector });
     this.post({ type: MessageType.ShowResult, result: summarize(run), matrix: reply && { selector, data: reply.data } });
     this.post({ type: MessageType.ShowSelection, selector });
   }
@@ -120,7 +119,7 @@ export class AttentionPanel implements vscode.Disposable {
       case MessageType.RequestMatrix: {
         // Requests for an older run get no answer: the webview already has a newer result coming.
         const run = this.store.get(message.runId);
-        const reply = run && answerMatrixRequest({ runId: run.runId, tokenCount: run.tokens.length, attention: run.attention }, message);
+        const reply = run && answerMatrixRequest(run, message);
         if (reply) this.post(reply);
         break;
       }
@@ -128,14 +127,7 @@ export class AttentionPanel implements vscode.Disposable {
       case MessageType.RequestThumbnails:
       case MessageType.RequestQueryMath: {
         const run = this.store.get(message.runId);
-        if (!run) break;
-        const held = heldRun(run);
-        const reply =
-          message.type === MessageType.RequestRollout
-            ? answerRollout(held, message)
-            : message.type === MessageType.RequestThumbnails
-              ? answerThumbnails(held, message)
-              : answerQueryMath(held, message);
+        const reply = run && answerViewRequest(heldRun(run), message);
         if (reply) this.post(reply);
         break;
       }
