@@ -169,12 +169,18 @@ function showTab(): void {
   if (state.tab === 'math') requestMath();
 }
 
-function requestMatrix(): void {
-  if (!result) return;
+/** A new matrix is coming (with a result, or on request): older replies become stale. */
+function nextMatrix(from: 'result' | 'request'): number {
   pending.matrix = ++nextRequest;
   document.body.dataset.matrixRequest = String(pending.matrix);
-  document.body.dataset.matrixFrom = 'request';
+  document.body.dataset.matrixFrom = from;
   requestStarted = performance.now();
+  return pending.matrix;
+}
+
+function requestMatrix(): void {
+  if (!result) return;
+  nextMatrix('request');
   if (state.head === 'rollout') {
     host.postMessage({ type: MessageType.RequestRollout, requestId: pending.matrix, runId: result.runId, layer: state.layer });
   } else {
@@ -308,11 +314,7 @@ function showResult(next: ResultSummary, pushed?: ShowResultMessage['matrix']): 
   // Paint the matrix that came with the result when it is the one this panel shows.
   const wanted = hostSelector(state);
   if (pushed && state.head !== 'rollout' && pushed.selector.layer === wanted.layer && pushed.selector.head === wanted.head) {
-    pending.matrix = ++nextRequest;
-    document.body.dataset.matrixRequest = String(pending.matrix);
-    document.body.dataset.matrixFrom = 'result';
-    requestStarted = performance.now();
-    onMatrix({ type: MessageType.ShowMatrix, requestId: pending.matrix, runId: next.runId, selector: pushed.selector, size: next.tokens.length, data: pushed.data });
+    onMatrix({ type: MessageType.ShowMatrix, requestId: nextMatrix('result'), runId: next.runId, selector: pushed.selector, size: next.tokens.length, data: pushed.data });
   } else {
     requestMatrix();
   }
