@@ -18,6 +18,13 @@ export interface PixelOptions {
   readonly threshold: number;
 }
 
+/** The largest weight in row `row`: the top of that row's colours in 'row' mode. */
+export function rowMax(matrix: Float32Array, size: number, row: number): number {
+  let max = 0;
+  for (let j = row * size; j < (row + 1) * size; j++) if (matrix[j] > max) max = matrix[j];
+  return max;
+}
+
 /** The top of the colour range for a matrix under a mode (1 for 'row': each row is its own). */
 export function colorMax(matrix: Float32Array, size: number, mode: ColorMode): number {
   return mode === 'row' ? 1 : scaleMax(matrix, size);
@@ -53,11 +60,7 @@ export function paintPixels(matrix: Float32Array, size: number, pixels: Uint8Cla
   const out = new Uint32Array(pixels.buffer, pixels.byteOffset, size * size);
   for (let i = 0; i < size; i++) {
     const row = i * size;
-    let max = globalMax;
-    if (options.mode === 'row') {
-      max = 0;
-      for (let j = 0; j < size; j++) if (matrix[row + j] > max) max = matrix[row + j];
-    }
+    const max = options.mode === 'row' ? rowMax(matrix, size, i) : globalMax;
     const scale = max > 0 ? STEPS / max : 0;
     for (let j = 0; j < size; j++) {
       const value = matrix[row + j];

@@ -4,7 +4,7 @@
  * strings, so the webview (SVG and PNG export) and the tests share it.
  */
 import { VIRIDIS, colorIndex } from './colorScale';
-import { colorMax, legendValue, type ColorMode } from './heatmapPixels';
+import { colorMax, legendValue, rowMax, type ColorMode } from './heatmapPixels';
 import type { Line } from './tokenLayout';
 
 export interface MatrixFigure {
@@ -42,7 +42,8 @@ export function svgText(text: string): string {
   return visible.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 }
 
-function hex(index: number): string {
+/** The viridis colour at a table index, as #rrggbb. */
+export function viridisHex(index: number): string {
   const c = index * 3;
   return '#' + [VIRIDIS[c], VIRIDIS[c + 1], VIRIDIS[c + 2]].map((v) => v.toString(16).padStart(2, '0')).join('');
 }
@@ -56,11 +57,7 @@ export function cellColorIndices(matrix: Float32Array, size: number, mode: Color
   const gamma = mode === 'sqrt' ? 0.5 : 1;
   const globalMax = colorMax(matrix, size, mode);
   for (let i = 0; i < size; i++) {
-    let max = globalMax;
-    if (mode === 'row') {
-      max = 0;
-      for (let j = 0; j < size; j++) max = Math.max(max, matrix[i * size + j]);
-    }
+    const max = mode === 'row' ? rowMax(matrix, size, i) : globalMax;
     for (let j = 0; j < size; j++) {
       const value = matrix[i * size + j];
       out[i * size + j] = value > 0 && value >= threshold && max > 0 ? colorIndex(Math.min(value, max), max, gamma) : 0;
@@ -100,7 +97,7 @@ export function matrixSvg(figure: MatrixFigure): string {
   };
 
   const body: string[] = [`<text x="${MARGIN}" y="${MARGIN + 10}" font-size="12" font-weight="bold">${svgText(figure.title)}</text>`];
-  body.push(`<g transform="translate(${left},${top})" shape-rendering="crispEdges">`, `<rect width="${side}" height="${side}" fill="${hex(0)}"/>`);
+  body.push(`<g transform="translate(${left},${top})" shape-rendering="crispEdges">`, `<rect width="${side}" height="${side}" fill="${viridisHex(0)}"/>`);
   const indices = cellColorIndices(figure.matrix, size, figure.mode, figure.threshold);
   // One rect per run of equal colour in a row: vector, and far smaller than a rect per cell.
   for (let i = 0; i < size; i++) {
@@ -109,7 +106,7 @@ export function matrixSvg(figure: MatrixFigure): string {
       const c = indices[i * size + j];
       let end = j + 1;
       while (end < size && indices[i * size + end] === c) end++;
-      if (c !== 0) body.push(`<rect x="${j * cell}" y="${i * cell}" width="${(end - j) * cell}" height="${cell}" fill="${hex(c)}"/>`);
+      if (c !== 0) body.push(`<rect x="${j * cell}" y="${i * cell}" width="${(end - j) * cell}" height="${cell}" fill="${viridisHex(c)}"/>`);
       j = end;
     }
   }
@@ -126,7 +123,7 @@ export function matrixSvg(figure: MatrixFigure): string {
 
   // Legend: the colour bar and the weights its ends and quarters stand for.
   const max = colorMax(figure.matrix, size, figure.mode);
-  const stops = Array.from({ length: 17 }, (_, s) => `<stop offset="${s / 16}" stop-color="${hex(Math.round((s / 16) * 255))}"/>`);
+  const stops = Array.from({ length: 17 }, (_, s) => `<stop offset="${s / 16}" stop-color="${viridisHex(Math.round((s / 16) * 255))}"/>`);
   const barWidth = Math.min(240, width - 2 * MARGIN - 60);
   body.push(`<defs><linearGradient id="legend">${stops.join('')}</linearGradient></defs>`);
   body.push(`<text x="${MARGIN}" y="${legendTop + 9}">weight</text>`);

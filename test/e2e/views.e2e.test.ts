@@ -174,6 +174,7 @@ describe('The panel views in the workbench', function () {
     const weights = Float32Array.from(json.attention[2][1].flat());
     const expected = cellColorIndices(weights, size, 'row', 0);
     const drawn = drawnCellIndices(svg, size);
+    assert.ok(drawn.every((index) => index >= 0), 'every cell is a viridis colour');
     let worst = 0;
     drawn.forEach((index, cell) => (worst = Math.max(worst, Math.abs(index - expected[cell]))));
     assert.ok(worst <= 1, `worst colour difference ${worst}`);

@@ -12,11 +12,8 @@ import { focusWeights, hideColumns, matrixColumn, normalizeRows, sinkColumns } f
 import { attentionRollout, multiply, residualAttention } from '../../src/shared/rollout';
 import { layoutTokens } from '../../src/shared/tokenLayout';
 import { fitState, restoreState, DEFAULT_STATE, hostSelector } from '../../webview/panelState';
+import { viridisIndexOf } from '../support/svgCells';
 
-/** Viridis colour (packed RGB) -> its index in the table. */
-const VIRIDIS_INDEX = new Map<number, number>(
-  Array.from({ length: VIRIDIS.length / 3 }, (_, i) => [VIRIDIS[i * 3] * 65536 + VIRIDIS[i * 3 + 1] * 256 + VIRIDIS[i * 3 + 2], i] as [number, number]),
-);
 
 const f32 = (values: number[]) => Float32Array.from(values);
 function close(actual: ArrayLike<number>, expected: ArrayLike<number>, eps = 1e-6): void {
@@ -184,7 +181,8 @@ describe('heatmap colours', () => {
     let worst = 0;
     for (let cell = 0; cell < size * size; cell++) {
       const exact = colorIndex(m[cell], max, 0.5);
-      const drawn = VIRIDIS_INDEX.get(px[cell * 4] * 65536 + px[cell * 4 + 1] * 256 + px[cell * 4 + 2]) ?? -99;
+      const drawn = viridisIndexOf('#' + Array.from(px.subarray(cell * 4, cell * 4 + 3), (v) => v.toString(16).padStart(2, '0')).join(''));
+      assert.ok(drawn >= 0, `cell ${cell} is a viridis colour`);
       worst = Math.max(worst, Math.abs(exact - drawn));
       assert.equal(px[cell * 4 + 3], 255);
     }
