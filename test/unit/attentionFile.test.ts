@@ -1,6 +1,8 @@
 // The attention file reader on valid files of both forms, and on each kind of bad file: every
 // problem ends in an AttentionFileError of the right kind whose message names what is wrong.
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import {
   AttentionFileError,
   BINARY_FORMAT,
@@ -136,6 +138,15 @@ describe('attention files: reading valid files', () => {
     assert.equal(file.model.layout, undefined);
     assert.equal(file.queries.tokens[3]!.id, tokens[3]!.id);
     assert.ok(maxAbsDiff(file.attention[1]!, attention[1]!) < 1e-7, 'rounded to 7 significant digits');
+  });
+
+  it('reads the example in docs/FORMAT.md', () => {
+    const doc = readFileSync(path.resolve(__dirname, '..', '..', 'docs', 'FORMAT.md'), 'utf8');
+    const example = /```json\n([\s\S]*?)```/.exec(doc)?.[1];
+    assert.ok(example, 'docs/FORMAT.md has a JSON example');
+    const file = readAttentionFile(new TextEncoder().encode(example));
+    assert.deepEqual([file.layers, file.heads, file.queryCount, file.model.layout], [1, 1, 2, 'decoder']);
+    assert.deepEqual(Array.from(file.attention[0]!), [1, 0, 0.25, 0.75]);
   });
 
   it('decodes every float16 and bfloat16 pattern, and encodes float16 back exactly', () => {
