@@ -30,8 +30,8 @@ function nestedShape(value: unknown, depth: number): number[] {
   return shape;
 }
 
-/** Copies a [a][b][c][d] array of numbers into `out`, checking every length on the way. */
-function copyNested(value: unknown, shape: readonly number[], out: Float32Array, name: string): void {
+/** Copies a [a][b][c][d] array of numbers into `out`, checking every length on the way; `hint` says where the lengths come from. */
+function copyNested(value: unknown, shape: readonly number[], out: Float32Array, name: string, hint: string): void {
   let offset = 0;
   const walk = (node: unknown, depth: number, path: string): void => {
     if (depth === shape.length) {
@@ -40,7 +40,7 @@ function copyNested(value: unknown, shape: readonly number[], out: Float32Array,
       return;
     }
     if (!Array.isArray(node) || node.length !== shape[depth]) {
-      throw new AttentionFileError('shape', `${name}${path} is ${describe(node)}; expected an array of ${shape[depth]}.`);
+      throw new AttentionFileError('shape', `${name}${path} is ${describe(node)}; expected an array of ${shape[depth]} (${hint}).`);
     }
     for (let i = 0; i < node.length; i++) walk(node[i], depth + 1, `${path}[${i}]`);
   };
@@ -91,7 +91,7 @@ export function readJsonAttention(value: unknown, limits: AttentionFileLimits, o
 
   const attention = (attentionValue as unknown[]).map((layer, index) => {
     const out = budget.float32(layerSize);
-    copyNested(layer, [heads, queryCount, keyCount], out, `attention[${index}]`);
+    copyNested(layer, [heads, queryCount, keyCount], out, `attention[${index}]`, `[heads=${heads}, queries=${queryCount}, keys=${keyCount}]: heads from attention[0], queries and keys from the token lists`);
     return out;
   });
   let parts: LayerParts[] | undefined;
@@ -104,7 +104,7 @@ export function readJsonAttention(value: unknown, limits: AttentionFileLimits, o
       const d = partDims.get(name)!;
       perLayer.forEach((layer: unknown, index) => {
         const out = budget.float32(heads * rows * d);
-        copyNested(layer, [heads, rows, d], out, `parts.${name}[${index}]`);
+        copyNested(layer, [heads, rows, d], out, `parts.${name}[${index}]`, `[heads=${heads}, ${name === 'q' || name === 'o' ? 'queries' : 'keys'}=${rows}, dims=${d}]`);
         (parts![index] as { [K in PartName]?: Float32Array })[name] = out;
       });
     }
