@@ -179,6 +179,8 @@ function readOne(bytes: Uint8Array, what: string, tally: Tally): void {
     if (!(err instanceof AttentionFileError)) assert.fail(`${what}: unexpected ${err instanceof Error ? `${err.name}: ${err.message}\n${err.stack}` : String(err)}`);
     assert.ok(err.message.length > 20, `${what}: a message`);
     tally.refused.set(err.kind, (tally.refused.get(err.kind) ?? 0) + 1);
+    // Size problems are found from headers and shapes, before the first allocation.
+    if (err.kind === 'too-large') assert.equal(allocated, 0, `${what}: allocated ${allocated} bytes before refusing`);
   }
   assert.ok(allocated <= LIMITS.maxDecodedBytes!, `${what}: allocated ${allocated} bytes`);
 }

@@ -1,11 +1,12 @@
 // The Python package in python/: its own unittest suite, and files it writes read back by the
 // TypeScript reader: JSON and binary forms, float32 and float16, self- and cross-attention agree.
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { readAttentionFile, type AttentionFile } from '../../src/shared/attentionFile';
 import { pythonUnavailable, runPython, PYTHON } from '../support/python';
+import { sample, sampleSafetensors } from '../support/attentionFiles';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -87,6 +88,40 @@ describe('Python package (python/attention_lens)', function () {
         assert.deepEqual(file.keys.tokens.map((t) => t.text), ['a', 'b', 'c']);
         assert.equal(file.model.layout, 'encoder-decoder');
         assert.equal(file.parts?.[0]?.q?.length, 2 * file.queryCount * 4);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads files the TypeScript writer writes (float32 and float16, cross-attention with q/k/v/o)', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'attention-lens-python-'));
+    try {
+      const s = sample({ cross: true, parts: true, layers: 2, heads: 3 });
+      writeFileSync(path.join(dir, 'f32.attention.safetensors'), sampleSafetensors(s, 'F32'));
+      writeFileSync(path.join(dir, 'f16.attention.safetensors'), sampleSafetensors(s, 'F16'));
+      const script = `
+import json, sys
+import attention_lens
+out = {}
+for name in ("f32", "f16"):
+    f = attention_lens.load(f"{sys.argv[1]}/{name}.attention.safetensors")
+    out[name] = {"tokens": f.tokens, "keys": f.key_tokens, "shape": list(f.attention[1].shape),
+                 "row": f.attention[1][2, 3].tolist(), "parts": sorted(f.parts), "k": list(f.parts["k"][0].shape)}
+print(json.dumps(out))
+`;
+      const result = runPython(['-c', script, dir], REPO_ROOT);
+      assert.equal(result.status, 0, result.stderr);
+      const read = JSON.parse(result.stdout) as { [name: string]: { tokens: string[]; keys: string[]; shape: number[]; row: number[]; parts: string[]; k: number[] } };
+      const row = Array.from(s.attention[1]!.subarray((2 * s.queryCount + 3) * s.keyCount, (2 * s.queryCount + 4) * s.keyCount));
+      for (const [name, file] of Object.entries(read)) {
+        assert.deepEqual(file.tokens, (s.header['tokens'] as { text: string }[]).map((t) => t.text), name);
+        assert.deepEqual(file.keys, (s.header['keyTokens'] as { text: string }[]).map((t) => t.text), name);
+        assert.deepEqual(file.shape, [3, s.queryCount, s.keyCount], name);
+        assert.deepEqual(file.parts, ['k', 'o', 'q', 'v'], name);
+        assert.deepEqual(file.k, [3, s.keyCount, s.dim], name);
+        const tolerance = name === 'f32' ? 0 : 2 ** -12;
+        file.row.forEach((w, j) => assert.ok(Math.abs(w - row[j]!) <= tolerance, `${name}: weight ${j}`));
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
