@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { readAttentionFile, type AttentionFile } from '../../src/shared/attentionFile';
+import { JSON_MIME_TYPE, readAttentionFile, type AttentionFile } from '../../src/shared/attentionFile';
 import { pythonUnavailable, runPython, PYTHON } from '../support/python';
 import { sample, sampleSafetensors } from '../support/attentionFiles';
 
@@ -34,6 +34,7 @@ cross = [softmax((2, len(tokens), 3))]
 q = [rng.normal(size=(2, len(tokens), 4))]
 for name in ("cross.attention.json", "cross.attention.safetensors"):
     attention_lens.save(f"{out}/{name}", tokens, cross, key_tokens=keys, model={"name": "m", "layout": "encoder-decoder"}, q=q)
+print(attention_lens.MIME_TYPE)
 `;
 
 function maxAbsDiff(a: Float32Array, b: Float32Array): number {
@@ -65,6 +66,7 @@ describe('Python package (python/attention_lens)', function () {
     try {
       const result = runPython(['-c', WRITE_FILES, dir], REPO_ROOT);
       assert.equal(result.status, 0, result.stderr);
+      assert.equal(result.stdout.trim(), JSON_MIME_TYPE, 'display() emits the MIME type the renderer will claim');
       const read = (name: string): AttentionFile => readAttentionFile(new Uint8Array(readFileSync(path.join(dir, name))), { fileName: name });
       const json = read('self.attention.json');
       const binary = read('self.attention.safetensors');

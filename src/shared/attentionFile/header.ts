@@ -139,7 +139,10 @@ function parseSequence(object: JsonObject, tokensKey: string, sourceKey: string,
   return { tokens, source, hasOffsets: withOffsets > 0 };
 }
 
-/** Reads the shared header fields of `object`; `label` names the form in messages. */
+/**
+ * Reads the shared header fields of `object` (docs/FORMAT.md, "Header").
+ * @throws AttentionFileError 'schema', 'offsets' or 'too-large' (more tokens than limits.maxTokens).
+ */
 export function parseHeader(object: JsonObject, limits: AttentionFileLimits): FileHeader {
   const { model, layers, heads } = parseModel(field(object, 'model'));
   const queries = parseSequence(object, 'tokens', 'source', limits);
