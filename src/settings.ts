@@ -39,25 +39,32 @@ export interface SettingLevels<T> {
 }
 
 /**
- * The model folder to use. In an untrusted workspace only the user-level value counts: a
- * workspace must not be able to make the extension load a model from a path it chose.
+ * The value a setting takes given workspace trust. In an untrusted workspace only the user-level
+ * value counts: a cloned repository's `.vscode/settings.json` must not choose the model path, nor
+ * raise `maxTokens`/`threads` or pick a backend to make the extension do more work than the user
+ * asked for. `undefined` means "use the default".
  */
+export function trustedSettingValue<T>(levels: SettingLevels<T> | undefined, trusted: boolean): T | undefined {
+  return trusted ? (levels?.workspaceFolderValue ?? levels?.workspaceValue ?? levels?.globalValue) : levels?.globalValue;
+}
+
+/** The model folder to use (see {@link trustedSettingValue}); blank means the bundled model. */
 export function pickModelFolder(levels: SettingLevels<unknown> | undefined, trusted: boolean): string | undefined {
-  const value = trusted
-    ? (levels?.workspaceFolderValue ?? levels?.workspaceValue ?? levels?.globalValue)
-    : levels?.globalValue;
+  const value = trustedSettingValue(levels, trusted);
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
 
 export function readSettings(): Settings {
   const config = vscode.workspace.getConfiguration('attentionLens');
+  const trusted = vscode.workspace.isTrusted;
+  const levelled = (key: string): unknown => trustedSettingValue(config.inspect<unknown>(key), trusted);
   const autoThreads = Math.min(4, Math.max(1, Math.floor(availableParallelism() / 2)));
-  const threads = config.get<number>('threads', 0);
+  const threads = levelled('threads') ?? 0;
   return {
-    modelFolder: pickModelFolder(config.inspect<string>('modelFolder'), vscode.workspace.isTrusted),
+    modelFolder: pickModelFolder(config.inspect<string>('modelFolder'), trusted),
     threads: threads === 0 ? autoThreads : integerIn(threads, 1, 16, autoThreads),
-    maxTokens: integerIn(config.get('maxTokens'), 2, 8192, 512),
-    backend: oneOf(config.get('backend'), BACKENDS, 'auto'),
+    maxTokens: integerIn(levelled('maxTokens') ?? 512, 2, 8192, 512),
+    backend: oneOf(levelled('backend'), BACKENDS, 'auto'),
     defaultAggregate: oneOf(config.get('defaultAggregate'), AGGREGATES, 'head'),
     liveRerun: config.get('liveRerun') === true,
     hideSinkTokens: config.get('hideSinkTokens') === true,

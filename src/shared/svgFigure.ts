@@ -36,9 +36,18 @@ const MARGIN = 8;
 /** Chip shading: VS Code's default focus blue, as the shading is drawn without a theme. */
 const SHADE_RGB = '0,122,204';
 
-/** XML-escaped text; invisible characters written as escapes so every token shows. */
+/**
+ * XML-escaped text; invisible characters written as escapes so every token shows. Control
+ * characters and lone surrogates are escaped by JSON.stringify; U+FFFE and U+FFFF, which JSON
+ * leaves alone but XML 1.0 forbids (https://www.w3.org/TR/xml/#charsets), are escaped here so the
+ * figure stays well-formed.
+ */
 export function svgText(text: string): string {
-  const visible = JSON.stringify(text).slice(1, -1).replace(/\\"/g, '"').replace(/\\\\/g, '\\');
+  const visible = JSON.stringify(text)
+    .slice(1, -1)
+    .replace(/\\"/g, '"')
+    .replace(/\\\\/g, '\\')
+    .replace(/[\uFFFE\uFFFF]/g, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return visible.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 }
 

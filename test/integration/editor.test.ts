@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { AttentionLensApi } from '../../src/extension';
 import { api, until } from './support';
 import type { AttentionRun } from '../../src/attention/attentionRun';
-import { pickModelFolder } from '../../src/settings';
+import { pickModelFolder, trustedSettingValue } from '../../src/settings';
 
 function hoverText(hovers: vscode.Hover[] | undefined): string {
   return (hovers ?? [])
@@ -169,5 +169,19 @@ describe('In the editor', () => {
     assert.equal(pickModelFolder({ workspaceValue: '/repo/model' }, false), undefined);
     assert.equal(pickModelFolder({ globalValue: '  ' }, true), undefined);
     assert.equal(pickModelFolder(undefined, true), undefined);
+  });
+
+  it('counts only user-level maxTokens, threads and backend in an untrusted workspace, and declares them restricted', () => {
+    const levels = { globalValue: 256, workspaceValue: 8192, workspaceFolderValue: 4096 };
+    assert.equal(trustedSettingValue(levels, true), 4096);
+    assert.equal(trustedSettingValue(levels, false), 256);
+    assert.equal(trustedSettingValue({ workspaceValue: 'webgpu' }, false), undefined);
+    const manifest = vscode.extensions.getExtension('attention-lens.attention-lens')?.packageJSON as {
+      capabilities: { untrustedWorkspaces: { restrictedConfigurations: string[] } };
+    };
+    assert.deepEqual(
+      [...manifest.capabilities.untrustedWorkspaces.restrictedConfigurations].sort(),
+      ['attentionLens.backend', 'attentionLens.maxTokens', 'attentionLens.modelFolder', 'attentionLens.threads'],
+    );
   });
 });

@@ -76,6 +76,26 @@ describe('SVG figures', () => {
     assert.equal(svgText('\t\n'), '\\t\\n');
     assert.equal(svgText('back\\slash'), 'back\\slash');
   });
+
+  it('keeps figures well-formed XML for every code point a token can hold', () => {
+    // XML 1.0 Char production: https://www.w3.org/TR/xml/#charsets
+    const notXmlChar = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+    const hostile = ['\uFFFE', '\uFFFF', '\u0000\u0008\u000B\u001F', '\uD800', 'a\uDC00b', '\u{10FFFF}'];
+    for (const token of hostile) assert.doesNotMatch(svgText(token), notXmlChar, JSON.stringify(token));
+    const hostileText = 'x\uFFFEy\uFFFF';
+    const svg = tokensSvg({
+      title: 'x\uFFFF',
+      lines: layoutTokens(hostileText, [
+        { text: 'x\uFFFE', start: 0, end: 2, id: 1, special: false },
+        { text: 'y\uFFFF', start: 2, end: 4, id: 2, special: false },
+      ]),
+      weights: Float32Array.from([0.5, 0.5]),
+      focus: [1],
+      threshold: 0,
+    });
+    assert.doesNotMatch(svg, notXmlChar);
+    assert.ok(svg.includes('x\\uFFFE') && svg.includes('y\\uFFFF'), 'the noncharacters are shown as escapes');
+  });
 });
 
 describe('export messages', () => {
