@@ -144,8 +144,8 @@ describe('model folder safety: external data', function () {
     const light = { layers: 2, heads: 4 };
     const heavy = { ...light, weightBytes: 3.5 * 1024 ** 3 };
     assert.ok(maxTokensWithinBudget(heavy) < maxTokensWithinBudget(light));
-    checkRequestBudget(light, 8192);
-    assert.throws(() => checkRequestBudget(heavy, 8192), (err: unknown) =>
+    checkRequestBudget(light, 4096);
+    assert.throws(() => checkRequestBudget(heavy, 4096), (err: unknown) =>
       err instanceof RequestTooLargeError && /beside 3\.5 GB of weights/.test(err.message) && new RegExp(`maxTokens to ${maxTokensWithinBudget(heavy)} or fewer`).test(err.message));
   });
 
