@@ -87,6 +87,7 @@ function describeModel(graph: ModelGraph, inputs: readonly InputSpec[], config: 
   const parts: string[] = [];
   const past = inputs.filter((i) => i.role === 'past');
   if (past.length > 0) parts.push('decoder with KV cache (fed empty)');
+  if (graph.mergedBranch) parts.push('merged decoder (no-cache branch copied out, computed twice)');
   const kvHeads = past[0]?.pastDims?.[0] ?? config.kvHeads;
   if (kvHeads !== undefined && heads > 1 && kvHeads < heads) {
     parts.push(kvHeads === 1 ? `${heads} query heads sharing one key/value head (MQA)` : `${heads} query heads sharing ${kvHeads} key/value heads (GQA)`);

@@ -44,6 +44,8 @@ export interface ModelGraph {
   readonly externalData: readonly string[];
   /** Fused attention operators whose probabilities are recomputed, e.g. 'com.microsoft.GroupQueryAttention'. */
   readonly fusedOps: readonly string[];
+  /** True when the attention comes from a copy of a merged decoder's no-cache If branch. */
+  readonly mergedBranch: boolean;
   /** 'float16', 'bfloat16', 'quantized' or undefined (float32). */
   readonly precision: string | undefined;
 }
@@ -105,10 +107,10 @@ function findAttention(
   bytes: Uint8Array,
   model: OnnxModel,
   file: string,
-): { modelBytes: Uint8Array; attention: string[]; averaged: Set<string>; fusedOps: string[] } {
+): { modelBytes: Uint8Array; attention: string[]; averaged: Set<string>; fusedOps: string[]; mergedBranch: boolean } {
   const named = model.graph.outputs.map((o) => o.name).filter((n) => NAMED_ATTENTION_OUTPUT.test(n));
   if (named.length > 0) {
-    return { modelBytes: bytes, attention: named.sort((a, b) => layerOf(a) - layerOf(b)), averaged: averagedOutputs(model.graph, named), fusedOps: [] };
+    return { modelBytes: bytes, attention: named.sort((a, b) => layerOf(a) - layerOf(b)), averaged: averagedOutputs(model.graph, named), fusedOps: [], mergedBranch: false };
   }
   try {
     const exposed = exposeAttention(bytes, model);
@@ -117,6 +119,7 @@ function findAttention(
       attention: exposed.outputs.map((o) => o.name),
       averaged: new Set(),
       fusedOps: exposed.outputs.flatMap((o) => (o.fusedOp ? [o.fusedOp] : [])),
+      mergedBranch: exposed.outputs.some((o) => o.fromBranch !== undefined),
     };
   } catch (err) {
     if (!(err instanceof AttentionNotFoundError)) throw err;
@@ -124,7 +127,7 @@ function findAttention(
     if (hidden !== undefined) {
       const advice =
         hidden === 'If'
-          ? 'It is a merged decoder (an If on use_cache_branch keeps both variants). Export the decoder without merging, e.g. optimum-cli export onnx --no-post-process, or use decoder_model.onnx.'
+          ? 'Attention Lens copies out the branch of an If whose condition is the use_cache_branch input; this If branches on something else. For a merged decoder, export it without merging (optimum-cli export onnx --no-post-process) or use decoder_model.onnx.'
           : `Attention computed in a ${hidden} body changes from step to step and is not exposed. Export the model with its layers unrolled.`;
       throw new ModelLoadError('no-attention', `${file}: its attention Softmax is inside a ${hidden} node's subgraph, which Attention Lens does not expose. ${advice}`);
     }

@@ -10,6 +10,7 @@ import { appendGraphField } from './appendGraph';
 import { FusedAttentionError, isFusedAttention, recomputeAttention } from './fusedAttention';
 import { GraphBuilder } from './graphBuilder';
 import { DataType } from './onnxSchema';
+import { RawFormError, rawNode, rawTensor } from './rawForm';
 import { readOnnxModel, type OnnxModel, type OnnxNode } from './readModel';
 
 /** Ops an attention Softmax may pass through on its way to the MatMul with V (quantized models
@@ -29,6 +30,8 @@ export interface AttentionOutput {
   readonly alreadyOutput: boolean;
   /** The fused operator whose probabilities appended nodes recompute, when there is one. */
   readonly fusedOp?: string;
+  /** Set when the Softmax sits in a branch of an If that was copied out (see inlineStaticBranches). */
+  readonly fromBranch?: string;
 }
 
 export interface FusedAttentionNode {
@@ -71,12 +74,13 @@ export class AttentionNotFoundError extends Error {
  * bytes and AttentionNotFoundError when there is nothing to expose.
  */
 export function exposeAttention(modelBytes: Uint8Array, model: OnnxModel = readOnnxModel(modelBytes)): ExposedAttention {
-  const nodes = model.graph.nodes;
+  const builder = new GraphBuilder(APPENDED_PREFIX);
+  const inlined = inlineStaticBranches(model, builder);
+  const nodes = [...model.graph.nodes, ...inlined.nodes];
   const fusedNodes = nodes.filter(isFusedAttention);
   const fusedAttention = fusedNodes.map(({ name, opType, domain }) => ({ name, opType, domain }));
   const consumers = consumersByTensor(nodes);
   const declared = new Set(model.graph.outputs.map((o) => o.name));
-  const builder = new GraphBuilder(APPENDED_PREFIX);
   const castToFloat = hasLowPrecisionFloats(model);
   const outputs: AttentionOutput[] = [];
   const added: string[] = [];
@@ -87,7 +91,7 @@ export function exposeAttention(modelBytes: Uint8Array, model: OnnxModel = readO
         outputs.push({ name: tensor, softmaxNode: node.name, alreadyOutput: true });
       } else {
         const name = castToFloat ? builder.toFloat(tensor) : tensor;
-        outputs.push({ name, softmaxNode: node.name, alreadyOutput: false });
+        outputs.push({ name, softmaxNode: node.name, alreadyOutput: false, ...(inlined.copied.has(node) ? { fromBranch: inlined.copied.get(node)! } : {}) });
         added.push(name);
       }
     } else if (isFusedAttention(node)) {
@@ -98,7 +102,13 @@ export function exposeAttention(modelBytes: Uint8Array, model: OnnxModel = readO
         if (err instanceof FusedAttentionError) throw new AttentionNotFoundError(fusedAttention, err.message);
         throw err;
       }
-      outputs.push({ name, softmaxNode: node.name, alreadyOutput: false, fusedOp: `${node.domain ? `${node.domain}.` : ''}${node.opType}` });
+      outputs.push({
+        name,
+        softmaxNode: node.name,
+        alreadyOutput: false,
+        fusedOp: `${node.domain ? `${node.domain}.` : ''}${node.opType}`,
+        ...(inlined.copied.has(node) ? { fromBranch: inlined.copied.get(node)! } : {}),
+      });
       added.push(name);
     }
   }
@@ -110,6 +120,48 @@ export function exposeAttention(modelBytes: Uint8Array, model: OnnxModel = readO
     output: added.map((name) => ({ name, type: { tensorType: { elemType: DataType.FLOAT } } })),
   });
   return { modelBytes: bytes, outputs, fusedAttention };
+}
+
+/** The graph input merged decoders branch on; Attention Lens feeds it false (no cache). */
+const USE_CACHE_BRANCH = 'use_cache_branch';
+
+/**
+ * Merged decoders (Optimum) keep the whole decoder twice, in the branches of an If on the input
+ * use_cache_branch, so their Softmax is out of reach of graph outputs. Attention Lens feeds that
+ * input false, so the else branch is what runs: a renamed copy of it is appended to the main
+ * graph (where outer-scope tensors stay visible), and its Softmax can then be exposed like any
+ * other. The If itself still runs, so the model's outputs keep their meaning; the price is
+ * computing the decoder twice. Branches holding further subgraphs are not copied.
+ */
+function inlineStaticBranches(model: OnnxModel, builder: GraphBuilder): { nodes: OnnxNode[]; copied: Map<OnnxNode, string> } {
+  const copied = new Map<OnnxNode, string>();
+  const nodes: OnnxNode[] = [];
+  const fed = new Set(model.graph.inputs.map((i) => i.name));
+  if (!fed.has(USE_CACHE_BRANCH) || model.graph.nodes.some((n) => n.opType === 'Softmax' || isFusedAttention(n))) return { nodes, copied };
+  for (const [index, node] of model.graph.nodes.entries()) {
+    if (node.opType !== 'If' || node.inputs[0] !== USE_CACHE_BRANCH) continue;
+    const branch = node.attributes.get('else_branch')?.graph;
+    if (!branch) continue;
+    const prefix = `${APPENDED_PREFIX}if${index}/`;
+    const produced = new Set([...branch.nodes.flatMap((n) => n.outputs), ...branch.initializers.keys()]);
+    const rename = (name: string) => (name !== '' && produced.has(name) ? prefix + name : name);
+    let raw;
+    try {
+      raw = branch.nodes.map((n) => ({ ...rawNode(n), name: prefix + n.name, input: n.inputs.map(rename), output: n.outputs.map(rename) }));
+    } catch (err) {
+      if (err instanceof RawFormError) continue;
+      throw err;
+    }
+    builder.nodes.push(...raw);
+    for (const [name, tensor] of branch.initializers) builder.initializers.push(rawTensor(tensor, rename(name)));
+    const label = `${node.name || 'If'} (${USE_CACHE_BRANCH} = false)`;
+    for (const n of branch.nodes) {
+      const copy: OnnxNode = { ...n, name: prefix + n.name, inputs: n.inputs.map(rename), outputs: n.outputs.map(rename) };
+      nodes.push(copy);
+      copied.set(copy, label);
+    }
+  }
+  return { nodes, copied };
 }
 
 /** float16 or bfloat16 weights: the attention is then (usually) computed in that type. */

@@ -16,8 +16,9 @@
  * with an all-ones attention_mask, so they mask nothing. Keys come from the node's present_key
  * output when it has one (past and current keys, after rotary), else from its key input.
  */
-import type { OnnxAttribute, OnnxModel, OnnxNode } from './readModel';
+import type { OnnxModel, OnnxNode } from './readModel';
 import { DataType, type RawAttribute } from './onnxSchema';
+import { rawAttribute } from './rawForm';
 import { GraphBuilder } from './graphBuilder';
 
 /** A fused node this module cannot recompute, and why. */
@@ -266,13 +267,4 @@ function requiredInt(node: OnnxNode, name: string, label: string): number {
   const value = node.attributes.get(name)?.int;
   if (value === undefined || value <= 0) throw new FusedAttentionError(`${label}: attribute ${name} is missing.`);
   return value;
-}
-
-/** An attribute as read, back in wire form (scalars and lists; ONNX Attention has no others). */
-function rawAttribute(a: OnnxAttribute): RawAttribute {
-  if (a.float !== undefined) return { name: a.name, type: 1, f: a.float };
-  if (a.int !== undefined) return { name: a.name, type: 2, i: a.int };
-  if (a.bytes !== undefined) return { name: a.name, type: 3, s: a.bytes };
-  if (a.floats.length > 0) return { name: a.name, type: 6, floats: [...a.floats] };
-  return { name: a.name, type: 7, ints: [...a.ints] };
 }

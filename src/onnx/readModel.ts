@@ -56,6 +56,8 @@ export interface OnnxNode {
 
 export interface OnnxAttribute {
   readonly name: string;
+  /** AttributeProto.AttributeType (1 FLOAT, 2 INT, 3 STRING, 4 TENSOR, 5 GRAPH, 6 FLOATS, 7 INTS, …); 0 when unset. */
+  readonly type: number;
   readonly float?: number;
   readonly int?: number;
   readonly bytes?: Uint8Array;
@@ -230,6 +232,7 @@ function toTensor(t: RawTensor): OnnxTensor {
 function toAttribute(a: RawAttribute): OnnxAttribute {
   return {
     name: a.name ?? '',
+    type: a.type ?? 0,
     ...(has(a, 'f') ? { float: a.f } : {}),
     ...(has(a, 'i') ? { int: int64ToNumber(a.i) } : {}),
     ...(has(a, 's') ? { bytes: a.s } : {}),

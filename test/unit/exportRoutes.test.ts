@@ -55,6 +55,7 @@ const ROUTES: readonly Expected[] = [
   { file: 'torch-encoder-lm.onnx', layers: 2, heads: 4, causal: false, found: /attention \[batch·heads, T, T\]/ },
   { file: 'mean-of-heads.onnx', layers: 1, heads: 1, causal: false, found: /mean of heads/ },
   { file: 'gpt2-kv.onnx', layers: 2, heads: 4, causal: true, found: /^decoder with KV cache \(fed empty\)$/ },
+  { file: 'gpt2-kv-merged.onnx', layers: 2, heads: 4, causal: true, found: /^decoder with KV cache \(fed empty\), merged decoder \(no-cache branch copied out, computed twice\)$/ },
   { file: 'llama-gqa.onnx', layers: 2, heads: 4, causal: true, found: /decoder with KV cache \(fed empty\), 4 query heads sharing 2 key\/value heads \(GQA\)/ },
   { file: 'multihead-attention.onnx', layers: 1, heads: 2, causal: false, found: /^fused MultiHeadAttention rewritten$/ },
   { file: 'onnx-attention.onnx', layers: 1, heads: 2, causal: false, found: /^fused Attention rewritten$/ },
@@ -139,6 +140,14 @@ describe('fused attention rewritten in memory equals its unfused twin', function
       }
     });
   }
+
+  it('a merged decoder (If on use_cache_branch) gives the attention of its plain twin exactly', async function () {
+    const merged = await runExposed('gpt2-kv-merged.onnx', ids);
+    const plain = await runExposed('gpt2-kv.onnx', ids);
+    assert.equal(merged.attention.length, 2);
+    for (const [layer, weights] of merged.attention.entries()) assert.deepEqual(weights, plain.attention[layer], `layer ${layer}`);
+    assert.deepEqual(merged.outputs.logits, plain.outputs.logits, 'the If still computes the logits');
+  });
 
   it('the user file is not written: the rewrite appends to a copy in memory', function () {
     const file = path.join(FIXTURES, 'group-query-attention.onnx');
