@@ -95,7 +95,7 @@ function describeModel(graph: ModelGraph, inputs: readonly InputSpec[], config: 
   if (layout) parts.push(layout);
   const fused = [...new Set(graph.fusedOps.map((op) => op.replace(/^com\.microsoft\./, '')))];
   if (fused.length > 0) parts.push(`fused ${fused.join(', ')} rewritten`);
-  if (graph.precision) parts.push(graph.precision === 'quantized' ? 'quantized weights' : `${graph.precision} (attention shown in float32)`);
+  if (graph.precision) parts.push(graph.precision === 'quantized' ? 'quantized operators' : `${graph.precision} (attention shown in float32)`);
   if (graph.externalData.length > 0) parts.push(`weights in ${graph.externalData.join(', ')}`);
   return parts.length > 0 ? parts.join(', ') : undefined;
 }

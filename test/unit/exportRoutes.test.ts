@@ -62,7 +62,9 @@ const ROUTES: readonly Expected[] = [
   { file: 'group-query-attention.onnx', layers: 1, heads: 4, causal: true, found: /KV cache \(fed empty\), 4 query heads sharing 2 key\/value heads \(GQA\), fused GroupQueryAttention rewritten/ },
   { file: 'fused-attention.onnx', layers: 1, heads: 2, causal: false, found: /^fused Attention rewritten$/ },
   { file: 'float16.onnx', layers: 2, heads: 2, causal: false, found: /float16 \(attention shown in float32\)/ },
-  { file: 'int8-dynamic.onnx', layers: 2, heads: 2, causal: false, found: /quantized weights/ },
+  { file: 'qdq.onnx', layers: 2, heads: 2, causal: false, found: /quantized operators/ },
+  { file: 'bert-inputs.onnx', layers: 1, heads: 2, causal: false, found: undefined },
+  { file: 'int8-dynamic.onnx', layers: 2, heads: 2, causal: false, found: /quantized operators/ },
   { file: 'external-data.onnx', layers: 1, heads: 2, causal: false, found: /weights in external-data\.onnx_data/ },
   { file: 'flat-attention.onnx', layers: 1, heads: 2, causal: false, found: /attention \[batch·heads, T, T\]/ },
 ];
