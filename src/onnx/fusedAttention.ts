@@ -171,7 +171,8 @@ interface ScoreOptions {
   readonly scale: number | undefined;
   readonly softcap?: number | undefined;
   readonly causal: boolean;
-  /** Keys more than this many positions before the query are masked (GQA local_window_size). */
+  /** GQA local_window_size: each query sees this many keys, itself included (keys more than
+   *  window − 1 positions back are masked), as onnxruntime's kernel computes it. */
   readonly window?: number;
   readonly attentionBias: string | undefined;
 }
@@ -195,7 +196,7 @@ function probabilities(b: GraphBuilder, q: string, k: string, options: ScoreOpti
     const queryPos = b.op('Reshape', [b.op('Range', [b.op('Sub', [keys, queries]), keys, b.int64([1], [])]), b.int64([-1, 1])]);
     let masked = b.op('Greater', [keyPos, queryPos]);
     if (options.window !== undefined) {
-      const tooOld = b.op('Less', [keyPos, b.op('Sub', [queryPos, b.int64([options.window], [])])]);
+      const tooOld = b.op('Less', [keyPos, b.op('Sub', [queryPos, b.int64([options.window - 1], [])])]);
       masked = b.op('Or', [masked, tooOld]);
     }
     scores = b.op('Where', [masked, b.float(MASKED), scores]);

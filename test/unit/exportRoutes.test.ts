@@ -60,6 +60,7 @@ const ROUTES: readonly Expected[] = [
   { file: 'multihead-attention.onnx', layers: 1, heads: 2, causal: false, found: /^fused MultiHeadAttention rewritten$/ },
   { file: 'onnx-attention.onnx', layers: 1, heads: 2, causal: false, found: /^fused Attention rewritten$/ },
   { file: 'group-query-attention.onnx', layers: 1, heads: 4, causal: true, found: /KV cache \(fed empty\), 4 query heads sharing 2 key\/value heads \(GQA\), fused GroupQueryAttention rewritten/ },
+  { file: 'group-query-attention-packed.onnx', layers: 1, heads: 4, causal: true, found: /4 query heads sharing one key\/value head \(MQA\), fused GroupQueryAttention rewritten/ },
   { file: 'fused-attention.onnx', layers: 1, heads: 2, causal: false, found: /^fused Attention rewritten$/ },
   { file: 'float16.onnx', layers: 2, heads: 2, causal: false, found: /float16 \(attention shown in float32\)/ },
   { file: 'qdq.onnx', layers: 2, heads: 2, causal: false, found: /quantized operators/ },
@@ -114,7 +115,8 @@ describe('fused attention rewritten in memory equals its unfused twin', function
   this.timeout(60_000);
   const ids = [3, 10, 11, 12, 4, 20, 21, 1];
 
-  for (const stem of ['multihead-attention', 'onnx-attention', 'group-query-attention']) {
+  // group-query-attention-packed: packed QKV, one key/value head (MQA), softcap 3, local window 2.
+  for (const stem of ['multihead-attention', 'onnx-attention', 'group-query-attention', 'group-query-attention-packed']) {
     it(`${stem}: model outputs within 1e-4 relative, attention within 1e-5`, async function () {
       const fused = await runExposed(`${stem}.onnx`, ids);
       const twin = await runExposed(`${stem}-twin.onnx`, ids);
