@@ -61,6 +61,7 @@ const ROUTES: readonly Expected[] = [
   { file: 'onnx-attention.onnx', layers: 1, heads: 2, causal: false, found: /^fused Attention rewritten$/ },
   { file: 'group-query-attention.onnx', layers: 1, heads: 4, causal: true, found: /KV cache \(fed empty\), 4 query heads sharing 2 key\/value heads \(GQA\), fused GroupQueryAttention rewritten/ },
   { file: 'group-query-attention-packed.onnx', layers: 1, heads: 4, causal: true, found: /4 query heads sharing one key\/value head \(MQA\), fused GroupQueryAttention rewritten/ },
+  { file: 'packed-attention.onnx', layers: 1, heads: 2, causal: false, found: /^fused Attention rewritten$/ },
   { file: 'fused-attention.onnx', layers: 1, heads: 2, causal: false, found: /^fused Attention rewritten$/ },
   { file: 'float16.onnx', layers: 2, heads: 2, causal: false, found: /float16 \(attention shown in float32\)/ },
   { file: 'qdq.onnx', layers: 2, heads: 2, causal: false, found: /quantized operators/ },
@@ -83,7 +84,7 @@ describe('export routes: every fixture through AttentionModel.load', function ()
         if (route.found) assert.match(model.info.found ?? '', route.found);
         const output = await model.run('attention is all you need', 512);
         // Causality checked from the weights, whatever the model says of itself.
-        const causal = route.causal || route.file === 'torch-encoder-lm.onnx' || route.file === 'onnx-attention.onnx';
+        const causal = route.causal || ['torch-encoder-lm.onnx', 'onnx-attention.onnx', 'packed-attention.onnx'].includes(route.file);
         assertAttention(output, route.layers, route.heads, causal);
       } finally {
         await model.dispose();
@@ -116,7 +117,8 @@ describe('fused attention rewritten in memory equals its unfused twin', function
   const ids = [3, 10, 11, 12, 4, 20, 21, 1];
 
   // group-query-attention-packed: packed QKV, one key/value head (MQA), softcap 3, local window 2.
-  for (const stem of ['multihead-attention', 'onnx-attention', 'group-query-attention', 'group-query-attention-packed']) {
+  // packed-attention: com.microsoft Attention with packed QKV weights and bias, unidirectional.
+  for (const stem of ['multihead-attention', 'onnx-attention', 'group-query-attention', 'group-query-attention-packed', 'packed-attention']) {
     it(`${stem}: model outputs within 1e-4 relative, attention within 1e-5`, async function () {
       const fused = await runExposed(`${stem}.onnx`, ids);
       const twin = await runExposed(`${stem}-twin.onnx`, ids);
