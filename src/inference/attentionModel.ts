@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { loadTokenizer, TokenizerError, type TextTokenizer } from '../tokenizer';
 import type { LayerVectors } from '../attention/attentionRun';
 import type { SourceToken } from '../shared/tokens';
-import { describeLayout, layoutFromShapes, type AttentionTensor } from './attentionShape';
+import { describeLayout, layoutFromShapes, type AttentionLayoutResult, type AttentionTensor } from './attentionShape';
 import { parseModelConfig, type ModelConfig } from './modelConfig';
 import { ModelLoadError } from './modelErrors';
 import { modelFiles, readExternalData, readModelFile, readOptionalText, readRequiredFile, type ModelFiles } from './modelFolder';
@@ -148,7 +148,7 @@ export class AttentionModel {
     const model = new AttentionModel(session, tokenizer, inputs, outputs, graph.modelBytes, partial);
     // A first tiny run compiles the kernels now rather than on the user's first request, and
     // gives the head count and layout from the real output shapes (and checks them).
-    let layout;
+    let layout: AttentionLayoutResult;
     try {
       layout = layoutFromShapes((await model.runIds(WARM_UP_IDS)).tensors, WARM_UP_IDS.length, files.model, graph.averaged);
     } catch (err) {

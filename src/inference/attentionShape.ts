@@ -71,11 +71,6 @@ export function layoutFromShapes(
   return result ?? { heads: 0, layout: 'batch-heads' };
 }
 
-/** Kept for callers that only need the count. */
-export function headsFromShapes(tensors: readonly AttentionTensor[], tokens: number, file: string): number {
-  return layoutFromShapes(tensors, tokens, file).heads;
-}
-
 function layerLayout(name: string, dims: readonly number[], tokens: number, file: string, averaged: boolean): AttentionLayoutResult {
   const shape = `[${dims.join(', ')}]`;
   const refuse = (why: string) =>

@@ -119,8 +119,11 @@ export function buildFeeds<T>(inputs: readonly InputSpec[], ids: readonly number
   const feeds: Record<string, T> = {};
   const length = ids.length;
   for (const input of inputs) {
-    const integers = (value: (i: number) => number, dims: number[]): T =>
-      makeTensor(input.type, input.type === 'int32' ? Int32Array.from({ length: dims.reduce((a, b) => a * b, 1) }, (_, i) => value(i)) : BigInt64Array.from({ length: dims.reduce((a, b) => a * b, 1) }, (_, i) => BigInt(value(i))), dims);
+    // dims hold T values at most (one sequence), all integers of the input's type.
+    const integers = (value: (i: number) => number, dims: number[]): T => {
+      const data = input.type === 'int32' ? Int32Array.from({ length }, (_, i) => value(i)) : BigInt64Array.from({ length }, (_, i) => BigInt(value(i)));
+      return makeTensor(input.type, data, dims);
+    };
     switch (input.role) {
       case 'input_ids':
         feeds[input.name] = integers((i) => ids[i]!, [1, length]);
