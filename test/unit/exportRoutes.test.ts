@@ -119,7 +119,8 @@ describe('fused attention rewritten in memory equals its unfused twin', function
   // group-query-attention-packed: packed QKV, one key/value head (MQA), softcap 3, local window 2.
   // packed-attention: com.microsoft Attention with packed QKV weights and bias, unidirectional.
   // group-query-attention-interleaved: rotary on interleaved pairs (rotary_interleaved = 1).
-  const stems = ['multihead-attention', 'onnx-attention', 'group-query-attention', 'group-query-attention-packed', 'group-query-attention-interleaved', 'packed-attention'];
+  // multihead-attention-bias: packed Q/K/V bias input and an attention_bias computed in the graph.
+  const stems = ['multihead-attention', 'multihead-attention-bias', 'onnx-attention', 'group-query-attention', 'group-query-attention-packed', 'group-query-attention-interleaved', 'packed-attention'];
   for (const stem of stems) {
     it(`${stem}: model outputs within 1e-4 relative, attention within 1e-5`, async function () {
       const fused = await runExposed(`${stem}.onnx`, ids);
