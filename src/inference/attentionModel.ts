@@ -47,7 +47,11 @@ function parseTokenizer(bytes: Uint8Array, file: string): TextTokenizer {
     return loadTokenizer(new TextDecoder().decode(bytes));
   } catch (err) {
     if (!(err instanceof TokenizerError)) throw err;
-    throw new ModelLoadError('tokenizer', `${file}: ${err.message}`);
+    // The JSON parser's message quotes the file's first bytes, which may be anything: not repeated.
+    const message = /^tokenizer\.json is not valid JSON/.test(err.message)
+      ? 'tokenizer.json is not valid JSON. Check that the file is complete and not a Git LFS pointer.'
+      : err.message;
+    throw new ModelLoadError('tokenizer', `${file}: ${message}`);
   }
 }
 
@@ -71,7 +75,12 @@ async function createSession(bytes: Uint8Array, file: string, externalData: read
       ...(externalData.length > 0 ? { externalData } : {}),
     });
   } catch (err) {
-    throw new ModelLoadError('runtime', `onnxruntime could not load ${file}: ${(err as Error).message}`);
+    const message = (err as Error).message;
+    // onnxruntime reads shape tensors during loading; it cannot when they too sit in external data.
+    const advice = /Cannot parse data from external tensors/.test(message)
+      ? ' Save the model again keeping small tensors inside the file (onnx.save(..., save_as_external_data=True, size_threshold=1024)).'
+      : '';
+    throw new ModelLoadError('runtime', `onnxruntime could not load ${file}: ${message}${advice}`);
   }
 }
 

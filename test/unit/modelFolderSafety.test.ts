@@ -123,6 +123,19 @@ describe('model folder safety: files are opened safely and bounded', function ()
       },
     );
   });
+
+  it('a tokenizer.json that is not JSON: the message does not echo its contents', async function () {
+    await inFolder(
+      (folder) => {
+        writeFileSync(path.join(folder, 'model.onnx'), MODEL);
+        writeFileSync(path.join(folder, 'tokenizer.json'), 'PRIVATE-KEY-MATERIAL {');
+      },
+      async (folder) => {
+        const err = await assertLoadFails(folder, 'tokenizer', /tokenizer\.json is not valid JSON\. Check that the file is complete/);
+        assert.doesNotMatch(err.message, /PRIVATE/);
+      },
+    );
+  });
 });
 
 describe('model folder safety: external data', function () {
