@@ -106,14 +106,13 @@ function packedAttention(b: GraphBuilder, node: OnnxNode, model: OnnxModel, labe
   if (past) throw new FusedAttentionError(`${label}: the packed past input (past_present_share_buffer layout) is not rewritten.`);
   const weightTensor = model.graph.initializers.get(weights ?? '');
   const sizes = node.attributes.get('qkv_hidden_sizes')?.ints ?? [];
-  let qSize: number, kSize: number, vSize: number;
-  if (sizes.length === 3) [qSize, kSize, vSize] = sizes as [number, number, number];
-  else if (weightTensor?.dims.length === 2) qSize = kSize = vSize = weightTensor.dims[1]! / 3;
+  // Q and K widths; V (the remaining columns) does not enter the probabilities.
+  let qSize: number, kSize: number;
+  if (sizes.length === 3) [qSize, kSize] = sizes as [number, number, number];
+  else if (weightTensor?.dims.length === 2) qSize = kSize = weightTensor.dims[1]! / 3;
   else throw new FusedAttentionError(`${label}: its QKV weight is not a 2-D initializer, so the Q/K/V split is unknown.`);
   let qkv = b.op('MatMul', [b.toFloat(input!), b.toFloat(weights!)]);
   if (bias) qkv = b.op('Add', [qkv, b.toFloat(bias)]);
-  // V (the last vSize columns) does not enter the probabilities.
-  void vSize;
   const q = sliceLast(b, qkv, 0, qSize);
   const k = sliceLast(b, qkv, qSize, qSize + kSize);
   return probabilities(b, splitHeads(b, q, heads), splitHeads(b, k, heads), {
