@@ -34,7 +34,7 @@ export class AttentionStatusBar implements vscode.Disposable {
       this.item.text = `$(eye) ${run.model.name} · ${run.model.backend} · ${Math.round(run.timings.total)} ms${stale}`;
       const tooltip = new vscode.MarkdownString();
       tooltip.appendText(
-        `Attention Lens: ${run.source}, ${run.tokens.length} tokens, model ${run.model.name} (${run.model.layers} layers × ${run.model.heads} heads) on ${run.model.backend}. ` +
+        `Attention Lens: ${run.source}, ${run.tokens.length} tokens, model ${run.model.name} (${run.model.layers} layers × ${run.model.heads} heads${run.model.found ? `; ${run.model.found}` : ''}) on ${run.model.backend}. ` +
           `Last run ${run.timings.total.toFixed(0)} ms (inference ${run.timings.inference.toFixed(0)} ms).` +
           (stale ? ' The text changed since; run Show Attention again.' : '') +
           ' Click to open the panel.',

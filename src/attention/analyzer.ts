@@ -88,6 +88,7 @@ export class Analyzer {
         total,
       },
     };
+    if (loadMs > 0) this.log.info(`model ${info.name} loaded in ${loadMs.toFixed(0)} ms: ${info.layers} layers × ${info.heads} heads${info.found ? `, ${info.found}` : ''}`);
     this.log.info(
       `run ${runId}: ${output.tokens.length} tokens, ${info.layers}x${info.heads} heads, ` +
         `tokenize ${output.tokenizeMs.toFixed(1)} ms, inference ${output.inferenceMs.toFixed(1)} ms, total ${total.toFixed(1)} ms` +

@@ -31,6 +31,8 @@ async function main(argv: readonly string[]): Promise<number> {
     { folder: options.model ? resolve(options.model) : join(__dirname, '..', 'media', 'model'), threads: options.threads },
     join(__dirname, 'ort'),
   );
+  // Say what was found in a model that is not the bundled one (KV cache, fused attention rewritten, …).
+  if (model.info.found) console.error(`model ${model.info.name}: ${model.info.layers} layers x ${model.info.heads} heads, ${model.info.found}`);
   try {
     const output = await model.run(text, options.maxTokens);
     const end = coveredEnd(output.tokens) ?? 0;
@@ -46,7 +48,7 @@ async function main(argv: readonly string[]): Promise<number> {
     });
     if (options.json) {
       await writeFile(options.json, JSON.stringify(result));
-      console.error(`wrote ${options.json}: ${result.tokens.length} tokens, ${model.info.layers} layers x ${model.info.heads} heads`);
+      console.error(`wrote ${options.json}: ${result.tokens.length} tokens, ${model.info.layers} layers x ${model.info.heads} heads${model.info.found ? `, ${model.info.found}` : ''}`);
     }
     if (options.html) {
       const summary: ResultSummary = {

@@ -7,17 +7,18 @@
  * memory (modelGraph.ts), and every check that can fail says which file and what to do.
  */
 import * as ort from 'onnxruntime-web';
-import { basename, sep } from 'node:path';
+import { basename, dirname, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadTokenizer, TokenizerError, type TextTokenizer } from '../tokenizer';
 import type { LayerVectors } from '../attention/attentionRun';
 import type { SourceToken } from '../shared/tokens';
-import { headsFromShapes, type AttentionTensor } from './attentionShape';
-import { parseModelConfig } from './modelConfig';
+import { describeLayout, layoutFromShapes, type AttentionLayoutResult, type AttentionTensor } from './attentionShape';
+import { parseModelConfig, type ModelConfig } from './modelConfig';
 import { ModelLoadError } from './modelErrors';
-import { modelFiles, readOptionalText, readRequiredFile, type ModelFiles } from './modelFolder';
+import { modelFiles, readExternalData, readModelFile, readOptionalText, readRequiredFile, type ModelFiles } from './modelFolder';
 import { inspectModelGraph, NAMED_ATTENTION_OUTPUT, type ModelGraph } from './modelGraph';
-import { buildFeeds, checkInputs } from './modelInputs';
+import { buildFeeds, planInputs, type InputSpec } from './modelInputs';
+import { toFloat32 } from './floatData';
 import { decodeOutputs, fetchedOutputs, type OutputNames, type VectorOutputs } from './outputDecoding';
 import { checkRequestBudget } from './requestBudget';
 import { truncateTokens } from './truncateTokens';
@@ -46,7 +47,11 @@ function parseTokenizer(bytes: Uint8Array, file: string): TextTokenizer {
     return loadTokenizer(new TextDecoder().decode(bytes));
   } catch (err) {
     if (!(err instanceof TokenizerError)) throw err;
-    throw new ModelLoadError('tokenizer', `${file}: ${err.message}`);
+    // The JSON parser's message quotes the file's first bytes, which may be anything: not repeated.
+    const message = /^tokenizer\.json is not valid JSON/.test(err.message)
+      ? 'tokenizer.json is not valid JSON. Check that the file is complete and not a Git LFS pointer.'
+      : err.message;
+    throw new ModelLoadError('tokenizer', `${file}: ${message}`);
   }
 }
 
@@ -60,11 +65,22 @@ function checkVocabulary(tokenizer: TextTokenizer, graph: ModelGraph, files: Mod
   );
 }
 
-async function createSession(bytes: Uint8Array, file: string): Promise<ort.InferenceSession> {
+async function createSession(bytes: Uint8Array, file: string, externalData: readonly { path: string; data: Uint8Array }[]): Promise<ort.InferenceSession> {
   try {
-    return await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+    return await ort.InferenceSession.create(bytes, {
+      executionProviders: ['wasm'],
+      graphOptimizationLevel: 'all',
+      // Shape-inference warnings about appended outputs are noise in the user's log.
+      logSeverityLevel: 3,
+      ...(externalData.length > 0 ? { externalData } : {}),
+    });
   } catch (err) {
-    throw new ModelLoadError('runtime', `onnxruntime could not load ${file}: ${(err as Error).message}`);
+    const message = (err as Error).message;
+    // onnxruntime reads shape tensors during loading; it cannot when they too sit in external data.
+    const advice = /Cannot parse data from external tensors/.test(message)
+      ? ' Save the model again keeping small tensors inside the file (onnx.save(..., save_as_external_data=True, size_threshold=1024)).'
+      : '';
+    throw new ModelLoadError('runtime', `onnxruntime could not load ${file}: ${message}${advice}`);
   }
 }
 
@@ -74,10 +90,31 @@ function configureRuntime(wasmDir: string, threads: number): void {
   ort.env.logLevel = 'error';
 }
 
+/** Model summary beyond layers × heads: "decoder with KV cache (fed empty), 4 query heads sharing
+ *  2 key/value heads, fused GroupQueryAttention rewritten, float16" — or undefined for a plain model. */
+function describeModel(graph: ModelGraph, inputs: readonly InputSpec[], config: ModelConfig, heads: number, layout: string | undefined): string | undefined {
+  const parts: string[] = [];
+  const past = inputs.filter((i) => i.role === 'past');
+  if (past.length > 0) parts.push('decoder with KV cache (fed empty)');
+  if (graph.mergedBranch) parts.push('merged decoder (no-cache branch copied out, computed twice)');
+  const kvHeads = past[0]?.pastDims?.[0] ?? config.kvHeads;
+  if (kvHeads !== undefined && heads > 1 && kvHeads < heads) {
+    parts.push(kvHeads === 1 ? `${heads} query heads sharing one key/value head (MQA)` : `${heads} query heads sharing ${kvHeads} key/value heads (GQA)`);
+  }
+  if (layout) parts.push(layout);
+  const fused = [...new Set(graph.fusedOps.map((op) => op.replace(/^com\.microsoft\./, '')))];
+  if (fused.length > 0) parts.push(`fused ${fused.join(', ')} rewritten`);
+  if (graph.precision) parts.push(graph.precision === 'quantized' ? 'quantized operators' : `${graph.precision} (attention shown in float32)`);
+  if (graph.externalData.length > 0) parts.push(`weights in ${graph.externalData.join(', ')}`);
+  return parts.length > 0 ? parts.join(', ') : undefined;
+}
+
 export class AttentionModel {
   private constructor(
     private readonly session: ort.InferenceSession,
     private readonly tokenizer: TextTokenizer,
+    /** How each graph input is fed (token ids, masks, positions, an empty KV cache). */
+    private readonly inputs: readonly InputSpec[],
     /** Attention per layer, and q/k/v/o per layer when the model exports all four for every layer. */
     public readonly outputs: OutputNames,
     /** The model as the session got it (attention outputs exposed): what another engine must load. */
@@ -90,41 +127,48 @@ export class AttentionModel {
     configureRuntime(wasmDir, location.threads);
     const files = modelFiles(location);
     const [modelBytes, tokenizerBytes, configText] = await Promise.all([
-      readRequiredFile(files.model, 'model'),
+      readModelFile(files.model),
       readRequiredFile(files.tokenizer, 'tokenizer'),
       readOptionalText(files.config),
     ]);
     const config = parseModelConfig(configText, files.config);
     const tokenizer = parseTokenizer(tokenizerBytes, files.tokenizer);
     const graph = inspectModelGraph(modelBytes, files.model);
-    checkInputs(graph.inputs, files.model);
+    const inputs = planInputs(graph.inputs, files.model, config);
     checkVocabulary(tokenizer, graph, files);
-    const session = await createSession(graph.modelBytes, files.model);
+    const externalData = await readExternalData(dirname(files.model), graph.externalData, files.model, modelBytes.length);
+    const session = await createSession(graph.modelBytes, files.model, externalData);
+    const weightBytes = modelBytes.length + externalData.reduce((n, d) => n + d.data.length, 0);
     const attention = [...graph.attention];
+    const kvCache = inputs.some((i) => i.role === 'past');
     const partial: ModelInfo = {
       name: config.name ?? basename(location.modelFile ?? location.folder, '.onnx'),
       layers: attention.length,
       heads: 0,
       context: config.context ?? graph.positionRows ?? DEFAULT_CONTEXT,
-      causal: config.causal,
+      // A decoder with a KV cache attends to earlier tokens only.
+      causal: config.causal || kvCache,
       vocabSize: tokenizer.vocabSize,
       backend: location.threads > 1 ? `wasm (${location.threads} threads)` : 'wasm',
       loadMs: 0,
+      weightBytes,
     };
     const outputs: OutputNames = { attention, vectors: findVectorOutputs(attention, session.outputNames) };
-    const model = new AttentionModel(session, tokenizer, outputs, graph.modelBytes, partial);
+    const model = new AttentionModel(session, tokenizer, inputs, outputs, graph.modelBytes, partial);
     // A first tiny run compiles the kernels now rather than on the user's first request, and
-    // gives the head count from the real output shapes (and checks them).
-    let heads: number;
+    // gives the head count and layout from the real output shapes (and checks them).
+    let layout: AttentionLayoutResult;
     try {
-      heads = headsFromShapes((await model.runIds(WARM_UP_IDS)).tensors, WARM_UP_IDS.length, files.model);
+      layout = layoutFromShapes((await model.runIds(WARM_UP_IDS)).tensors, WARM_UP_IDS.length, files.model, graph.averaged);
     } catch (err) {
       await session.release();
       throw err instanceof ModelLoadError ? err : new ModelLoadError('runtime', `onnxruntime could not run ${files.model}: ${(err as Error).message}`);
     }
-    return new AttentionModel(session, tokenizer, outputs, graph.modelBytes, {
+    const found = describeModel(graph, inputs, config, layout.heads, describeLayout(layout.layout));
+    return new AttentionModel(session, tokenizer, inputs, outputs, graph.modelBytes, {
       ...partial,
-      heads,
+      heads: layout.heads,
+      ...(found ? { found } : {}),
       loadMs: performance.now() - started,
     });
   }
@@ -144,7 +188,7 @@ export class AttentionModel {
   prepare(text: string, maxTokens: number): PreparedRun {
     const { tokens, truncated, tokenizeMs } = this.tokenize(text, maxTokens);
     const ids = tokens.every((t) => t.special) ? [] : tokens.map((t) => t.id);
-    const feeds = buildFeeds<FeedTensor>(this.session.inputMetadata, ids, (type, data, dims) => ({ type, data, dims }));
+    const feeds = buildFeeds<FeedTensor>(this.inputs, ids, (type, data, dims) => ({ type, data, dims }));
     return { tokens: ids.length === 0 ? [] : tokens, truncated, tokenizeMs, feeds: ids.length === 0 ? {} : feeds, outputs: this.outputs };
   }
 
@@ -159,10 +203,13 @@ export class AttentionModel {
   private async runIds(
     ids: readonly number[],
   ): Promise<{ attention: Float32Array[]; tensors: AttentionTensor[]; vectors: LayerVectors[] | undefined }> {
-    const feeds = buildFeeds(this.session.inputMetadata, ids, (type, data, dims) => new ort.Tensor(type, data, dims));
+    const feeds = buildFeeds(this.inputs, ids, (type, data, dims) => new ort.Tensor(type, data, dims));
+    // Only the attention (and q/k/v/o) is fetched: never logits or present.* of a KV cache.
     const results = await this.session.run(feeds, fetchedOutputs(this.outputs));
+    // float16/float64 outputs (fp16 models' declared attention) become float32 for the views;
+    // the reported type stays what the model gave.
     const plain = Object.fromEntries(
-      Object.entries(results).map(([name, tensor]) => [name, { type: tensor.type, dims: tensor.dims, data: tensor.data as Float32Array }]),
+      Object.entries(results).map(([name, tensor]) => [name, { type: tensor.type, dims: tensor.dims, data: toFloat32(tensor.type, tensor.data) }]),
     );
     // The data stays readable after dispose on the CPU: dispose drops only onnxruntime's handle.
     for (const tensor of [...Object.values(results), ...Object.values(feeds)]) tensor.dispose();

@@ -4,7 +4,7 @@ export type ModelLoadErrorKind =
   | 'missing-file'
   /** The ONNX file is truncated, corrupt or not a model. */
   | 'unreadable-model'
-  /** Weights live in a separate .onnx_data file. */
+  /** External data that is missing, misplaced or outside the model's folder. */
   | 'external-data'
   /** tokenizer.json cannot be used. */
   | 'tokenizer'
@@ -18,6 +18,8 @@ export type ModelLoadErrorKind =
   | 'vocabulary'
   /** The model needs an input Attention Lens cannot fill. */
   | 'unsupported-input'
+  /** A file above its size cap, or weights that cannot fit onnxruntime-web's 4 GiB heap. */
+  | 'too-big'
   /** onnxruntime refused the model (an operator it lacks, for instance). */
   | 'runtime';
 

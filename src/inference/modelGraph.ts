@@ -6,49 +6,90 @@
 import {
   AttentionNotFoundError,
   OnnxFormatError,
+  allGraphs,
   exposeAttention,
   externalDataTensors,
+  misplacedExternalData,
   readOnnxModel,
+  type OnnxGraph,
   type OnnxModel,
 } from '../onnx';
 import { ModelLoadError } from './modelErrors';
+import type { DeclaredInput } from './modelInputs';
 
 /** Attention outputs the project's own export declares, one per layer. */
 export const NAMED_ATTENTION_OUTPUT = /^attn_(\d+)$/;
 /** Learned position tables as Hugging Face exports name them (embeddings.position_embeddings.weight). */
 const POSITION_TABLE = /position_embeddings?(\.weight)?$/;
+/** Ops that only reshape or convert on the way from a reduction to a declared output. */
+const SHAPE_OPS = new Set(['Identity', 'Cast', 'Reshape', 'Squeeze', 'Unsqueeze', 'Flatten']);
+/** Operators of quantized models (QDQ, dynamic quantization, 4-bit weights). */
+const QUANTIZED_OPS = new Set(['QuantizeLinear', 'DequantizeLinear', 'DynamicQuantizeLinear', 'MatMulInteger', 'QLinearMatMul', 'MatMulNBits', 'DynamicQuantizeMatMul']);
+const CONTROL_FLOW_OPS = new Set(['If', 'Loop', 'Scan']);
 
 export interface ModelGraph {
   /** Bytes for onnxruntime: the file's own, plus a graph field declaring exposed attention outputs. */
   readonly modelBytes: Uint8Array;
   /** Attention tensor names in layer order. */
   readonly attention: readonly string[];
-  /** Names of the inputs the caller must feed. */
-  readonly inputs: readonly string[];
+  /** Attention outputs the graph computes as a mean over heads (a ReduceMean, or ReduceSum then Div). */
+  readonly averaged: ReadonlySet<string>;
+  /** The inputs the caller must feed, with element type and shape. */
+  readonly inputs: readonly DeclaredInput[];
   /** Rows of the token embedding gathered by input_ids, when the graph shows it plainly. */
   readonly embeddingRows: number | undefined;
   /** Rows of a learned position-embedding table: the longest input the model can take. */
   readonly positionRows: number | undefined;
+  /** External data files named by the model (relative to its folder), in first-use order. */
+  readonly externalData: readonly string[];
+  /** Fused attention operators whose probabilities are recomputed, e.g. 'com.microsoft.GroupQueryAttention'. */
+  readonly fusedOps: readonly string[];
+  /** True when the attention comes from a copy of a merged decoder's no-cache If branch. */
+  readonly mergedBranch: boolean;
+  /** 'float16', 'bfloat16', 'quantized' or undefined (float32). */
+  readonly precision: string | undefined;
 }
 
+/**
+ * Reads what the worker needs from `bytes` (the model file `file`). Throws ModelLoadError for an
+ * unreadable model, external data it cannot load, attention it cannot find or expose.
+ */
 export function inspectModelGraph(bytes: Uint8Array, file: string): ModelGraph {
   const model = readModel(bytes, file);
-  const external = externalDataTensors(model);
-  if (external.length > 0) {
-    const dataFiles = [...new Set(external.map((name) => model.graph.initializers.get(name)?.externalLocation || '?'))];
-    throw new ModelLoadError(
-      'external-data',
-      `${file} keeps the weights of ${external.length} tensors in separate external data files (${dataFiles.join(', ')}), ` +
-        'which Attention Lens does not load. Save the model as one file, e.g. in Python: ' +
-        'onnx.save(onnx.load(path), "model.onnx", save_as_external_data=False) (possible for models under 2 GB).',
-    );
-  }
+  const externalData = externalDataFiles(model, file);
+  const found = findAttention(bytes, model, file);
   return {
-    ...findAttention(bytes, model, file),
-    inputs: model.graph.inputs.map((i) => i.name),
+    ...found,
+    inputs: model.graph.inputs,
     embeddingRows: embeddingRows(model),
     positionRows: positionRows(model),
+    externalData,
+    precision: precisionOf(model),
   };
+}
+
+/** The data files of main-graph initializers; refuses tensors elsewhere with external data, and
+ *  locations that leave the model's folder. */
+function externalDataFiles(model: OnnxModel, file: string): string[] {
+  const misplaced = misplacedExternalData(model);
+  if (misplaced.length > 0) {
+    throw new ModelLoadError(
+      'external-data',
+      `${file} keeps the data of ${misplaced.length} tensors held in node attributes or subgraphs (${misplaced.slice(0, 3).join(', ')}) in external files, ` +
+        'which onnxruntime cannot load. Save the model with those tensors inside the file (onnx.save(..., save_as_external_data=True) keeps only initializers outside).',
+    );
+  }
+  const locations = [...new Set(externalDataTensors(model).map((name) => model.graph.initializers.get(name)?.externalLocation ?? ''))];
+  for (const location of locations) {
+    if (location === '' || location.startsWith('/') || location.startsWith('\\') || /^[A-Za-z]:/.test(location) || location.split(/[\\/]/).includes('..')) {
+      throw new ModelLoadError(
+        'external-data',
+        `${file} names the external data location "${location}", which is not a file beside the model. ` +
+          'External data files must sit in the model\'s folder (a relative location without "..").',
+      );
+    }
+  }
+  return locations;
 }
 
 function readModel(bytes: Uint8Array, file: string): OnnxModel {
@@ -62,19 +103,72 @@ function readModel(bytes: Uint8Array, file: string): OnnxModel {
 }
 
 /** Declared attn_<n> outputs win (sorted by layer); otherwise Softmax outputs are exposed, in graph order. */
-function findAttention(bytes: Uint8Array, model: OnnxModel, file: string): { modelBytes: Uint8Array; attention: string[] } {
+function findAttention(
+  bytes: Uint8Array,
+  model: OnnxModel,
+  file: string,
+): { modelBytes: Uint8Array; attention: string[]; averaged: Set<string>; fusedOps: string[]; mergedBranch: boolean } {
   const named = model.graph.outputs.map((o) => o.name).filter((n) => NAMED_ATTENTION_OUTPUT.test(n));
   if (named.length > 0) {
-    return { modelBytes: bytes, attention: named.sort((a, b) => layerOf(a) - layerOf(b)) };
+    return { modelBytes: bytes, attention: named.sort((a, b) => layerOf(a) - layerOf(b)), averaged: averagedOutputs(model.graph, named), fusedOps: [], mergedBranch: false };
   }
   try {
     const exposed = exposeAttention(bytes, model);
-    return { modelBytes: exposed.modelBytes, attention: exposed.outputs.map((o) => o.name) };
+    return {
+      modelBytes: exposed.modelBytes,
+      attention: exposed.outputs.map((o) => o.name),
+      averaged: new Set(),
+      fusedOps: exposed.outputs.flatMap((o) => (o.fusedOp ? [o.fusedOp] : [])),
+      mergedBranch: exposed.outputs.some((o) => o.fromBranch !== undefined),
+    };
   } catch (err) {
     if (!(err instanceof AttentionNotFoundError)) throw err;
+    const hidden = controlFlowWithSoftmax(model.graph);
+    if (hidden !== undefined) {
+      const advice =
+        hidden === 'If'
+          ? 'Attention Lens copies out the branch of an If whose condition is the use_cache_branch input; this If branches on something else. For a merged decoder, export it without merging (optimum-cli export onnx --no-post-process) or use decoder_model.onnx.'
+          : `Attention computed in a ${hidden} body changes from step to step and is not exposed. Export the model with its layers unrolled.`;
+      throw new ModelLoadError('no-attention', `${file}: its attention Softmax is inside a ${hidden} node's subgraph, which Attention Lens does not expose. ${advice}`);
+    }
     const advice = err.fusedAttention.length > 0 ? '' : ' Attention Lens needs a Transformer whose attention is a Softmax followed by a MatMul, as PyTorch exports BERT- and GPT-style models.';
     throw new ModelLoadError('no-attention', `${file}: ${err.message}${advice}`);
   }
+}
+
+/** The first If/Loop/Scan whose subgraphs hold a Softmax, by op type. */
+function controlFlowWithSoftmax(graph: OnnxGraph): string | undefined {
+  for (const node of graph.nodes) {
+    if (!CONTROL_FLOW_OPS.has(node.opType)) continue;
+    const bodies = [...node.attributes.values()].flatMap((a) => [...(a.graph ? [a.graph] : []), ...a.graphs]);
+    if (bodies.some((body) => allGraphs(body).some((g) => g.nodes.some((n) => n.opType === 'Softmax')))) return node.opType;
+  }
+  return undefined;
+}
+
+/** Declared outputs reached from a ReduceMean (or a ReduceSum divided by the head count) over a Softmax. */
+function averagedOutputs(graph: OnnxGraph, outputs: readonly string[]): Set<string> {
+  const producer = new Map(graph.nodes.flatMap((n) => n.outputs.map((o) => [o, n] as const)));
+  const averaged = new Set<string>();
+  for (const output of outputs) {
+    let node = producer.get(output);
+    while (node && SHAPE_OPS.has(node.opType)) node = producer.get(node.inputs[0] ?? '');
+    if (node?.opType === 'Div') node = producer.get(node.inputs[0] ?? '');
+    if (node?.opType === 'ReduceMean' || node?.opType === 'ReduceSum') averaged.add(output);
+  }
+  return averaged;
+}
+
+function precisionOf(model: OnnxModel): string | undefined {
+  if (model.graph.nodes.some((n) => QUANTIZED_OPS.has(n.opType))) return 'quantized';
+  let half = 0;
+  let bfloat = 0;
+  for (const t of model.graph.initializers.values()) {
+    if (t.dataType === 10) half++;
+    if (t.dataType === 16) bfloat++;
+  }
+  if (half === 0 && bfloat === 0) return undefined;
+  return half >= bfloat ? 'float16' : 'bfloat16';
 }
 
 function layerOf(name: string): number {

@@ -15,6 +15,18 @@ export class RequestTooLargeError extends Error {
 export interface ModelSize {
   readonly layers: number;
   readonly heads: number;
+  /** Bytes of the model's weights (file plus external data), which share the WebAssembly heap. */
+  readonly weightBytes?: number;
+}
+
+/** onnxruntime-web's WebAssembly heap: weights, activations and the attention of a run share it. */
+export const WASM_HEAP_BYTES = 4 * 1024 ** 3;
+
+/** The attention budget left beside the weights: onnxruntime holds the attention about twice
+ *  (computed, then copied out) in what the weights leave of the heap. */
+export function attentionBudget(model: ModelSize, budget = ATTENTION_BYTES_BUDGET): number {
+  if (model.weightBytes === undefined) return budget;
+  return Math.max(0, Math.min(budget, (WASM_HEAP_BYTES - model.weightBytes) / 2));
 }
 
 /** Bytes of the attention outputs of one run: layers * heads * T * T float32 values. */
@@ -24,6 +36,7 @@ export function attentionBytes(model: ModelSize, tokens: number): number {
 
 /** The most tokens a run of `model` may have within `budget`. */
 export function maxTokensWithinBudget(model: ModelSize, budget = ATTENTION_BYTES_BUDGET): number {
+  budget = attentionBudget(model, budget);
   const perPair = Math.max(1, model.layers) * Math.max(1, model.heads) * 4;
   return Math.floor(Math.sqrt(budget / perPair));
 }
@@ -34,11 +47,12 @@ function gigabytes(bytes: number): string {
 
 /** Throws RequestTooLargeError when a run of `tokens` tokens would exceed `budget`. */
 export function checkRequestBudget(model: ModelSize, tokens: number, budget = ATTENTION_BYTES_BUDGET): void {
+  budget = attentionBudget(model, budget);
   const bytes = attentionBytes(model, tokens);
   if (bytes <= budget) return;
   const fits = maxTokensWithinBudget(model, budget);
   throw new RequestTooLargeError(
     `${tokens} tokens through ${model.layers} layers x ${model.heads} heads need about ${gigabytes(bytes)} of attention weights, ` +
-      `more than the ${gigabytes(budget)} Attention Lens allows. Select less text, or set attentionLens.maxTokens to ${fits} or fewer.`,
+      `more than the ${gigabytes(budget)} Attention Lens allows${model.weightBytes !== undefined ? ` beside ${gigabytes(model.weightBytes)} of weights` : ''}. Select less text, or set attentionLens.maxTokens to ${fits} or fewer.`,
   );
 }

@@ -81,7 +81,12 @@ export class WebGpuEngine {
     const held = this.held.get(panel);
     let sendRuntime = false;
     let sendModel = held !== undefined && held.modelKey !== modelKey;
-    const feeds: WebGpuTensor[] = Object.entries(prepared.feeds).map(([name, t]) => ({ name, type: t.type, dims: t.dims, data: tensorBytes(t.data) }));
+    const feeds: WebGpuTensor[] = Object.entries(prepared.feeds).map(([name, t]) => {
+      // The panel's protocol carries int64/int32/float32 tensors; a float16 cache or a bool flag
+      // (KV-cache decoders) runs on WASM instead.
+      if (t.type !== 'int64' && t.type !== 'int32' && t.type !== 'float32') throw new WebGpuUnavailableError(`the input "${name}" is ${t.type}, which the WebGPU panel does not take`);
+      return { name, type: t.type, dims: t.dims, data: tensorBytes(t.data) };
+    });
     const outputs = fetchedOutputs(prepared.outputs);
     // At most one retry per missing piece: a webview reloaded while hidden has lost both.
     for (let attempt = 0; attempt < 3; attempt++) {

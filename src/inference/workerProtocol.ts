@@ -25,6 +25,11 @@ export interface ModelInfo {
   readonly vocabSize: number;
   readonly backend: string;
   readonly loadMs: number;
+  /** Bytes of weights (the model file and its external data): what the session holds. */
+  readonly weightBytes?: number;
+  /** What was found in the model beyond layers × heads, e.g. "decoder with KV cache (fed empty),
+   *  fused GroupQueryAttention rewritten"; empty for a plain model. */
+  readonly found?: string;
 }
 
 export interface InferenceOutput {
@@ -40,8 +45,8 @@ export interface InferenceOutput {
 
 /** One input tensor as plain data, for an engine outside the worker. */
 export interface FeedTensor {
-  readonly type: 'int64' | 'int32';
-  readonly data: BigInt64Array | Int32Array;
+  readonly type: 'int64' | 'int32' | 'float32' | 'float16' | 'bool';
+  readonly data: BigInt64Array | Int32Array | Float32Array | Uint16Array | Uint8Array;
   readonly dims: readonly number[];
 }
 

@@ -5,3 +5,5 @@ export { tensorToFloat32, tensorToBigInt64, elementCount } from './tensorData';
 export { OnnxFormatError, type OnnxFormatErrorKind } from './onnxFormatError';
 export { exposeAttention, AttentionNotFoundError } from './exposeAttention';
 export type { ExposedAttention, AttentionOutput, FusedAttentionNode } from './exposeAttention';
+export { allGraphs, attributeTensors, misplacedExternalData } from './readModel';
+export { isFusedAttention, FusedAttentionError } from './fusedAttention';

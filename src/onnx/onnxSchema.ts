@@ -48,8 +48,8 @@ const schema = {
             domain: { type: 'string', id: 7 },
           },
         },
-        // Subgraph attributes (g, graphs) are deliberately not declared: the reader looks at the
-        // main graph only.
+        // Subgraphs (g, graphs) are read so that attention inside If/Loop/Scan bodies and external
+        // data referenced from them can be reported.
         AttributeProto: {
           fields: {
             name: { type: 'string', id: 1 },
@@ -57,8 +57,11 @@ const schema = {
             i: { type: 'int64', id: 3 },
             s: { type: 'bytes', id: 4 },
             t: { type: 'TensorProto', id: 5 },
+            g: { type: 'GraphProto', id: 6 },
             floats: { rule: 'repeated', type: 'float', id: 7 },
             ints: { rule: 'repeated', type: 'int64', id: 8 },
+            tensors: { rule: 'repeated', type: 'TensorProto', id: 10 },
+            graphs: { rule: 'repeated', type: 'GraphProto', id: 11 },
             type: { type: 'int32', id: 20 },
           },
         },
@@ -132,10 +135,22 @@ export type Int64 = number | { toNumber(): number };
 /** TensorProto.DataType values used here. */
 export const DataType = {
   FLOAT: 1,
+  UINT8: 2,
+  INT8: 3,
+  BOOL: 9,
   INT32: 6,
   INT64: 7,
   FLOAT16: 10,
   DOUBLE: 11,
+  BFLOAT16: 16,
+} as const;
+
+/** AttributeProto.AttributeType values used when building nodes. */
+export const AttributeType = {
+  FLOAT: 1,
+  INT: 2,
+  TENSOR: 4,
+  INTS: 7,
 } as const;
 
 // Decoded message shapes: every field optional, as protobuf leaves defaults unset.
@@ -166,8 +181,11 @@ export interface RawAttribute {
   i?: Int64;
   s?: Uint8Array;
   t?: RawTensor;
+  g?: RawGraph;
   floats?: number[];
   ints?: Int64[];
+  tensors?: RawTensor[];
+  graphs?: RawGraph[];
   type?: number;
 }
 export interface RawTensor {

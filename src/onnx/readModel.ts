@@ -56,12 +56,18 @@ export interface OnnxNode {
 
 export interface OnnxAttribute {
   readonly name: string;
+  /** AttributeProto.AttributeType (1 FLOAT, 2 INT, 3 STRING, 4 TENSOR, 5 GRAPH, 6 FLOATS, 7 INTS, …); 0 when unset. */
+  readonly type: number;
   readonly float?: number;
   readonly int?: number;
   readonly bytes?: Uint8Array;
   readonly tensor?: OnnxTensor;
+  /** The body of If (then_branch, else_branch), Loop and Scan (body). */
+  readonly graph?: OnnxGraph;
   readonly floats: readonly number[];
   readonly ints: readonly number[];
+  readonly tensors: readonly OnnxTensor[];
+  readonly graphs: readonly OnnxGraph[];
 }
 
 /** A dimension: a fixed size, a symbolic name such as 'T', or null when the file leaves it open. */
@@ -102,36 +108,68 @@ export function readOnnxModel(bytes: Uint8Array): OnnxModel {
   if (opsetImports.length === 0) {
     throw new OnnxFormatError('not-onnx', 'Not an ONNX model (or truncated): the file declares no operator set.');
   }
+  return {
+    irVersion: int64ToNumber(raw.irVersion),
+    producerName: raw.producerName ?? '',
+    producerVersion: raw.producerVersion ?? '',
+    opsetImports,
+    graph: toGraph(graph),
+  };
+}
+
+function toGraph(graph: RawGraph): OnnxGraph {
   const initializers = new Map<string, OnnxTensor>();
   for (const t of graph.initializer ?? []) {
     const tensor = toTensor(t);
     initializers.set(tensor.name, tensor);
   }
   return {
-    irVersion: int64ToNumber(raw.irVersion),
-    producerName: raw.producerName ?? '',
-    producerVersion: raw.producerVersion ?? '',
-    opsetImports,
-    graph: {
-      name: graph.name ?? '',
-      nodes: (graph.node ?? []).map((n) => ({
-        name: n.name ?? '',
-        opType: n.opType ?? '',
-        domain: n.domain ?? '',
-        inputs: n.input ?? [],
-        outputs: n.output ?? [],
-        attributes: new Map((n.attribute ?? []).map((a) => [a.name ?? '', toAttribute(a)])),
-      })),
-      inputs: (graph.input ?? []).map(toValueInfo).filter((v) => !initializers.has(v.name)),
-      outputs: (graph.output ?? []).map(toValueInfo),
-      initializers,
-    },
+    name: graph.name ?? '',
+    nodes: (graph.node ?? []).map((n) => ({
+      name: n.name ?? '',
+      opType: n.opType ?? '',
+      domain: n.domain ?? '',
+      inputs: n.input ?? [],
+      outputs: n.output ?? [],
+      attributes: new Map((n.attribute ?? []).map((a) => [a.name ?? '', toAttribute(a)])),
+    })),
+    inputs: (graph.input ?? []).map(toValueInfo).filter((v) => !initializers.has(v.name)),
+    outputs: (graph.output ?? []).map(toValueInfo),
+    initializers,
   };
+}
+
+/** Every graph of the model: the main graph, then the bodies of If/Loop/Scan nodes, depth first. */
+export function allGraphs(graph: OnnxGraph): OnnxGraph[] {
+  const result: OnnxGraph[] = [];
+  const pending = [graph];
+  while (pending.length > 0) {
+    const current = pending.pop()!;
+    result.push(current);
+    for (const node of current.nodes) {
+      for (const attribute of node.attributes.values()) pending.push(...attribute.graphs, ...(attribute.graph ? [attribute.graph] : []));
+    }
+  }
+  return result;
+}
+
+/** Tensors held in node attributes (Constant values, for instance), in every graph. */
+export function attributeTensors(graph: OnnxGraph): OnnxTensor[] {
+  return allGraphs(graph).flatMap((g) =>
+    g.nodes.flatMap((n) => [...n.attributes.values()].flatMap((a) => [...(a.tensor ? [a.tensor] : []), ...a.tensors])),
+  );
 }
 
 /** Names of initializers whose data is stored outside the model file. */
 export function externalDataTensors(model: OnnxModel): string[] {
   return [...model.graph.initializers.values()].filter((t) => t.externalLocation !== undefined).map((t) => t.name);
+}
+
+/** Tensors outside the main graph's initializers (attributes, subgraph initializers) whose data is
+ *  in a separate file: onnxruntime-web loads external data for main-graph initializers only. */
+export function misplacedExternalData(model: OnnxModel): string[] {
+  const nested = allGraphs(model.graph).slice(1).flatMap((g) => [...g.initializers.values()]);
+  return [...nested, ...attributeTensors(model.graph)].filter((t) => t.externalLocation !== undefined).map((t) => t.name || '(unnamed)');
 }
 
 /**
@@ -194,12 +232,16 @@ function toTensor(t: RawTensor): OnnxTensor {
 function toAttribute(a: RawAttribute): OnnxAttribute {
   return {
     name: a.name ?? '',
+    type: a.type ?? 0,
     ...(has(a, 'f') ? { float: a.f } : {}),
     ...(has(a, 'i') ? { int: int64ToNumber(a.i) } : {}),
     ...(has(a, 's') ? { bytes: a.s } : {}),
     ...(has(a, 't') && a.t ? { tensor: toTensor(a.t) } : {}),
+    ...(has(a, 'g') && a.g ? { graph: toGraph(a.g) } : {}),
     floats: a.floats ?? [],
     ints: (a.ints ?? []).map((i) => int64ToNumber(i)),
+    tensors: (a.tensors ?? []).map(toTensor),
+    graphs: (a.graphs ?? []).map(toGraph),
   };
 }
 

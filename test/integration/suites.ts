@@ -3,5 +3,6 @@
 import './smoke.test';
 import './showAttention.test';
 import './ownModel.test';
+import './exportRoutes.test';
 import './editor.test';
 import './reliability.test';

@@ -1,0 +1,207 @@
+/**
+ * The ONNX exports users bring, through the real AttentionModel.load path and real
+ * onnxruntime-web: PyTorch modules exported by torch.onnx (make_torch_fixtures.py), KV-cache
+ * decoders with Optimum's input names, fused attention operators (rewritten in memory and checked
+ * against their unfused twins), float16, int8 and external-data copies (make_fixtures.py).
+ */
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import ort = require('onnxruntime-web');
+import { AttentionModel } from '../../src/inference/attentionModel';
+import { ModelLoadError } from '../../src/inference/modelErrors';
+import { inspectModelGraph } from '../../src/inference/modelGraph';
+import { buildFeeds, planInputs } from '../../src/inference/modelInputs';
+import type { InferenceOutput, ModelLocation } from '../../src/inference/workerProtocol';
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+const WASM_DIR = path.join(REPO_ROOT, 'node_modules', 'onnxruntime-web', 'dist');
+const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures', 'models');
+
+function fixture(file: string): ModelLocation {
+  return { folder: FIXTURES, threads: 1, modelFile: path.join(FIXTURES, file), tokenizerFile: path.join(FIXTURES, 'tokenizer.json') };
+}
+
+/** Rows sum to 1; with `causal`, every weight above the diagonal is 0. */
+function assertAttention(output: InferenceOutput, layers: number, heads: number, causal: boolean): void {
+  const T = output.tokens.length;
+  assert.ok(T > 2, 'the text gives several tokens');
+  assert.equal(output.attention.length, layers);
+  for (const [layer, weights] of output.attention.entries()) {
+    assert.ok(weights instanceof Float32Array, `layer ${layer} is float32`);
+    assert.equal(weights.length, heads * T * T, `layer ${layer} holds [${heads}, ${T}, ${T}]`);
+    for (let row = 0; row < heads * T; row++) {
+      const values = weights.subarray(row * T, (row + 1) * T);
+      const sum = values.reduce((a, b) => a + b, 0);
+      assert.ok(Math.abs(sum - 1) < 1e-3, `layer ${layer}, row ${row} sums to ${sum}`);
+      if (causal) {
+        const query = row % T;
+        for (let key = query + 1; key < T; key++) assert.ok(values[key]! < 1e-6, `layer ${layer}, row ${row}: key ${key} after query ${query} has ${values[key]}`);
+      }
+    }
+  }
+}
+
+interface Expected {
+  readonly file: string;
+  readonly layers: number;
+  readonly heads: number;
+  readonly causal: boolean;
+  readonly found: RegExp | undefined;
+}
+
+const ROUTES: readonly Expected[] = [
+  { file: 'textbook-attention.onnx', layers: 1, heads: 1, causal: false, found: /^one attention head$/ },
+  { file: 'torch-encoder-lm.onnx', layers: 2, heads: 4, causal: false, found: /attention \[batch·heads, T, T\]/ },
+  { file: 'mean-of-heads.onnx', layers: 1, heads: 1, causal: false, found: /mean of heads/ },
+  { file: 'gpt2-kv.onnx', layers: 2, heads: 4, causal: true, found: /^decoder with KV cache \(fed empty\)$/ },
+  { file: 'gpt2-kv-merged.onnx', layers: 2, heads: 4, causal: true, found: /^decoder with KV cache \(fed empty\), merged decoder \(no-cache branch copied out, computed twice\)$/ },
+  { file: 'llama-gqa.onnx', layers: 2, heads: 4, causal: true, found: /decoder with KV cache \(fed empty\), 4 query heads sharing 2 key\/value heads \(GQA\)/ },
+  { file: 'multihead-attention.onnx', layers: 1, heads: 2, causal: false, found: /^fused MultiHeadAttention rewritten$/ },
+  { file: 'onnx-attention.onnx', layers: 1, heads: 2, causal: false, found: /^fused Attention rewritten$/ },
+  { file: 'group-query-attention.onnx', layers: 1, heads: 4, causal: true, found: /KV cache \(fed empty\), 4 query heads sharing 2 key\/value heads \(GQA\), fused GroupQueryAttention rewritten/ },
+  { file: 'group-query-attention-packed.onnx', layers: 1, heads: 4, causal: true, found: /4 query heads sharing one key\/value head \(MQA\), fused GroupQueryAttention rewritten/ },
+  { file: 'packed-attention.onnx', layers: 1, heads: 2, causal: false, found: /^fused Attention rewritten$/ },
+  { file: 'fused-attention.onnx', layers: 1, heads: 2, causal: false, found: /^fused Attention rewritten$/ },
+  { file: 'float16.onnx', layers: 2, heads: 2, causal: false, found: /float16 \(attention shown in float32\)/ },
+  { file: 'qdq.onnx', layers: 2, heads: 2, causal: false, found: /quantized operators/ },
+  { file: 'bert-inputs.onnx', layers: 1, heads: 2, causal: false, found: undefined },
+  { file: 'int8-dynamic.onnx', layers: 2, heads: 2, causal: false, found: /quantized operators/ },
+  { file: 'external-data.onnx', layers: 1, heads: 2, causal: false, found: /weights in external-data\.onnx_data/ },
+  { file: 'flat-attention.onnx', layers: 1, heads: 2, causal: false, found: /attention \[batch·heads, T, T\]/ },
+];
+
+describe('export routes: every fixture through AttentionModel.load', function () {
+  this.timeout(60_000);
+
+  for (const route of ROUTES) {
+    it(`${route.file}: ${route.layers} layers × ${route.heads} heads${route.causal ? ', causal' : ''}`, async function () {
+      const model = await AttentionModel.load(fixture(route.file), WASM_DIR);
+      try {
+        assert.equal(model.info.layers, route.layers);
+        assert.equal(model.info.heads, route.heads);
+        assert.equal(model.info.causal, route.causal);
+        if (route.found) assert.match(model.info.found ?? '', route.found);
+        const output = await model.run('attention is all you need', 512);
+        // Causality checked from the weights, whatever the model says of itself.
+        const causal = route.causal || ['torch-encoder-lm.onnx', 'onnx-attention.onnx', 'packed-attention.onnx'].includes(route.file);
+        assertAttention(output, route.layers, route.heads, causal);
+      } finally {
+        await model.dispose();
+      }
+    });
+  }
+});
+
+/** Runs `file` once on `ids` with its attention exposed: every output, as float32 arrays. */
+async function runExposed(file: string, ids: readonly number[]): Promise<{ attention: Float32Array[]; outputs: Record<string, Float32Array> }> {
+  const full = path.join(FIXTURES, file);
+  const graph = inspectModelGraph(readFileSync(full), full);
+  const session = await ort.InferenceSession.create(graph.modelBytes, { executionProviders: ['wasm'], logSeverityLevel: 3 });
+  try {
+    const inputs = planInputs(graph.inputs, full);
+    const feeds = buildFeeds(inputs, ids, (type, data, dims) => new ort.Tensor(type, data, dims));
+    const declared = session.outputNames.filter((n) => !graph.attention.includes(n) && !n.startsWith('present'));
+    const results = await session.run(feeds, [...declared, ...graph.attention]);
+    return {
+      attention: graph.attention.map((n) => results[n]!.data as Float32Array),
+      outputs: Object.fromEntries(declared.map((n) => [n, results[n]!.data as Float32Array])),
+    };
+  } finally {
+    await session.release();
+  }
+}
+
+describe('fused attention rewritten in memory equals its unfused twin', function () {
+  this.timeout(60_000);
+  const ids = [3, 10, 11, 12, 4, 20, 21, 1];
+
+  // group-query-attention-packed: packed QKV, one key/value head (MQA), softcap 3, local window 2.
+  // packed-attention: com.microsoft Attention with packed QKV weights and bias, unidirectional.
+  // group-query-attention-interleaved: rotary on interleaved pairs (rotary_interleaved = 1).
+  // multihead-attention-bias: packed Q/K/V bias input and an attention_bias computed in the graph.
+  const stems = ['multihead-attention', 'multihead-attention-bias', 'onnx-attention', 'group-query-attention', 'group-query-attention-packed', 'group-query-attention-interleaved', 'packed-attention'];
+  for (const stem of stems) {
+    it(`${stem}: model outputs within 1e-4 relative, attention within 1e-5`, async function () {
+      const fused = await runExposed(`${stem}.onnx`, ids);
+      const twin = await runExposed(`${stem}-twin.onnx`, ids);
+      assert.equal(fused.attention.length, 1);
+      assert.equal(twin.attention.length, 1);
+      const [a, b] = [fused.attention[0]!, twin.attention[0]!];
+      assert.equal(a.length, b.length);
+      let attentionDiff = 0;
+      for (let i = 0; i < a.length; i++) attentionDiff = Math.max(attentionDiff, Math.abs(a[i]! - b[i]!));
+      assert.ok(attentionDiff <= 1e-5, `attention differs by ${attentionDiff}`);
+      // The twins name their tensors differently; their declared outputs correspond in order.
+      const [fusedOut, twinOut] = [Object.values(fused.outputs), Object.values(twin.outputs)];
+      assert.equal(fusedOut.length, twinOut.length, 'the fused model keeps its outputs');
+      for (const [index, name] of Object.keys(twin.outputs).entries()) {
+        const [x, y] = [fusedOut[index]!, twinOut[index]!];
+        assert.equal(x.length, y.length);
+        // Relative to the tensor's largest magnitude: single values near 0 have no meaningful ratio.
+        let diff = 0;
+        let scale = 0;
+        for (let i = 0; i < x.length; i++) {
+          diff = Math.max(diff, Math.abs(x[i]! - y[i]!));
+          scale = Math.max(scale, Math.abs(y[i]!));
+        }
+        assert.ok(diff <= 1e-4 * scale, `${name} differs by ${diff} of ${scale} (${diff / scale} relative)`);
+      }
+    });
+  }
+
+  it('a merged decoder (If on use_cache_branch) gives the attention of its plain twin exactly', async function () {
+    const merged = await runExposed('gpt2-kv-merged.onnx', ids);
+    const plain = await runExposed('gpt2-kv.onnx', ids);
+    assert.equal(merged.attention.length, 2);
+    for (const [layer, weights] of merged.attention.entries()) assert.deepEqual(weights, plain.attention[layer], `layer ${layer}`);
+    assert.deepEqual(merged.outputs.logits, plain.outputs.logits, 'the If still computes the logits');
+  });
+
+  it('the user file is not written: the rewrite appends to a copy in memory', function () {
+    const file = path.join(FIXTURES, 'group-query-attention.onnx');
+    const before = readFileSync(file);
+    const graph = inspectModelGraph(before, file);
+    assert.ok(graph.modelBytes.length > before.length);
+    assert.deepEqual(Buffer.from(graph.modelBytes.subarray(0, before.length)), before, 'the original bytes come first, unchanged');
+    assert.deepEqual(readFileSync(file), before);
+  });
+});
+
+describe('export routes: refusals say what was found', function () {
+  it('a cache input whose sizes neither the graph nor config.json state', function () {
+    assert.throws(
+      () => planInputs([{ name: 'input_ids', elemType: 7, shape: [1, 'T'] }, { name: 'past_key_values.0.key', elemType: 1, shape: ['batch', 'heads', 'past', 'head_dim'] }], 'm.onnx'),
+      (err: unknown) => err instanceof ModelLoadError && err.kind === 'unsupported-input' && /past_key_values\.0\.key" does not state .*config\.json .*num_key_value_heads/.test(err.message),
+    );
+    const [, past] = planInputs(
+      [{ name: 'input_ids', elemType: 7, shape: [1, 'T'] }, { name: 'past_key_values.0.decoder.value', elemType: 10, shape: ['batch', 'heads', 'past', 'head_dim'] }],
+      'm.onnx',
+      { kvHeads: 2, headDim: 16 },
+    );
+    assert.deepEqual(past, { name: 'past_key_values.0.decoder.value', role: 'past', type: 'float16', pastDims: [2, 16] });
+  });
+
+  it('the feeds of a KV-cache decoder: empty past, mask over past + T, positions, cache_position, use_cache_branch false', function () {
+    const inputs = planInputs(
+      [
+        { name: 'input_ids', elemType: 7, shape: [1, 'T'] },
+        { name: 'attention_mask', elemType: 7, shape: [1, 'total'] },
+        { name: 'position_ids', elemType: 7, shape: [1, 'T'] },
+        { name: 'cache_position', elemType: 7, shape: ['T'] },
+        { name: 'use_cache_branch', elemType: 9, shape: [1] },
+        { name: 'past_key_values.0.key', elemType: 1, shape: ['batch', 2, 'past', 8] },
+      ],
+      'm.onnx',
+    );
+    const feeds = buildFeeds(inputs, [5, 6, 7], (type, data, dims) => ({ type, data: [...data].map(Number), dims }));
+    assert.deepEqual(feeds, {
+      input_ids: { type: 'int64', data: [5, 6, 7], dims: [1, 3] },
+      attention_mask: { type: 'int64', data: [1, 1, 1], dims: [1, 3] },
+      position_ids: { type: 'int64', data: [0, 1, 2], dims: [1, 3] },
+      cache_position: { type: 'int64', data: [0, 1, 2], dims: [3] },
+      use_cache_branch: { type: 'bool', data: [0], dims: [1] },
+      'past_key_values.0.key': { type: 'float32', data: [], dims: [1, 2, 0, 8] },
+    });
+  });
+});
