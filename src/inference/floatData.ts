@@ -3,6 +3,7 @@
  * float16 (IEEE 754 binary16 bit patterns, as onnxruntime-web returns them in a Uint16Array),
  * float64, or float32 (returned as is, not copied).
  */
+import { float16ToNumber } from '../shared/float16';
 
 /** Throws TypeError for a non-float type. */
 export function toFloat32(type: string, data: unknown): Float32Array {
@@ -10,14 +11,4 @@ export function toFloat32(type: string, data: unknown): Float32Array {
   if (type === 'float16' && data instanceof Uint16Array) return Float32Array.from(data, float16ToNumber);
   if ((type === 'float16' || type === 'float64') && ArrayBuffer.isView(data)) return Float32Array.from(data as unknown as ArrayLike<number>);
   throw new TypeError(`an output of type ${type} is not a float tensor`);
-}
-
-/** binary16 bits → number (IEEE 754-2008 §3.6). */
-export function float16ToNumber(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exponent = (bits >> 10) & 0x1f;
-  const fraction = bits & 0x3ff;
-  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
-  if (exponent === 0x1f) return fraction ? NaN : sign * Infinity;
-  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
 }

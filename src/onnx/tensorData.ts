@@ -3,6 +3,7 @@
  * raw little-endian bytes (raw_data) or in a typed repeated field (float_data, int64_data...);
  * both are handled so callers never look at the storage form.
  */
+import { float16ToNumber } from '../shared/float16';
 import { DataType } from './onnxSchema';
 import { OnnxFormatError } from './onnxFormatError';
 import type { OnnxTensor } from './readModel';
@@ -83,13 +84,4 @@ function rawBuffer(tensor: OnnxTensor, bytes: Uint8Array, bytesPerElement: numbe
   const copy = new Uint8Array(bytes.length);
   copy.set(bytes);
   return copy.buffer;
-}
-
-function float16ToNumber(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exponent = (bits >> 10) & 0x1f;
-  const fraction = bits & 0x3ff;
-  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
-  if (exponent === 0x1f) return fraction ? NaN : sign * Infinity;
-  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
 }

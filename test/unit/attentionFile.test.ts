@@ -12,7 +12,7 @@ import {
   type AttentionFileErrorKind,
   type ReadOptions,
 } from '../../src/shared/attentionFile';
-import { bfloat16ToNumber, float16ToNumber, numberToFloat16 } from '../../src/shared/attentionFile/float16';
+import { bfloat16ToNumber, float16ToNumber, numberToFloat16 } from '../../src/shared/float16';
 import { resultToJson } from '../../src/shared/resultJson';
 import { seededRandom } from '../../src/shared/seededRandom';
 import { SOURCE_TEXT, randomAttention, sample, sampleJson, sampleSafetensors, sourceTokens } from '../support/attentionFiles';

@@ -1,7 +1,7 @@
 /** Float tensors of a safetensors file as Float32Array: views on the file where possible, decoded otherwise. */
 import { AttentionFileError } from './attentionFileError';
 import type { DecodeBudget } from './budget';
-import { bfloat16ToNumber, float16ToNumber } from './float16';
+import { bfloat16ToNumber, float16ToNumber } from '../float16';
 import type { SafetensorsEntry } from './safetensors';
 
 /** The element types attention and q/k/v/o may be stored in. */

@@ -4,7 +4,7 @@
  * spaces to a multiple of 8 bytes, so every float32 tensor starts 4-byte aligned and can be read
  * as a Float32Array view without a copy.
  */
-import { numberToFloat16 } from './float16';
+import { numberToFloat16 } from '../float16';
 import { METADATA_KEY } from './readSafetensors';
 
 export interface TensorToWrite {
