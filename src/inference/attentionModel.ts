@@ -16,7 +16,7 @@ import { headsFromShapes, type AttentionTensor } from './attentionShape';
 import { parseModelConfig } from './modelConfig';
 import { ModelLoadError } from './modelErrors';
 import { modelFiles, readOptionalText, readRequiredFile, type ModelFiles } from './modelFolder';
-import { inspectModelGraph, NAMED_ATTENTION_OUTPUT, type ModelGraph } from './modelGraph';
+import { inspectModelGraph, NAMED_ATTENTION_OUTPUT, pruneToViews, type ModelGraph } from './modelGraph';
 import { buildFeeds, checkInputs } from './modelInputs';
 import { decodeOutputs, fetchedOutputs, type OutputNames, type VectorOutputs } from './outputDecoding';
 import { checkRequestBudget } from './requestBudget';
@@ -89,18 +89,21 @@ export class AttentionModel {
     const started = performance.now();
     configureRuntime(wasmDir, location.threads);
     const files = modelFiles(location);
-    const [modelBytes, tokenizerBytes, configText] = await Promise.all([
+    const [fileBytes, tokenizerBytes, configText] = await Promise.all([
       readRequiredFile(files.model, 'model'),
       readRequiredFile(files.tokenizer, 'tokenizer'),
       readOptionalText(files.config),
     ]);
     const config = parseModelConfig(configText, files.config);
     const tokenizer = parseTokenizer(tokenizerBytes, files.tokenizer);
-    const graph = inspectModelGraph(modelBytes, files.model);
+    const graph = inspectModelGraph(fileBytes, files.model);
     checkInputs(graph.inputs, files.model);
     checkVocabulary(tokenizer, graph, files);
-    const session = await createSession(graph.modelBytes, files.model);
     const attention = [...graph.attention];
+    const outputs: OutputNames = { attention, vectors: findVectorOutputs(attention, graph.outputs) };
+    // Only what the views show is computed: the LM head and anything else no output needs is cut.
+    const modelBytes = pruneToViews(graph.modelBytes, outputs, files.model);
+    const session = await createSession(modelBytes, files.model);
     const partial: ModelInfo = {
       name: config.name ?? basename(location.modelFile ?? location.folder, '.onnx'),
       layers: attention.length,
@@ -111,8 +114,7 @@ export class AttentionModel {
       backend: location.threads > 1 ? `wasm (${location.threads} threads)` : 'wasm',
       loadMs: 0,
     };
-    const outputs: OutputNames = { attention, vectors: findVectorOutputs(attention, session.outputNames) };
-    const model = new AttentionModel(session, tokenizer, outputs, graph.modelBytes, partial);
+    const model = new AttentionModel(session, tokenizer, outputs, modelBytes, partial);
     // A first tiny run compiles the kernels now rather than on the user's first request, and
     // gives the head count from the real output shapes (and checks them).
     let heads: number;
@@ -122,7 +124,7 @@ export class AttentionModel {
       await session.release();
       throw err instanceof ModelLoadError ? err : new ModelLoadError('runtime', `onnxruntime could not run ${files.model}: ${(err as Error).message}`);
     }
-    return new AttentionModel(session, tokenizer, outputs, graph.modelBytes, {
+    return new AttentionModel(session, tokenizer, outputs, modelBytes, {
       ...partial,
       heads,
       loadMs: performance.now() - started,

@@ -8,10 +8,12 @@ import {
   OnnxFormatError,
   exposeAttention,
   externalDataTensors,
+  pruneGraph,
   readOnnxModel,
   type OnnxModel,
 } from '../onnx';
 import { ModelLoadError } from './modelErrors';
+import { fetchedOutputs, type OutputNames } from './outputDecoding';
 
 /** Attention outputs the project's own export declares, one per layer. */
 export const NAMED_ATTENTION_OUTPUT = /^attn_(\d+)$/;
@@ -23,6 +25,8 @@ export interface ModelGraph {
   readonly modelBytes: Uint8Array;
   /** Attention tensor names in layer order. */
   readonly attention: readonly string[];
+  /** Every graph output in `modelBytes`: the file's own plus exposed attention. */
+  readonly outputs: readonly string[];
   /** Names of the inputs the caller must feed. */
   readonly inputs: readonly string[];
   /** Rows of the token embedding gathered by input_ids, when the graph shows it plainly. */
@@ -43,8 +47,10 @@ export function inspectModelGraph(bytes: Uint8Array, file: string): ModelGraph {
         'onnx.save(onnx.load(path), "model.onnx", save_as_external_data=False) (possible for models under 2 GB).',
     );
   }
+  const found = findAttention(bytes, model, file);
   return {
-    ...findAttention(bytes, model, file),
+    ...found,
+    outputs: [...new Set([...model.graph.outputs.map((o) => o.name), ...found.attention])],
     inputs: model.graph.inputs.map((i) => i.name),
     embeddingRows: embeddingRows(model),
     positionRows: positionRows(model),
@@ -96,4 +102,18 @@ function positionRows(model: OnnxModel): number | undefined {
     if (POSITION_TABLE.test(name) && table.dims.length === 2) return table.dims[0];
   }
   return undefined;
+}
+
+/**
+ * The model cut down to the outputs a run fetches (attention, and q/k/v/o where the model has
+ * them) and the nodes they need (onnx/pruneGraph.ts): outputs no view shows, such as `logits`,
+ * are neither declared nor computed. A feature that needs another output adds it to `outputs`.
+ * @throws ModelLoadError ('unreadable-model') when the graph cannot be walked.
+ */
+export function pruneToViews(modelBytes: Uint8Array, outputs: OutputNames, file: string): Uint8Array {
+  try {
+    return pruneGraph(modelBytes, fetchedOutputs(outputs)).modelBytes;
+  } catch (err) {
+    throw new ModelLoadError('unreadable-model', `${file}: its graph could not be reduced to the attention outputs: ${(err as Error).message}`);
+  }
 }

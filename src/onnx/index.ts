@@ -5,3 +5,4 @@ export { tensorToFloat32, tensorToBigInt64, elementCount } from './tensorData';
 export { OnnxFormatError, type OnnxFormatErrorKind } from './onnxFormatError';
 export { exposeAttention, AttentionNotFoundError } from './exposeAttention';
 export type { ExposedAttention, AttentionOutput, FusedAttentionNode } from './exposeAttention';
+export { pruneGraph, PruneGraphError, type PrunedGraph } from './pruneGraph';
