@@ -20,6 +20,7 @@ import { inspectModelGraph, NAMED_ATTENTION_OUTPUT, pruneToViews, type ModelGrap
 import { buildFeeds, checkInputs } from './modelInputs';
 import { decodeOutputs, fetchedOutputs, type OutputNames, type VectorOutputs } from './outputDecoding';
 import { checkRequestBudget } from './requestBudget';
+import type { SessionRuntime } from './sessionRuntime';
 import { truncateTokens } from './truncateTokens';
 import type { FeedTensor, InferenceOutput, ModelInfo, ModelLocation, PreparedRun } from './workerProtocol';
 
@@ -60,9 +61,22 @@ function checkVocabulary(tokenizer: TextTokenizer, graph: ModelGraph, files: Mod
   );
 }
 
-async function createSession(bytes: Uint8Array, file: string): Promise<ort.InferenceSession> {
+/** onnxruntime-web's WASM build, the runtime every platform has. */
+export function wasmRuntime(wasmDir: string): SessionRuntime {
+  return {
+    kind: 'wasm',
+    Tensor: ort.Tensor,
+    createSession: (bytes, threads) => {
+      configureRuntime(wasmDir, threads);
+      return ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+    },
+    describe: (threads) => (threads > 1 ? `wasm (${threads} threads)` : 'wasm'),
+  };
+}
+
+async function createSession(runtime: SessionRuntime, bytes: Uint8Array, threads: number, file: string): Promise<ort.InferenceSession> {
   try {
-    return await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+    return await runtime.createSession(bytes, threads);
   } catch (err) {
     throw new ModelLoadError('runtime', `onnxruntime could not load ${file}: ${(err as Error).message}`);
   }
@@ -77,6 +91,7 @@ function configureRuntime(wasmDir: string, threads: number): void {
 export class AttentionModel {
   private constructor(
     private readonly session: ort.InferenceSession,
+    private readonly Tensor: typeof ort.Tensor,
     private readonly tokenizer: TextTokenizer,
     /** Attention per layer, and q/k/v/o per layer when the model exports all four for every layer. */
     public readonly outputs: OutputNames,
@@ -85,9 +100,12 @@ export class AttentionModel {
     public readonly info: ModelInfo,
   ) {}
 
-  static async load(location: ModelLocation, wasmDir: string): Promise<AttentionModel> {
+  /**
+   * @param runtime the onnxruntime package to run on (default: WASM from `wasmDir`).
+   * @param runtimeFallback why `runtime` is not the one asked for, reported in `info`.
+   */
+  static async load(location: ModelLocation, wasmDir: string, runtime = wasmRuntime(wasmDir), runtimeFallback?: string): Promise<AttentionModel> {
     const started = performance.now();
-    configureRuntime(wasmDir, location.threads);
     const files = modelFiles(location);
     const [fileBytes, tokenizerBytes, configText] = await Promise.all([
       readRequiredFile(files.model, 'model'),
@@ -103,7 +121,7 @@ export class AttentionModel {
     const outputs: OutputNames = { attention, vectors: findVectorOutputs(attention, graph.outputs) };
     // Only what the views show is computed: the LM head and anything else no output needs is cut.
     const modelBytes = pruneToViews(graph.modelBytes, outputs, files.model);
-    const session = await createSession(modelBytes, files.model);
+    const session = await createSession(runtime, modelBytes, location.threads, files.model);
     const partial: ModelInfo = {
       name: config.name ?? basename(location.modelFile ?? location.folder, '.onnx'),
       layers: attention.length,
@@ -111,10 +129,11 @@ export class AttentionModel {
       context: config.context ?? graph.positionRows ?? DEFAULT_CONTEXT,
       causal: config.causal,
       vocabSize: tokenizer.vocabSize,
-      backend: location.threads > 1 ? `wasm (${location.threads} threads)` : 'wasm',
+      backend: runtime.describe(location.threads),
+      ...(runtimeFallback === undefined ? {} : { runtimeFallback }),
       loadMs: 0,
     };
-    const model = new AttentionModel(session, tokenizer, outputs, modelBytes, partial);
+    const model = new AttentionModel(session, runtime.Tensor, tokenizer, outputs, modelBytes, partial);
     // A first tiny run compiles the kernels now rather than on the user's first request, and
     // gives the head count from the real output shapes (and checks them).
     let heads: number;
@@ -124,7 +143,7 @@ export class AttentionModel {
       await session.release();
       throw err instanceof ModelLoadError ? err : new ModelLoadError('runtime', `onnxruntime could not run ${files.model}: ${(err as Error).message}`);
     }
-    return new AttentionModel(session, tokenizer, outputs, modelBytes, {
+    return new AttentionModel(session, runtime.Tensor, tokenizer, outputs, modelBytes, {
       ...partial,
       heads,
       loadMs: performance.now() - started,
@@ -161,7 +180,7 @@ export class AttentionModel {
   private async runIds(
     ids: readonly number[],
   ): Promise<{ attention: Float32Array[]; tensors: AttentionTensor[]; vectors: LayerVectors[] | undefined }> {
-    const feeds = buildFeeds(this.session.inputMetadata, ids, (type, data, dims) => new ort.Tensor(type, data, dims));
+    const feeds = buildFeeds(this.session.inputMetadata, ids, (type, data, dims) => new this.Tensor(type, data, dims));
     const results = await this.session.run(feeds, fetchedOutputs(this.outputs));
     const plain = Object.fromEntries(
       Object.entries(results).map(([name, tensor]) => [name, { type: tensor.type, dims: tensor.dims, data: tensor.data as Float32Array }]),

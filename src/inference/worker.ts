@@ -3,7 +3,8 @@
  * run, so it lives here, never on the extension host's main thread (shared by every extension).
  */
 import { parentPort } from 'node:worker_threads';
-import { AttentionModel } from './attentionModel';
+import type { AttentionModel } from './attentionModel';
+import { loadAttentionModel } from './nativeEngine';
 import { checkInferenceOutput } from './outputChecks';
 import { checkRuntimeFiles, explainRuntimeFailure } from './runtimeFiles';
 import type { WorkerReply, WorkerRequest } from './workerProtocol';
@@ -22,7 +23,7 @@ async function handle(request: WorkerRequest): Promise<void> {
       const previous = model;
       const { wasmDir } = request;
       model = checkRuntimeFiles(wasmDir)
-        .then(() => AttentionModel.load(request.model, wasmDir))
+        .then(() => loadAttentionModel(request.model, wasmDir, __dirname))
         .catch((err: unknown) => {
           if (err instanceof Error) err.message = explainRuntimeFailure(err.message, wasmDir);
           throw err;

@@ -12,6 +12,8 @@ export interface ModelLocation {
   readonly modelFile?: string;
   /** The tokenizer when it is not `folder`/tokenizer.json. */
   readonly tokenizerFile?: string;
+  /** 'native': onnxruntime-node when it loads, else WASM (see nativeEngine.ts). Default WASM. */
+  readonly runtime?: 'native' | 'wasm';
 }
 
 /** What the worker learned about a loaded model. */
@@ -24,6 +26,8 @@ export interface ModelInfo {
   readonly causal: boolean;
   readonly vocabSize: number;
   readonly backend: string;
+  /** Why the native runtime that was asked for is not the one running, when it is not. */
+  readonly runtimeFallback?: string;
   readonly loadMs: number;
 }
 
