@@ -17,7 +17,7 @@ function reply(message: WorkerReply, transfer: ArrayBuffer[] = []): void {
   port.postMessage(message, transfer);
 }
 
-async function handle(request: WorkerRequest): Promise<void> {
+async function handle(request: Exclude<WorkerRequest, { kind: 'exit' }>): Promise<void> {
   try {
     if (request.kind === 'load') {
       const previous = model;
@@ -56,6 +56,18 @@ async function handle(request: WorkerRequest): Promise<void> {
 
 // Requests are handled one at a time, in order: a run never overlaps a model switch.
 let queue = Promise.resolve();
+let busy = 0;
+let exiting = false;
 port.on('message', (request: WorkerRequest) => {
-  queue = queue.then(() => handle(request));
+  if (request.kind === 'exit') {
+    // Leaving from JavaScript, between requests, never from inside a native call.
+    exiting = true;
+    if (busy === 0) process.exit(0);
+    return;
+  }
+  busy++;
+  queue = queue.then(async () => {
+    if (!exiting) await handle(request);
+    if (--busy === 0 && exiting) process.exit(0);
+  });
 });

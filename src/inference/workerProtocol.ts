@@ -63,7 +63,9 @@ export type WorkerRequest =
   | { readonly kind: 'load'; readonly requestId: number; readonly model: ModelLocation; readonly wasmDir: string }
   | { readonly kind: 'run'; readonly requestId: number; readonly text: string; readonly maxTokens: number }
   | { readonly kind: 'prepare'; readonly requestId: number; readonly text: string; readonly maxTokens: number }
-  | { readonly kind: 'modelBytes'; readonly requestId: number };
+  | { readonly kind: 'modelBytes'; readonly requestId: number }
+  /** End the thread once the current request is done (see InferenceClient.stop). */
+  | { readonly kind: 'exit'; readonly requestId: number };
 
 export type WorkerReply =
   | { readonly kind: 'loaded'; readonly requestId: number; readonly info: ModelInfo }

@@ -99,6 +99,28 @@ describe('native engine (onnxruntime-node)', function () {
       client.dispose();
     }
   });
+
+  it('a native worker stopped mid-run exits between requests: the process lives, the run fails, the next run works', async function () {
+    // Terminating a thread inside onnxruntime-node's session.run() aborts the whole process
+    // (an uncaught C++ exception in its binding); if that regressed, this test process would die.
+    if (!existsSync(WORKER)) this.skip();
+    const client = new InferenceClient(WORKER, path.join(REPO_ROOT, 'dist', 'ort'));
+    const location = { ...MODEL, runtime: 'native' as const };
+    try {
+      await client.run(location, LONG_TEXT, 512);
+      for (const delayMs of [0, 5, 20]) {
+        const pending = client.run(location, LONG_TEXT, 512);
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        assert.equal(client.testHooks.terminateWorker(), true);
+        await assert.rejects(pending, /inference worker stopped/);
+        const next = await client.run(location, 'let x = 1;', 64);
+        assert.equal(next.info.backend, 'native');
+      }
+      assert.equal(client.testHooks.workersStarted, 4);
+    } finally {
+      client.dispose();
+    }
+  });
 });
 
 describe('native engine: fallback to WASM', function () {
