@@ -188,8 +188,18 @@ export class InferenceClient {
    */
   private stop(worker: Worker): void {
     this.stopping.add(worker);
-    if (this.nativeWorkers.has(worker)) worker.postMessage({ kind: 'exit', requestId: 0 } satisfies WorkerRequest);
-    else void worker.terminate();
+    if (!this.nativeWorkers.has(worker)) {
+      void worker.terminate();
+      return;
+    }
+    worker.postMessage({ kind: 'exit', requestId: 0 } satisfies WorkerRequest);
+    // No request may reach a worker that is on its way out: it is lost now, as if it had crashed.
+    if (this.worker === worker) {
+      this.worker = undefined;
+      this.loaded = undefined;
+      this.failAll('The inference worker stopped: it was stopped during a native run', worker);
+      this.onWorkerExit('stopped during a native run');
+    }
   }
 
   private failAll(message: string, worker?: Worker): void {
