@@ -75,7 +75,7 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
     log.warn(`WebGPU unavailable, running on WASM: ${reason}`);
     if (notices.firstTime(reason)) void vscode.window.showInformationMessage(fallbackMessage(reason));
   }, (reason, requested) => {
-    // `auto` falls back quietly (the universal package has no native runtime); `native` was asked for by name.
+    // Logged always; shown once when `native` was asked for by name.
     if (notices.firstTime(`native: ${reason}`)) log.info(`native runtime unavailable, running on WASM: ${reason}`);
     if (requested === 'native' && notices.firstTime(`native notice: ${reason}`)) {
       void vscode.window.showInformationMessage(fallbackMessage(reason, 'The native runtime'));

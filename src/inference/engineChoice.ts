@@ -2,8 +2,9 @@
  * Which engine runs a request, and when the user hears about a fallback. The worker thread runs
  * onnxruntime-node (`native`) where the package carries it and it loads, else WASM, which always
  * works; WebGPU runs inside the panel webview, so it needs the panel open and visible.
- * `auto` asks the worker for native (falling back to WASM quietly, the reason logged); it never
- * picks WebGPU: the WebGPU runtime is large, and is loaded only when asked for.
+ * `native` asks the worker for onnxruntime-node (falling back to WASM with the reason shown once).
+ * `auto` runs WASM for now: stopping a native worker mid-run froze the extension host once in the
+ * real VS Code server (RELIABILITY.md); it never picks WebGPU, which is loaded only when asked for.
  */
 import type { BackendSetting } from '../settings';
 
@@ -17,7 +18,9 @@ export type EngineChoice =
 
 export function chooseEngine(requested: BackendSetting, panel: PanelAvailability): EngineChoice {
   if (requested === 'wasm') return { engine: 'worker', runtime: 'wasm' };
-  if (requested === 'auto' || requested === 'native') return { engine: 'worker', runtime: 'native' };
+  // `auto` stays on WASM until a native worker can be stopped safely in every host (see RELIABILITY.md).
+  if (requested === 'auto') return { engine: 'worker', runtime: 'wasm' };
+  if (requested === 'native') return { engine: 'worker', runtime: 'native' };
   if (panel === 'closed') return { engine: 'worker', runtime: 'wasm', fallbackReason: 'WebGPU runs inside the Attention Lens panel, and the panel is not open' };
   if (panel === 'hidden') return { engine: 'worker', runtime: 'wasm', fallbackReason: 'WebGPU runs inside the Attention Lens panel, and the panel is hidden' };
   return { engine: 'webgpu' };

@@ -89,7 +89,7 @@ describe('native engine (onnxruntime-node)', function () {
     const fallbacks: string[] = [];
     const engines = new InferenceEngines(client, { run: () => Promise.reject(new Error('no WebGPU here')) }, () => undefined, () => {}, (reason) => fallbacks.push(reason));
     try {
-      const auto = await engines.run(MODEL, LONG_TEXT, 256, 'auto');
+      const auto = await engines.run(MODEL, LONG_TEXT, 256, 'native');
       assert.equal(auto.info.backend, 'native');
       assert.deepEqual(fallbacks, []);
       const wasm = await engines.run(MODEL, LONG_TEXT, 256, 'wasm');

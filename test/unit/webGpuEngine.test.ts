@@ -63,8 +63,8 @@ describe('WebGPU engine: choice and fallback', () => {
     assert.deepEqual(chooseEngine('webgpu', 'visible'), { engine: 'webgpu' });
     for (const panel of ['visible', 'hidden', 'closed'] as const) {
       assert.deepEqual(chooseEngine('wasm', panel), { engine: 'worker', runtime: 'wasm' });
-      // auto and native try onnxruntime-node in the worker; the worker falls back to WASM by itself.
-      assert.deepEqual(chooseEngine('auto', panel), { engine: 'worker', runtime: 'native' });
+      assert.deepEqual(chooseEngine('auto', panel), { engine: 'worker', runtime: 'wasm' });
+      // native tries onnxruntime-node in the worker; the worker falls back to WASM by itself.
       assert.deepEqual(chooseEngine('native', panel), { engine: 'worker', runtime: 'native' });
     }
     assert.match((chooseEngine('webgpu', 'closed') as { fallbackReason: string }).fallbackReason, /panel is not open/);
