@@ -3,7 +3,7 @@
 // the integration suite, and the CLI.
 // Only the onnxruntime-web files the Node entry and the WebGPU engine load are copied next to the bundles.
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const watch = process.argv.includes('--watch');
@@ -61,8 +61,38 @@ function copyRuntimeFiles() {
   }
 }
 
+// A platform-specific package (ATTENTION_LENS_NATIVE=linux-x64, set by scripts/packageTarget.mjs)
+// carries onnxruntime-node for that platform in dist/native/node_modules, where the worker looks
+// first (src/inference/nativeEngine.ts): the package's JavaScript, onnxruntime-common's CommonJS
+// build, and one platform's binaries. The universal package and development builds carry none
+// (a development checkout resolves onnxruntime-node from node_modules).
+const NATIVE_PLATFORMS = { 'linux-x64': 'linux/x64', 'linux-arm64': 'linux/arm64', 'win32-x64': 'win32/x64', 'win32-arm64': 'win32/arm64', 'darwin-arm64': 'darwin/arm64' };
+
+function copyNativeRuntime(target) {
+  const platform = NATIVE_PLATFORMS[target];
+  if (!platform) {
+    throw new Error(`ATTENTION_LENS_NATIVE=${target}: onnxruntime-node ships binaries for ${Object.keys(NATIVE_PLATFORMS).join(', ')} only`);
+  }
+  const from = join('node_modules', 'onnxruntime-node');
+  if (!existsSync(from)) throw new Error('onnxruntime-node is not installed (npm install; it is an optional dependency)');
+  const to = join(dist, 'native', 'node_modules');
+  const onlyJs = (src) => !/\.(map|d\.ts|ts)$/.test(src);
+  copyFileSync(join(from, 'package.json'), mkdirAndJoin(to, 'onnxruntime-node', 'package.json'));
+  cpSync(join(from, 'dist'), join(to, 'onnxruntime-node', 'dist'), { recursive: true, filter: onlyJs });
+  cpSync(join(from, 'bin', 'napi-v6', platform), join(to, 'onnxruntime-node', 'bin', 'napi-v6', platform), { recursive: true });
+  const common = join('node_modules', 'onnxruntime-common');
+  copyFileSync(join(common, 'package.json'), mkdirAndJoin(to, 'onnxruntime-common', 'package.json'));
+  cpSync(join(common, 'dist', 'cjs'), join(to, 'onnxruntime-common', 'dist', 'cjs'), { recursive: true, filter: onlyJs });
+}
+
+function mkdirAndJoin(...parts) {
+  mkdirSync(join(...parts.slice(0, -1)), { recursive: true });
+  return join(...parts);
+}
+
 rmSync(dist, { recursive: true, force: true });
 copyRuntimeFiles();
+if (process.env.ATTENTION_LENS_NATIVE) copyNativeRuntime(process.env.ATTENTION_LENS_NATIVE);
 if (watch) {
   for (const options of builds) (await esbuild.context(options)).watch();
 } else {

@@ -74,6 +74,12 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
   const engines = new InferenceEngines(client, webGpu, () => AttentionPanel.visible?.webGpu, (reason) => {
     log.warn(`WebGPU unavailable, running on WASM: ${reason}`);
     if (notices.firstTime(reason)) void vscode.window.showInformationMessage(fallbackMessage(reason));
+  }, (reason, requested) => {
+    // Logged always; shown once when `native` was asked for by name.
+    if (notices.firstTime(`native: ${reason}`)) log.info(`native runtime unavailable, running on WASM: ${reason}`);
+    if (requested === 'native' && notices.firstTime(`native notice: ${reason}`)) {
+      void vscode.window.showInformationMessage(fallbackMessage(reason, 'The native runtime'));
+    }
   });
   const paintTimes = new Map<number, number>();
   let deps: ShowAttentionDeps;

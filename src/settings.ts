@@ -2,10 +2,10 @@
 import { availableParallelism } from 'node:os';
 import * as vscode from 'vscode';
 
-export type BackendSetting = 'auto' | 'wasm' | 'webgpu';
+export type BackendSetting = 'auto' | 'native' | 'wasm' | 'webgpu';
 export type DefaultAggregate = 'head' | 'mean' | 'max';
 
-export const BACKENDS: readonly BackendSetting[] = ['auto', 'wasm', 'webgpu'];
+export const BACKENDS: readonly BackendSetting[] = ['auto', 'native', 'wasm', 'webgpu'];
 export const AGGREGATES: readonly DefaultAggregate[] = ['head', 'mean', 'max'];
 
 export interface Settings {
@@ -13,7 +13,7 @@ export interface Settings {
   readonly modelFolder: string | undefined;
   readonly threads: number;
   readonly maxTokens: number;
-  /** Requested inference backend: WASM in the worker, or WebGPU in the panel (see inference/engineChoice.ts). */
+  /** Requested inference backend: native or WASM in the worker, or WebGPU in the panel (see inference/engineChoice.ts). */
   readonly backend: BackendSetting;
   /** What a view shows before the user picks a head: head 0, or the mean/max over heads. */
   readonly defaultAggregate: DefaultAggregate;

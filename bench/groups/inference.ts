@@ -1,19 +1,23 @@
 /**
- * Inference: onnxruntime-web (WASM, in a worker thread, as the extension runs it) against
- * onnxruntime-node (native) and PyTorch eager, on the same input ids and the same weights, for
- * the bundled model and a BERT-base-size random model, at 128 and 512 tokens, 1 and 2 threads.
+ * Inference: Attention Lens as it runs by default (the extension's worker, the graph pruned to
+ * attention + q/k/v/o, onnxruntime-node where it loads), raw onnxruntime-web (WASM, in a worker
+ * thread, the whole graph) and raw onnxruntime-node on the same graph, and PyTorch eager (the
+ * full forward with attention), on the same input ids and the same weights, for the bundled
+ * model and a BERT-base-size random model, at 128 and 512 tokens, 1 and 2 threads.
  * Runtimes are interleaved in rounds so that load drifting during the run hits all of them.
  * Then the extension's own worker path (tokenize + run + transfer), and cheap-win variants.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { pruneGraph, readOnnxModel } from '../../src/onnx';
 import { InferenceClient } from '../../src/inference/inferenceClient';
 import { buildBundles, extensionWorkerPath } from '../lib/build';
 import { loadOrtNode, ORT_NODE_VERSION, type OrtNode } from '../lib/ortNode';
 import { OrtWebWorker } from '../lib/ortWebWorkerClient';
-import { benchDir, bertModelDir, bundledModelDir, ortWasmDir, python } from '../lib/paths';
+import { benchDir, bertModelDir, bundledModelDir, cacheDir, ortWasmDir, python } from '../lib/paths';
 import { median, QUICK, repeats, round, skippedRow, timingRow, type Row } from '../lib/stats';
+import { ensureTorch, type PeerStatus } from '../lib/peers';
 import { TorchRunner } from '../lib/torchRunner';
 import { fixtureIds, fixtureText } from '../lib/tokens';
 
@@ -25,6 +29,8 @@ interface ModelSpec {
   readonly key: 'bundled' | 'bert';
   readonly label: string;
   readonly path: string;
+  /** The folder Attention Lens loads (model.onnx + tokenizer.json). */
+  readonly folder: string;
   /** [warm-up, measured] per token count, full run and quick run. */
   readonly plan: (tokens: number) => { warmup: number; repeats: number; rounds: number };
 }
@@ -34,12 +40,14 @@ const MODELS: ModelSpec[] = [
     key: 'bundled',
     label: 'bundled 4L x 4H d128',
     path: join(bundledModelDir, 'model.onnx'),
+    folder: bundledModelDir,
     plan: () => ({ warmup: repeats(3, 1), repeats: repeats(20, 4), rounds: repeats(4, 2) }),
   },
   {
     key: 'bert',
     label: 'BERT-base size 12L x 12H d768',
     path: join(bertModelDir, 'model.onnx'),
+    folder: bertModelDir,
     plan: (tokens) =>
       tokens <= 128
         ? { warmup: 1, repeats: repeats(6, 2), rounds: repeats(3, 2) }
@@ -108,6 +116,33 @@ async function nativeRunner(ort: OrtNode, modelPath: string, threads: number, id
   };
 }
 
+/**
+ * Attention Lens as a user runs it by default: the extension's worker thread and AttentionModel
+ * (graph pruned to what the views show), on onnxruntime-node when it loads there (`backend: auto`).
+ * The time is the worker's own inference figure (session run and output decoding), so messaging
+ * and tokenizing are not counted, as they are not for the other runtimes.
+ */
+async function attentionLensRunner(folder: string, threads: number, tokens: number): Promise<Runner & { backend: string }> {
+  const client = new InferenceClient(extensionWorkerPath, ortWasmDir);
+  const location = { folder, threads, runtime: 'native' as const };
+  const text = fixtureText(512).repeat(3);
+  const info = await client.load(location);
+  return {
+    name: `Attention Lens default (${info.backend}, pruned)`,
+    backend: info.backend,
+    time: async (warmup, n) => {
+      const times: number[] = [];
+      for (let i = 0; i < warmup + n; i++) {
+        const { output } = await client.run(location, text, tokens);
+        if (output.tokens.length !== tokens) throw new Error(`expected ${tokens} tokens, got ${output.tokens.length}`);
+        if (i >= warmup) times.push(output.inferenceMs);
+      }
+      return times;
+    },
+    close: () => client.dispose(),
+  };
+}
+
 function torchRunnerFor(torch: TorchRunner, threads: number, ids: number[]): Runner {
   return { name: `PyTorch ${torch.version} eager`, time: (warmup, n) => torch.time(ids, threads, warmup, n), close: () => {} };
 }
@@ -126,26 +161,39 @@ async function interleave(runners: Runner[], plan: { warmup: number; repeats: nu
 
 export interface InferenceSummary {
   rows: Row[];
-  keys: Record<string, number>;
+  /** null: not measured, for the reason in `peers`. */
+  keys: Record<string, number | null>;
+  peers: Record<string, PeerStatus>;
 }
 
 export async function runInference(): Promise<InferenceSummary> {
   await buildBundles();
   const rows: Row[] = [];
-  const keys: Record<string, number> = {};
+  const keys: Record<string, number | null> = {};
   const native = loadOrtNode();
+  const torchPeer = ensureTorch();
+  const peers: Record<string, PeerStatus> = {
+    pytorch: torchPeer,
+    'onnxruntime-node': 'ort' in native ? { available: true, version: ORT_NODE_VERSION } : { available: false, note: native.note },
+  };
   if ('note' in native) rows.push(skippedRow(GROUP, 'onnxruntime-node', native.note));
-  const bertNote = ensureBertModel();
+  if (!torchPeer.available) rows.push(skippedRow(GROUP, 'PyTorch', torchPeer.note ?? 'unavailable'));
+  const bertNote = torchPeer.available ? ensureBertModel() : 'generating it needs PyTorch, which is unavailable';
   if (bertNote) rows.push(skippedRow(GROUP, 'BERT-base size', bertNote));
+  // Attention Lens loads a folder: the BERT-size model reads the bundled tokenizer (its ids fit).
+  if (existsSync(join(bertModelDir, 'model.onnx')) && !existsSync(join(bertModelDir, 'tokenizer.json'))) {
+    copyFileSync(join(bundledModelDir, 'tokenizer.json'), join(bertModelDir, 'tokenizer.json'));
+  }
 
   for (const model of MODELS) {
     if (!existsSync(model.path)) continue;
-    const torch = await TorchRunner.start(model.path);
-    if ('note' in torch) rows.push(skippedRow(GROUP, `${model.label} PyTorch`, torch.note));
+    const torch = torchPeer.available ? await TorchRunner.start(model.path) : { note: torchPeer.note ?? 'unavailable' };
+    if ('note' in torch && torchPeer.available) rows.push(skippedRow(GROUP, `${model.label} PyTorch`, torch.note));
     for (const tokens of TOKENS) {
       const ids = fixtureIds(tokens);
       for (const threads of THREADS) {
-        const runners: Runner[] = [await webRunner(model.path, threads, ids)];
+        const lens = await attentionLensRunner(model.folder, threads, tokens);
+        const runners: Runner[] = [lens, await webRunner(model.path, threads, ids)];
         if ('ort' in native) runners.push(await nativeRunner(native.ort, model.path, threads, ids));
         if (!('note' in torch)) runners.push(torchRunnerFor(torch, threads, ids));
         const plan = model.plan(tokens);
@@ -154,34 +202,39 @@ export async function runInference(): Promise<InferenceSummary> {
         const medians: Record<string, number> = {};
         runners.forEach((r, i) => {
           rows.push(timingRow(GROUP, `${model.label} · ${tokens} tok · ${threads}T · ${r.name}`, times[i]));
-          medians[r.name.split(' ')[0]] = median(times[i]);
+          medians[r === lens ? 'lens' : r.name.split(' ')[0]] = median(times[i]);
         });
         for (const r of runners) await r.close();
         const suffix = `${model.key === 'bundled' ? '' : 'bert_'}${tokens}_${threads}t`;
-        if (medians['ort-node']) keys[`web_vs_native_${suffix}`] = round(medians['ort-web'] / medians['ort-node'], 2);
-        if (medians['PyTorch']) keys[`web_vs_torch_${suffix}`] = round(medians['ort-web'] / medians['PyTorch'], 2);
+        keys[`web_vs_native_${suffix}`] = medians['ort-node'] ? round(medians['ort-web'] / medians['ort-node'], 2) : null;
+        keys[`web_vs_torch_${suffix}`] = medians['PyTorch'] ? round(medians['ort-web'] / medians['PyTorch'], 2) : null;
+        keys[`attention_vs_torch_${suffix}`] = medians['PyTorch'] ? round(medians['lens'] / medians['PyTorch'], 2) : null;
+        rows.push({ group: GROUP, name: `${model.label} · ${tokens} tok · ${threads}T · Attention Lens default ran on`, value: NaN, note: lens.backend });
       }
     }
     if (!('note' in torch)) torch.close();
   }
-  // Headline: the bundled model at 512 tokens, 2 threads on both sides.
-  if (keys.web_vs_native_512_2t !== undefined) keys.web_vs_native_512 = keys.web_vs_native_512_2t;
-  if (keys.web_vs_torch_512_2t !== undefined) keys.web_vs_torch_512 = keys.web_vs_torch_512_2t;
+  // Headlines: 1 thread on every side (the stable figures on a shared machine); 2 threads are in
+  // the _2t keys.
+  keys.web_vs_native_512 = keys.web_vs_native_512_1t ?? null;
+  keys.web_vs_torch_512 = keys.web_vs_torch_512_1t ?? null;
+  keys.attention_vs_torch_512 = keys.attention_vs_torch_512_1t ?? null;
+  keys.attention_vs_torch_512_bert = keys.attention_vs_torch_bert_512_1t ?? null;
 
   rows.push(...(await extensionWorkerPath512()));
   rows.push(...(await variants()));
-  return { rows, keys };
+  return { rows, keys, peers };
 }
 
 /** The extension's own path: InferenceClient -> dist-equivalent worker.js -> AttentionModel.run(text). */
 async function extensionWorkerPath512(): Promise<Row[]> {
   const rows: Row[] = [];
-  for (const threads of THREADS) {
+  for (const [threads, runtime] of THREADS.flatMap((t) => (['native', 'wasm'] as const).map((r) => [t, r] as const))) {
     const client = new InferenceClient(extensionWorkerPath, ortWasmDir);
-    const location = { folder: bundledModelDir, threads };
+    const location = { folder: bundledModelDir, threads, runtime };
     const t0 = performance.now();
     const info = await client.load(location);
-    rows.push({ group: GROUP, name: `extension worker · ${threads}T · model load + warm-up run (first, in-process)`, value: round(performance.now() - t0, 1), note: `worker reports ${round(info.loadMs, 1)} ms` });
+    rows.push({ group: GROUP, name: `extension worker · ${info.backend} · ${threads}T · model load + warm-up run (first, in-process)`, value: round(performance.now() - t0, 1), note: `worker reports ${round(info.loadMs, 1)} ms` });
     for (const tokens of TOKENS) {
       const text = fixtureText(tokens);
       const roundTrip: number[] = [];
@@ -198,7 +251,7 @@ async function extensionWorkerPath512(): Promise<Row[]> {
         inference.push(output.inferenceMs);
         tokenize.push(output.tokenizeMs);
       }
-      const label = `extension worker · bundled · ${tokens} tok · ${threads}T`;
+      const label = `extension worker · ${info.backend} · bundled · ${tokens} tok · ${threads}T`;
       rows.push(timingRow(GROUP, `${label} · round trip (host)`, roundTrip));
       rows.push(timingRow(GROUP, `${label} · inference (in worker)`, inference));
       rows.push(timingRow(GROUP, `${label} · tokenize (in worker)`, tokenize));
@@ -206,6 +259,16 @@ async function extensionWorkerPath512(): Promise<Row[]> {
     client.dispose();
   }
   return rows;
+}
+
+/** The model pruned as AttentionModel.load prunes it, written beside the bench's other models. */
+function prunedCopy(modelPath: string): string {
+  const bytes = new Uint8Array(readFileSync(modelPath));
+  const keep = readOnnxModel(bytes).graph.outputs.map((o) => o.name).filter((n) => /^(attn|q|k|v|o)_\d+$/.test(n));
+  const out = join(cacheDir, 'models', `${basename(dirname(modelPath))}-pruned.onnx`);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, pruneGraph(bytes, keep).modelBytes);
+  return out;
 }
 
 /** Cheap-win candidates, interleaved against the extension's current settings. */
@@ -221,15 +284,17 @@ async function variants(): Promise<Row[]> {
     const ids = fixtureIds(c.tokens);
     const attnOnly = (names: string[]) => names.filter((n) => /^attn_\d+$/.test(n));
     const everything = (names: string[]) => names;
-    const specs: [string, 'all' | 'extended' | 'basic' | 'disabled', ((n: string[]) => string[]) | undefined][] = [
-      ['as the extension runs it (opt all, attn + q/k/v/o)', 'all', undefined],
+    const pruned = prunedCopy(c.path);
+    const specs: [string, 'all' | 'extended' | 'basic' | 'disabled', ((n: string[]) => string[]) | undefined, string?][] = [
+      ['graph pruned to attn + q/k/v/o, as Attention Lens loads it', 'all', undefined, pruned],
+      ['whole graph, fetching attn + q/k/v/o (before pruning)', 'all', undefined],
       ['attn outputs only', 'all', attnOnly],
       ['all outputs incl. logits', 'all', everything],
       ['graphOptimizationLevel basic', 'basic', undefined],
       ['graphOptimizationLevel disabled', 'disabled', undefined],
     ];
     const runners: Runner[] = [];
-    for (const [, opt, pick] of specs) runners.push(await webRunner(c.path, c.threads, ids, opt, pick));
+    for (const [, opt, pick, path] of specs) runners.push(await webRunner(path ?? c.path, c.threads, ids, opt, pick));
     console.error(`  variants: ${c.model}, ${c.tokens} tokens, ${c.threads} thread(s)`);
     const times = await interleave(runners, c.plan);
     specs.forEach(([label], i) => rows.push(timingRow(GROUP, `variant · ${c.model} · ${c.tokens} tok · ${c.threads}T · ${label}`, times[i])));

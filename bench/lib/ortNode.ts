@@ -1,14 +1,15 @@
 /**
- * onnxruntime-node is a reference for the benchmarks only, not a project dependency: it is
- * installed on demand into bench/.cache/ort-node/ (its own stub package.json, so npm does not
- * walk up into the project). ONNXRUNTIME_NODE_INSTALL=skip keeps its postinstall from contacting
- * a host other than the npm registry; the CPU backend ships in the package itself.
+ * onnxruntime-node, the native reference: the project's own (an optional dependency, the native
+ * engine) when installed, else installed on demand into bench/.cache/ort-node/ (its own stub
+ * package.json, so npm does not walk up into the project). ONNXRUNTIME_NODE_INSTALL=skip keeps
+ * its postinstall from contacting a host other than the npm registry; the CPU backend ships in
+ * the package itself.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { cacheDir } from './paths';
+import { cacheDir, repoRoot } from './paths';
 
 export const ORT_NODE_VERSION = '1.30.0';
 const installDir = join(cacheDir, 'ort-node');
@@ -17,6 +18,11 @@ export type OrtNode = typeof import('onnxruntime-web');
 
 /** The loaded module, or a note saying why it is unavailable. */
 export function loadOrtNode(): { ort: OrtNode } | { note: string } {
+  try {
+    return { ort: createRequire(join(repoRoot, 'package.json'))('onnxruntime-node') as OrtNode };
+  } catch {
+    // Not installed with the project (npm install --omit=optional): fetch the reference copy.
+  }
   const entry = join(installDir, 'node_modules', 'onnxruntime-node', 'package.json');
   if (!existsSync(entry)) {
     mkdirSync(installDir, { recursive: true });

@@ -1,10 +1,10 @@
 /**
  * attention-lens: the command-line entry point. The same core as the extension (tokenizer,
- * AttentionModel on onnxruntime-web, result JSON), without VS Code.
+ * AttentionModel on onnxruntime-node where installed, else onnxruntime-web; result JSON), without VS Code.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { AttentionModel } from '../inference/attentionModel';
+import { loadAttentionModel } from '../inference/nativeEngine';
 import { lineStarts, offsetAt, positionAt } from '../shared/textPositions';
 import { resultToJson } from '../shared/resultJson';
 import { coveredEnd } from '../shared/tokens';
@@ -26,13 +26,16 @@ async function main(argv: readonly string[]): Promise<number> {
   const startLine = positionAt(starts, startOffset).line;
   if (text.trim() === '') throw new CliUsageError('the file or range holds only whitespace: nothing to analyse');
 
-  // dist/cli.js sits beside dist/ort; the bundled model is in media/model.
-  const model = await AttentionModel.load(
-    { folder: options.model ? resolve(options.model) : join(__dirname, '..', 'media', 'model'), threads: options.threads },
+  // dist/cli.js sits beside dist/ort; the bundled model is in media/model. onnxruntime-node runs
+  // the model when installed (npm's optional dependency, or a platform package's dist/native).
+  const model = await loadAttentionModel(
+    { folder: options.model ? resolve(options.model) : join(__dirname, '..', 'media', 'model'), threads: options.threads, runtime: 'native' },
     join(__dirname, 'ort'),
+    __dirname,
   );
   // Say what was found in a model that is not the bundled one (KV cache, fused attention rewritten, …).
   if (model.info.found) console.error(`model ${model.info.name}: ${model.info.layers} layers x ${model.info.heads} heads, ${model.info.found}`);
+  if (model.info.runtimeFallback) console.error(`note: running on WebAssembly: ${model.info.runtimeFallback}`);
   try {
     const output = await model.run(text, options.maxTokens);
     const end = coveredEnd(output.tokens) ?? 0;

@@ -16,11 +16,12 @@ import { describeLayout, layoutFromShapes, type AttentionLayoutResult, type Atte
 import { parseModelConfig, type ModelConfig } from './modelConfig';
 import { ModelLoadError } from './modelErrors';
 import { modelFiles, readExternalData, readModelFile, readOptionalText, readRequiredFile, type ModelFiles } from './modelFolder';
-import { inspectModelGraph, NAMED_ATTENTION_OUTPUT, type ModelGraph } from './modelGraph';
+import { inspectModelGraph, NAMED_ATTENTION_OUTPUT, pruneToViews, type ModelGraph } from './modelGraph';
 import { buildFeeds, planInputs, type InputSpec } from './modelInputs';
 import { toFloat32 } from './floatData';
 import { decodeOutputs, fetchedOutputs, type OutputNames, type VectorOutputs } from './outputDecoding';
 import { checkRequestBudget } from './requestBudget';
+import type { ExternalDataFile, SessionRuntime } from './sessionRuntime';
 import { truncateTokens } from './truncateTokens';
 import type { FeedTensor, InferenceOutput, ModelInfo, ModelLocation, PreparedRun } from './workerProtocol';
 
@@ -65,15 +66,34 @@ function checkVocabulary(tokenizer: TextTokenizer, graph: ModelGraph, files: Mod
   );
 }
 
-async function createSession(bytes: Uint8Array, file: string, externalData: readonly { path: string; data: Uint8Array }[]): Promise<ort.InferenceSession> {
+/** onnxruntime-web's WASM build, the runtime every platform has. */
+export function wasmRuntime(wasmDir: string): SessionRuntime {
+  return {
+    kind: 'wasm',
+    Tensor: ort.Tensor,
+    createSession: (bytes, threads, externalData) => {
+      configureRuntime(wasmDir, threads);
+      return ort.InferenceSession.create(bytes, {
+        executionProviders: ['wasm'],
+        graphOptimizationLevel: 'all',
+        // Shape-inference warnings about appended outputs are noise in the user's log.
+        logSeverityLevel: 3,
+        ...(externalData.length > 0 ? { externalData: [...externalData] } : {}),
+      });
+    },
+    describe: (threads) => (threads > 1 ? `wasm (${threads} threads)` : 'wasm'),
+  };
+}
+
+async function createSession(
+  runtime: SessionRuntime,
+  bytes: Uint8Array,
+  threads: number,
+  file: string,
+  externalData: readonly ExternalDataFile[],
+): Promise<ort.InferenceSession> {
   try {
-    return await ort.InferenceSession.create(bytes, {
-      executionProviders: ['wasm'],
-      graphOptimizationLevel: 'all',
-      // Shape-inference warnings about appended outputs are noise in the user's log.
-      logSeverityLevel: 3,
-      ...(externalData.length > 0 ? { externalData } : {}),
-    });
+    return await runtime.createSession(bytes, threads, externalData);
   } catch (err) {
     const message = (err as Error).message;
     // onnxruntime reads shape tensors during loading; it cannot when they too sit in external data.
@@ -112,6 +132,7 @@ function describeModel(graph: ModelGraph, inputs: readonly InputSpec[], config: 
 export class AttentionModel {
   private constructor(
     private readonly session: ort.InferenceSession,
+    private readonly Tensor: typeof ort.Tensor,
     private readonly tokenizer: TextTokenizer,
     /** How each graph input is fed (token ids, masks, positions, an empty KV cache). */
     private readonly inputs: readonly InputSpec[],
@@ -122,25 +143,31 @@ export class AttentionModel {
     public readonly info: ModelInfo,
   ) {}
 
-  static async load(location: ModelLocation, wasmDir: string): Promise<AttentionModel> {
+  /**
+   * @param runtime the onnxruntime package to run on (default: WASM from `wasmDir`).
+   * @param runtimeFallback why `runtime` is not the one asked for, reported in `info`.
+   */
+  static async load(location: ModelLocation, wasmDir: string, runtime = wasmRuntime(wasmDir), runtimeFallback?: string): Promise<AttentionModel> {
     const started = performance.now();
-    configureRuntime(wasmDir, location.threads);
     const files = modelFiles(location);
-    const [modelBytes, tokenizerBytes, configText] = await Promise.all([
+    const [fileBytes, tokenizerBytes, configText] = await Promise.all([
       readModelFile(files.model),
       readRequiredFile(files.tokenizer, 'tokenizer'),
       readOptionalText(files.config),
     ]);
     const config = parseModelConfig(configText, files.config);
     const tokenizer = parseTokenizer(tokenizerBytes, files.tokenizer);
-    const graph = inspectModelGraph(modelBytes, files.model);
+    const graph = inspectModelGraph(fileBytes, files.model);
     const inputs = planInputs(graph.inputs, files.model, config);
     checkVocabulary(tokenizer, graph, files);
-    const externalData = await readExternalData(dirname(files.model), graph.externalData, files.model, modelBytes.length);
-    const session = await createSession(graph.modelBytes, files.model, externalData);
-    const weightBytes = modelBytes.length + externalData.reduce((n, d) => n + d.data.length, 0);
+    const externalData = await readExternalData(dirname(files.model), graph.externalData, files.model, fileBytes.length);
+    const weightBytes = fileBytes.length + externalData.reduce((n, d) => n + d.data.length, 0);
     const attention = [...graph.attention];
     const kvCache = inputs.some((i) => i.role === 'past');
+    const outputs: OutputNames = { attention, vectors: findVectorOutputs(attention, graph.outputs) };
+    // Only what the views show is computed: the LM head and anything else no output needs is cut.
+    const modelBytes = pruneToViews(graph.modelBytes, outputs, files.model);
+    const session = await createSession(runtime, modelBytes, location.threads, files.model, externalData);
     const partial: ModelInfo = {
       name: config.name ?? basename(location.modelFile ?? location.folder, '.onnx'),
       layers: attention.length,
@@ -149,12 +176,12 @@ export class AttentionModel {
       // A decoder with a KV cache attends to earlier tokens only.
       causal: config.causal || kvCache,
       vocabSize: tokenizer.vocabSize,
-      backend: location.threads > 1 ? `wasm (${location.threads} threads)` : 'wasm',
+      backend: runtime.describe(location.threads),
+      ...(runtimeFallback === undefined ? {} : { runtimeFallback }),
       loadMs: 0,
       weightBytes,
     };
-    const outputs: OutputNames = { attention, vectors: findVectorOutputs(attention, session.outputNames) };
-    const model = new AttentionModel(session, tokenizer, inputs, outputs, graph.modelBytes, partial);
+    const model = new AttentionModel(session, runtime.Tensor, tokenizer, inputs, outputs, modelBytes, partial);
     // A first tiny run compiles the kernels now rather than on the user's first request, and
     // gives the head count and layout from the real output shapes (and checks them).
     let layout: AttentionLayoutResult;
@@ -165,7 +192,7 @@ export class AttentionModel {
       throw err instanceof ModelLoadError ? err : new ModelLoadError('runtime', `onnxruntime could not run ${files.model}: ${(err as Error).message}`);
     }
     const found = describeModel(graph, inputs, config, layout.heads, describeLayout(layout.layout));
-    return new AttentionModel(session, tokenizer, inputs, outputs, graph.modelBytes, {
+    return new AttentionModel(session, runtime.Tensor, tokenizer, inputs, outputs, modelBytes, {
       ...partial,
       heads: layout.heads,
       ...(found ? { found } : {}),
@@ -203,7 +230,7 @@ export class AttentionModel {
   private async runIds(
     ids: readonly number[],
   ): Promise<{ attention: Float32Array[]; tensors: AttentionTensor[]; vectors: LayerVectors[] | undefined }> {
-    const feeds = buildFeeds(this.inputs, ids, (type, data, dims) => new ort.Tensor(type, data, dims));
+    const feeds = buildFeeds(this.inputs, ids, (type, data, dims) => new this.Tensor(type, data, dims));
     // Only the attention (and q/k/v/o) is fetched: never logits or present.* of a KV cache.
     const results = await this.session.run(feeds, fetchedOutputs(this.outputs));
     // float16/float64 outputs (fp16 models' declared attention) become float32 for the views;

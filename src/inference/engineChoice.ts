@@ -1,19 +1,28 @@
 /**
- * Which engine runs a request, and when the user hears about a fallback. WASM in the worker
- * always works; WebGPU runs inside the panel webview, so it needs the panel open and visible.
- * `auto` stays on WASM: the WebGPU runtime is large, and is loaded only when asked for.
+ * Which engine runs a request, and when the user hears about a fallback. The worker thread runs
+ * onnxruntime-node (`native`) where the package carries it and it loads, else WASM, which always
+ * works; WebGPU runs inside the panel webview, so it needs the panel open and visible.
+ * `native` asks the worker for onnxruntime-node (falling back to WASM with the reason shown once).
+ * `auto` runs WASM for now: stopping a native worker mid-run froze the extension host once in the
+ * real VS Code server (RELIABILITY.md); it never picks WebGPU, which is loaded only when asked for.
  */
 import type { BackendSetting } from '../settings';
 
 /** The panel as a WebGPU engine sees it: a hidden webview runs no scripts. */
 export type PanelAvailability = 'visible' | 'hidden' | 'closed';
 
-export type EngineChoice = { readonly engine: 'webgpu' } | { readonly engine: 'wasm'; readonly fallbackReason?: string };
+/** WebGPU in the panel, or the worker thread with the runtime it should try first. */
+export type EngineChoice =
+  | { readonly engine: 'webgpu' }
+  | { readonly engine: 'worker'; readonly runtime: 'native' | 'wasm'; readonly fallbackReason?: string };
 
 export function chooseEngine(requested: BackendSetting, panel: PanelAvailability): EngineChoice {
-  if (requested !== 'webgpu') return { engine: 'wasm' };
-  if (panel === 'closed') return { engine: 'wasm', fallbackReason: 'WebGPU runs inside the Attention Lens panel, and the panel is not open' };
-  if (panel === 'hidden') return { engine: 'wasm', fallbackReason: 'WebGPU runs inside the Attention Lens panel, and the panel is hidden' };
+  if (requested === 'wasm') return { engine: 'worker', runtime: 'wasm' };
+  // `auto` stays on WASM until a native worker can be stopped safely in every host (see RELIABILITY.md).
+  if (requested === 'auto') return { engine: 'worker', runtime: 'wasm' };
+  if (requested === 'native') return { engine: 'worker', runtime: 'native' };
+  if (panel === 'closed') return { engine: 'worker', runtime: 'wasm', fallbackReason: 'WebGPU runs inside the Attention Lens panel, and the panel is not open' };
+  if (panel === 'hidden') return { engine: 'worker', runtime: 'wasm', fallbackReason: 'WebGPU runs inside the Attention Lens panel, and the panel is hidden' };
   return { engine: 'webgpu' };
 }
 
@@ -29,6 +38,7 @@ export class FallbackNotices {
   }
 }
 
-export function fallbackMessage(reason: string): string {
-  return `Attention Lens: WebGPU is unavailable (${reason}); running the model on WASM.`;
+/** The notice for a backend the user asked for by name (`webgpu`, `native`) that could not run. */
+export function fallbackMessage(reason: string, requested: 'WebGPU' | 'The native runtime' = 'WebGPU'): string {
+  return `Attention Lens: ${requested} is unavailable (${reason}); running the model on WASM.`;
 }

@@ -32,6 +32,9 @@ export class InferenceClient {
   private loaded: { key: string; info: Promise<ModelInfo> } | undefined;
   private live = 0;
   private started = 0;
+  /** Workers asked to load onnxruntime-node, and those told to exit (their replies are ignored). */
+  private readonly nativeWorkers = new WeakSet<Worker>();
+  private readonly stopping = new WeakSet<Worker>();
 
   constructor(
     private readonly workerPath: string,
@@ -44,6 +47,7 @@ export class InferenceClient {
     const key = JSON.stringify(location);
     if (this.loaded?.key !== key) {
       const worker = this.ensureWorker();
+      if (location.runtime === 'native') this.nativeWorkers.add(worker);
       const info = this.send({ kind: 'load', model: location, wasmDir: this.wasmDir }).then((reply) => {
         if (reply.kind !== 'loaded') throw new InferenceError('unexpected reply to load');
         return reply.info;
@@ -104,7 +108,7 @@ export class InferenceClient {
         const worker = client.worker;
         if (!worker) return false;
         // Reported as a crash: 'exit' runs the same path as a worker that died by itself.
-        void worker.terminate();
+        client.stop(worker);
         return true;
       },
     };
@@ -114,7 +118,7 @@ export class InferenceClient {
     const worker = this.worker;
     this.worker = undefined;
     this.loaded = undefined;
-    void worker?.terminate();
+    if (worker) this.stop(worker);
     this.failAll('Attention Lens was shut down.');
   }
 
@@ -142,6 +146,7 @@ export class InferenceClient {
     this.live++;
     this.started++;
     worker.on('message', (reply: WorkerReply) => {
+      if (this.stopping.has(worker)) return;
       const requestId = (reply as { requestId?: unknown } | null)?.requestId;
       if (typeof requestId !== 'number') return;
       const pending = this.pending.get(requestId);
@@ -172,7 +177,29 @@ export class InferenceClient {
     if (this.worker !== worker) return;
     this.worker = undefined;
     this.loaded = undefined;
-    void worker.terminate();
+    this.stop(worker);
+  }
+
+  /**
+   * Ends `worker`. A thread inside onnxruntime-node's session.run() or session creation must not
+   * be terminated: its binding then throws a C++ exception nothing catches, which aborts the whole
+   * process (the extension host). Such a worker is told to exit once its current request is done;
+   * its replies from now on are ignored, and its 'exit' fails what is pending as a crash would.
+   */
+  private stop(worker: Worker): void {
+    this.stopping.add(worker);
+    if (!this.nativeWorkers.has(worker)) {
+      void worker.terminate();
+      return;
+    }
+    worker.postMessage({ kind: 'exit', requestId: 0 } satisfies WorkerRequest);
+    // No request may reach a worker that is on its way out: it is lost now, as if it had crashed.
+    if (this.worker === worker) {
+      this.worker = undefined;
+      this.loaded = undefined;
+      this.failAll('The inference worker stopped: it was stopped during a native run', worker);
+      this.onWorkerExit('stopped during a native run');
+    }
   }
 
   private failAll(message: string, worker?: Worker): void {

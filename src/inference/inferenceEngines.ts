@@ -19,6 +19,8 @@ export class InferenceEngines {
     private readonly panel: () => WebGpuPanel | undefined,
     /** Called with the reason each time a WebGPU request runs on WASM instead. */
     private readonly onFallback: (reason: string) => void,
+    /** Called with the reason each time the worker runs WASM although native was asked for (`requested`: the setting). */
+    private readonly onRuntimeFallback: (reason: string, requested: BackendSetting) => void = () => {},
   ) {}
 
   async run(location: ModelLocation, text: string, maxTokens: number, backend: BackendSetting = 'auto'): Promise<EngineResult> {
@@ -31,9 +33,13 @@ export class InferenceEngines {
         if (!(err instanceof WebGpuUnavailableError)) throw err;
         this.onFallback(err.message);
       }
-    } else if (choice.engine === 'wasm' && choice.fallbackReason) {
+    } else if (choice.engine === 'worker' && choice.fallbackReason) {
       this.onFallback(choice.fallbackReason);
     }
-    return this.wasm.run(location, text, maxTokens);
+    // The location is the worker's cache key: WASM keeps the caller's, so WebGPU's prepare shares its model.
+    const native = choice.engine === 'worker' && choice.runtime === 'native';
+    const result = await this.wasm.run(native ? { ...location, runtime: 'native' } : location, text, maxTokens);
+    if (result.info.runtimeFallback) this.onRuntimeFallback(result.info.runtimeFallback, backend);
+    return result;
   }
 }

@@ -10,12 +10,14 @@ import {
   exposeAttention,
   externalDataTensors,
   misplacedExternalData,
+  pruneGraph,
   readOnnxModel,
   type OnnxGraph,
   type OnnxModel,
 } from '../onnx';
 import { ModelLoadError } from './modelErrors';
 import type { DeclaredInput } from './modelInputs';
+import { fetchedOutputs, type OutputNames } from './outputDecoding';
 
 /** Attention outputs the project's own export declares, one per layer. */
 export const NAMED_ATTENTION_OUTPUT = /^attn_(\d+)$/;
@@ -34,6 +36,8 @@ export interface ModelGraph {
   readonly attention: readonly string[];
   /** Attention outputs the graph computes as a mean over heads (a ReduceMean, or ReduceSum then Div). */
   readonly averaged: ReadonlySet<string>;
+  /** Every graph output in `modelBytes`: the file's own plus exposed attention. */
+  readonly outputs: readonly string[];
   /** The inputs the caller must feed, with element type and shape. */
   readonly inputs: readonly DeclaredInput[];
   /** Rows of the token embedding gathered by input_ids, when the graph shows it plainly. */
@@ -60,6 +64,7 @@ export function inspectModelGraph(bytes: Uint8Array, file: string): ModelGraph {
   const found = findAttention(bytes, model, file);
   return {
     ...found,
+    outputs: [...new Set([...model.graph.outputs.map((o) => o.name), ...found.attention])],
     inputs: model.graph.inputs,
     embeddingRows: embeddingRows(model),
     positionRows: positionRows(model),
@@ -190,4 +195,18 @@ function positionRows(model: OnnxModel): number | undefined {
     if (POSITION_TABLE.test(name) && table.dims.length === 2) return table.dims[0];
   }
   return undefined;
+}
+
+/**
+ * The model cut down to the outputs a run fetches (attention, and q/k/v/o where the model has
+ * them) and the nodes they need (onnx/pruneGraph.ts): outputs no view shows, such as `logits`,
+ * are neither declared nor computed. A feature that needs another output adds it to `outputs`.
+ * @throws ModelLoadError ('unreadable-model') when the graph cannot be walked.
+ */
+export function pruneToViews(modelBytes: Uint8Array, outputs: OutputNames, file: string): Uint8Array {
+  try {
+    return pruneGraph(modelBytes, fetchedOutputs(outputs)).modelBytes;
+  } catch (err) {
+    throw new ModelLoadError('unreadable-model', `${file}: its graph could not be reduced to the attention outputs: ${(err as Error).message}`);
+  }
 }

@@ -3,7 +3,8 @@
  * run, so it lives here, never on the extension host's main thread (shared by every extension).
  */
 import { parentPort } from 'node:worker_threads';
-import { AttentionModel } from './attentionModel';
+import type { AttentionModel } from './attentionModel';
+import { loadAttentionModel } from './nativeEngine';
 import { checkInferenceOutput } from './outputChecks';
 import { checkRuntimeFiles, explainRuntimeFailure } from './runtimeFiles';
 import type { WorkerReply, WorkerRequest } from './workerProtocol';
@@ -16,13 +17,13 @@ function reply(message: WorkerReply, transfer: ArrayBuffer[] = []): void {
   port.postMessage(message, transfer);
 }
 
-async function handle(request: WorkerRequest): Promise<void> {
+async function handle(request: Exclude<WorkerRequest, { kind: 'exit' }>): Promise<void> {
   try {
     if (request.kind === 'load') {
       const previous = model;
       const { wasmDir } = request;
       model = checkRuntimeFiles(wasmDir)
-        .then(() => AttentionModel.load(request.model, wasmDir))
+        .then(() => loadAttentionModel(request.model, wasmDir, __dirname))
         .catch((err: unknown) => {
           if (err instanceof Error) err.message = explainRuntimeFailure(err.message, wasmDir);
           throw err;
@@ -55,6 +56,18 @@ async function handle(request: WorkerRequest): Promise<void> {
 
 // Requests are handled one at a time, in order: a run never overlaps a model switch.
 let queue = Promise.resolve();
+let busy = 0;
+let exiting = false;
 port.on('message', (request: WorkerRequest) => {
-  queue = queue.then(() => handle(request));
+  if (request.kind === 'exit') {
+    // Leaving from JavaScript, between requests, never from inside a native call.
+    exiting = true;
+    if (busy === 0) process.exit(0);
+    return;
+  }
+  busy++;
+  queue = queue.then(async () => {
+    if (!exiting) await handle(request);
+    if (--busy === 0 && exiting) process.exit(0);
+  });
 });

@@ -12,6 +12,8 @@ export interface ModelLocation {
   readonly modelFile?: string;
   /** The tokenizer when it is not `folder`/tokenizer.json. */
   readonly tokenizerFile?: string;
+  /** 'native': onnxruntime-node when it loads, else WASM (see nativeEngine.ts). Default WASM. */
+  readonly runtime?: 'native' | 'wasm';
 }
 
 /** What the worker learned about a loaded model. */
@@ -24,6 +26,8 @@ export interface ModelInfo {
   readonly causal: boolean;
   readonly vocabSize: number;
   readonly backend: string;
+  /** Why the native runtime that was asked for is not the one running, when it is not. */
+  readonly runtimeFallback?: string;
   readonly loadMs: number;
   /** Bytes of weights (the model file and its external data): what the session holds. */
   readonly weightBytes?: number;
@@ -64,7 +68,9 @@ export type WorkerRequest =
   | { readonly kind: 'load'; readonly requestId: number; readonly model: ModelLocation; readonly wasmDir: string }
   | { readonly kind: 'run'; readonly requestId: number; readonly text: string; readonly maxTokens: number }
   | { readonly kind: 'prepare'; readonly requestId: number; readonly text: string; readonly maxTokens: number }
-  | { readonly kind: 'modelBytes'; readonly requestId: number };
+  | { readonly kind: 'modelBytes'; readonly requestId: number }
+  /** End the thread once the current request is done (see InferenceClient.stop). */
+  | { readonly kind: 'exit'; readonly requestId: number };
 
 export type WorkerReply =
   | { readonly kind: 'loaded'; readonly requestId: number; readonly info: ModelInfo }

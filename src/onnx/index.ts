@@ -7,3 +7,4 @@ export { exposeAttention, AttentionNotFoundError } from './exposeAttention';
 export type { ExposedAttention, AttentionOutput, FusedAttentionNode } from './exposeAttention';
 export { allGraphs, attributeTensors, misplacedExternalData } from './readModel';
 export { isFusedAttention, FusedAttentionError } from './fusedAttention';
+export { pruneGraph, PruneGraphError, type PrunedGraph } from './pruneGraph';

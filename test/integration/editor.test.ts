@@ -160,6 +160,9 @@ describe('In the editor', () => {
     assert.ok(lens.statusBarText.includes(run.model.name), lens.statusBarText);
     assert.ok(lens.statusBarText.includes(run.model.backend), lens.statusBarText);
     assert.match(lens.statusBarText, /\d+ ms/);
+    // Set when the suite runs a platform package (npm run package:native): the native engine must be what ran.
+    const expected = process.env.ATTENTION_LENS_EXPECT_BACKEND;
+    if (expected) assert.ok(run.model.backend.startsWith(expected), `ran on ${run.model.backend}, expected ${expected}`);
   });
 
   it('ignores workspace model folders in an untrusted workspace', () => {

@@ -61,8 +61,11 @@ class InProcessPanel implements WebGpuPanel {
 describe('WebGPU engine: choice and fallback', () => {
   it('runs WebGPU only when asked and the panel is visible; otherwise WASM, with a reason when WebGPU was asked', () => {
     assert.deepEqual(chooseEngine('webgpu', 'visible'), { engine: 'webgpu' });
-    for (const requested of ['auto', 'wasm'] as const) {
-      for (const panel of ['visible', 'hidden', 'closed'] as const) assert.deepEqual(chooseEngine(requested, panel), { engine: 'wasm' });
+    for (const panel of ['visible', 'hidden', 'closed'] as const) {
+      assert.deepEqual(chooseEngine('wasm', panel), { engine: 'worker', runtime: 'wasm' });
+      assert.deepEqual(chooseEngine('auto', panel), { engine: 'worker', runtime: 'wasm' });
+      // native tries onnxruntime-node in the worker; the worker falls back to WASM by itself.
+      assert.deepEqual(chooseEngine('native', panel), { engine: 'worker', runtime: 'native' });
     }
     assert.match((chooseEngine('webgpu', 'closed') as { fallbackReason: string }).fallbackReason, /panel is not open/);
     assert.match((chooseEngine('webgpu', 'hidden') as { fallbackReason: string }).fallbackReason, /panel is hidden/);

@@ -1,0 +1,26 @@
+/**
+ * The part of an onnxruntime JavaScript package a model needs: create a session from bytes, make
+ * input tensors. onnxruntime-web (WASM) and onnxruntime-node (native) expose the same API
+ * (onnxruntime-common), so AttentionModel runs on either; see nativeEngine.ts for how one is chosen.
+ */
+import type * as ort from 'onnxruntime-web';
+
+/** One external data file: its path as the model's `location` names it, and its bytes. */
+export interface ExternalDataFile {
+  readonly path: string;
+  readonly data: Uint8Array;
+}
+
+export interface SessionRuntime {
+  /** 'wasm': onnxruntime-web's WebAssembly build; 'native': onnxruntime-node's CPU kernels. */
+  readonly kind: 'wasm' | 'native';
+  /** The package's Tensor class: a session accepts only its own runtime's tensors. */
+  readonly Tensor: typeof ort.Tensor;
+  /**
+   * Creates a session on `threads` intra-op threads, with the weights kept in external data files
+   * given as bytes (`path` as the model names it). Throws onnxruntime's error as is.
+   */
+  createSession(bytes: Uint8Array, threads: number, externalData: readonly ExternalDataFile[]): Promise<ort.InferenceSession>;
+  /** What the status bar and summaries call this runtime, e.g. `native (2 threads)`. */
+  describe(threads: number): string;
+}

@@ -1,0 +1,162 @@
+// The native engine (onnxruntime-node) against the WASM one, on the real bundled model and the
+// real worker thread. onnxruntime-node is an optional dependency: without it these checks skip
+// and say so (the fallback checks still run).
+import * as assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { AttentionModel } from '../../src/inference/attentionModel';
+import { InferenceClient } from '../../src/inference/inferenceClient';
+import { InferenceEngines } from '../../src/inference/inferenceEngines';
+import { loadAttentionModel, loadNativeRuntime } from '../../src/inference/nativeEngine';
+import type { InferenceOutput } from '../../src/inference/workerProtocol';
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+const WORKER = path.join(REPO_ROOT, 'dist', 'worker.js');
+const WASM_DIR = path.join(REPO_ROOT, 'node_modules', 'onnxruntime-web', 'dist');
+const MODEL = { folder: path.join(REPO_ROOT, 'media', 'model'), threads: 1 };
+const TINYBERT = path.resolve(REPO_ROOT, '..', 'shared', 'fixtures', 'tribuo-tinybert');
+// A long real input: the repository's own source, cut by the model to its 512-token context.
+const LONG_TEXT = readFileSync(path.join(REPO_ROOT, 'src', 'inference', 'attentionModel.ts'), 'utf8');
+
+function maxDifference(a: readonly Float32Array[], b: readonly Float32Array[]): number {
+  assert.equal(a.length, b.length);
+  let max = 0;
+  for (const [i, x] of a.entries()) {
+    assert.equal(x.length, b[i]!.length);
+    for (let j = 0; j < x.length; j++) max = Math.max(max, Math.abs(x[j]! - b[i]![j]!));
+  }
+  return max;
+}
+
+function assertAgree(native: InferenceOutput, wasm: InferenceOutput): void {
+  assert.deepEqual(native.tokens, wasm.tokens);
+  const attention = maxDifference(native.attention, wasm.attention);
+  assert.ok(attention <= 1e-5, `attention differs by ${attention}`);
+  assert.equal(native.vectors?.length, wasm.vectors?.length);
+  for (const [layer, v] of (native.vectors ?? []).entries()) {
+    const w = wasm.vectors![layer]!;
+    const diff = maxDifference([v.q, v.k, v.v, v.o], [w.q, w.k, w.v, w.o]);
+    assert.ok(diff <= 1e-4, `q/k/v/o of layer ${layer} differ by ${diff}`);
+  }
+}
+
+describe('native engine (onnxruntime-node)', function () {
+  this.timeout(120_000);
+
+  before(function () {
+    const native = loadNativeRuntime(REPO_ROOT);
+    if ('reason' in native) {
+      console.log(`      skipped: ${native.reason}`);
+      this.skip();
+    }
+  });
+
+  it('gives the same attention as WASM within 1e-5 on the bundled model at 512 tokens', async () => {
+    const native = await loadAttentionModel({ ...MODEL, runtime: 'native' }, WASM_DIR, REPO_ROOT);
+    const wasm = await AttentionModel.load(MODEL, WASM_DIR);
+    try {
+      assert.equal(native.info.backend, 'native');
+      assert.equal(native.info.runtimeFallback, undefined);
+      assert.equal(wasm.info.backend, 'wasm');
+      assert.equal(native.info.heads, wasm.info.heads);
+      const [a, b] = [await native.run(LONG_TEXT, 512), await wasm.run(LONG_TEXT, 512)];
+      assert.equal(a.tokens.length, 512);
+      assertAgree(a, b);
+    } finally {
+      await native.dispose();
+      await wasm.dispose();
+    }
+  });
+
+  it('gives the same attention as WASM on a third-party BERT (tribuo tinybert, attention exposed and pruned)', async function () {
+    if (!existsSync(TINYBERT)) this.skip();
+    const location = { folder: TINYBERT, modelFile: path.join(TINYBERT, 'tinybert.onnx'), tokenizerFile: path.join(TINYBERT, 'tinybert-tokenizer.json'), threads: 1 };
+    const native = await loadAttentionModel({ ...location, runtime: 'native' }, WASM_DIR, REPO_ROOT);
+    const wasm = await AttentionModel.load(location, WASM_DIR);
+    try {
+      assert.equal(native.info.backend, 'native');
+      assertAgree(await native.run('it is a truth universally acknowledged', 64), await wasm.run('it is a truth universally acknowledged', 64));
+    } finally {
+      await native.dispose();
+      await wasm.dispose();
+    }
+  });
+
+  it('runs in the real worker thread and its tensors cross to the host', async function () {
+    if (!existsSync(WORKER)) this.skip();
+    const client = new InferenceClient(WORKER, path.join(REPO_ROOT, 'dist', 'ort'));
+    const fallbacks: string[] = [];
+    const engines = new InferenceEngines(client, { run: () => Promise.reject(new Error('no WebGPU here')) }, () => undefined, () => {}, (reason) => fallbacks.push(reason));
+    try {
+      const auto = await engines.run(MODEL, LONG_TEXT, 256, 'native');
+      assert.equal(auto.info.backend, 'native');
+      assert.deepEqual(fallbacks, []);
+      const wasm = await engines.run(MODEL, LONG_TEXT, 256, 'wasm');
+      assert.equal(wasm.info.backend, 'wasm');
+      assertAgree(auto.output, wasm.output);
+    } finally {
+      client.dispose();
+    }
+  });
+
+  it('a native worker stopped mid-run exits between requests: the process lives, the run fails, the next run works', async function () {
+    // Terminating a thread inside onnxruntime-node's session.run() aborts the whole process
+    // (an uncaught C++ exception in its binding); if that regressed, this test process would die.
+    if (!existsSync(WORKER)) this.skip();
+    const client = new InferenceClient(WORKER, path.join(REPO_ROOT, 'dist', 'ort'));
+    const location = { ...MODEL, runtime: 'native' as const };
+    try {
+      await client.run(location, LONG_TEXT, 512);
+      for (const delayMs of [0, 5, 20]) {
+        const pending = client.run(location, LONG_TEXT, 512);
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        assert.equal(client.testHooks.terminateWorker(), true);
+        await assert.rejects(pending, /inference worker stopped/);
+        const next = await client.run(location, 'let x = 1;', 64);
+        assert.equal(next.info.backend, 'native');
+      }
+      assert.equal(client.testHooks.workersStarted, 4);
+    } finally {
+      client.dispose();
+    }
+  });
+});
+
+describe('native engine: fallback to WASM', function () {
+  this.timeout(60_000);
+
+  it('runs WASM and says why when onnxruntime-node is not in the package', async () => {
+    const empty = mkdtempSync(path.join(tmpdir(), 'attention-lens-no-native-'));
+    try {
+      const reason = loadNativeRuntime(empty);
+      assert.ok('reason' in reason);
+      assert.match(reason.reason, /onnxruntime-node is not included for .*-.*WebAssembly only/);
+      const model = await loadAttentionModel({ ...MODEL, runtime: 'native' }, WASM_DIR, empty);
+      try {
+        assert.equal(model.info.backend, 'wasm');
+        assert.equal(model.info.runtimeFallback, reason.reason);
+        assert.ok((await model.run('let x = 1;', 64)).attention.length > 0);
+      } finally {
+        await model.dispose();
+      }
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
+  it('reports a binary that does not load, instead of throwing', () => {
+    const broken = mkdtempSync(path.join(tmpdir(), 'attention-lens-broken-native-'));
+    try {
+      const pkg = path.join(broken, 'native', 'node_modules', 'onnxruntime-node');
+      mkdirSync(pkg, { recursive: true });
+      writeFileSync(path.join(pkg, 'package.json'), JSON.stringify({ name: 'onnxruntime-node', main: 'index.js' }));
+      writeFileSync(path.join(pkg, 'index.js'), "require('./bin/onnxruntime_binding.node');");
+      const result = loadNativeRuntime(broken);
+      assert.ok('reason' in result);
+      assert.match(result.reason, /onnxruntime-node did not load on .*Cannot find module/);
+    } finally {
+      rmSync(broken, { recursive: true, force: true });
+    }
+  });
+});
