@@ -6,7 +6,10 @@
 import Mocha from 'mocha';
 
 export async function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', color: true, timeout: 60_000 });
+  // ATTENTION_LENS_GREP runs only the tests whose title matches (the server passes the launcher's
+  // environment on to the extension host).
+  const grep = process.env.ATTENTION_LENS_GREP;
+  const mocha = new Mocha({ ui: 'bdd', color: true, timeout: 60_000, ...(grep ? { grep } : {}) });
   mocha.suite.emit('pre-require', globalThis, '', mocha);
   // A synchronous require keeps the bundler from hoisting it above the line before.
   require('./suites');
