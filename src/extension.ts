@@ -76,7 +76,6 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
     if (notices.firstTime(reason)) void vscode.window.showInformationMessage(fallbackMessage(reason));
   });
   const paintTimes = new Map<number, number>();
-  let deps: ShowAttentionDeps;
   const tracker = new StaleTracker(store, (document, start, end) => void rerunSpan(deps, document, start, end));
   const panelEvents: PanelEvents = {
     selection,
@@ -86,7 +85,7 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
     },
     onRevealToken: (runId, index) => revealToken(tracker, runId, index),
   };
-  deps = {
+  const deps: ShowAttentionDeps = {
     extensionUri: context.extensionUri,
     analyzer: new Analyzer(engines, store, log),
     store,

@@ -7,7 +7,7 @@ import { MessageType, parseWebviewMessage, type SaveExportMessage, type ToWebvie
 import type { ReportData } from '../src/shared/reportData';
 import { answerMatrixRequest } from '../src/shared/resultResponder';
 import { nestedAttention } from '../src/shared/resultJson';
-import { answerViewRequest, type HeldRun } from '../src/attention/viewResponder';
+import { answerViewRequest, type HeldRun } from '../src/shared/viewResponder';
 
 
 function decodeLayer(base64: string): Float32Array {

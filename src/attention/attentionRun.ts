@@ -5,17 +5,9 @@
 import { aggregateHeads, headMatrix } from '../shared/attentionMath';
 import type { HeadSelector, ResultSummary, StageTimings } from '../shared/protocol';
 import type { SourceToken } from '../shared/tokens';
-import type { ModelInfo } from '../inference/workerProtocol';
+import type { LayerVectors, ModelInfo } from '../inference/runTypes';
 
-/** One layer's per-head vectors from the model run, each [head][token][d_k]: what the math view shows. */
-export interface LayerVectors {
-  readonly q: Float32Array;
-  readonly k: Float32Array;
-  readonly v: Float32Array;
-  /** o = softmax(q k^T / sqrt(d_k) + mask) v, as the model computed it. */
-  readonly o: Float32Array;
-  readonly headDim: number;
-}
+export type { LayerVectors };
 
 export interface AttentionRun {
   readonly runId: number;

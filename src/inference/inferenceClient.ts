@@ -88,27 +88,24 @@ export class InferenceClient {
   }
 
   /** For the integration tests (see InferenceTestHooks). */
-  readonly testHooks: InferenceTestHooks = (() => {
-    const client = this;
-    return {
-      get pendingRequests() {
-        return client.pending.size;
-      },
-      get liveWorkers() {
-        return client.live;
-      },
-      get workersStarted() {
-        return client.started;
-      },
-      terminateWorker() {
-        const worker = client.worker;
-        if (!worker) return false;
-        // Reported as a crash: 'exit' runs the same path as a worker that died by itself.
-        void worker.terminate();
-        return true;
-      },
-    };
-  })();
+  readonly testHooks: InferenceTestHooks = ((client: InferenceClient): InferenceTestHooks => ({
+    get pendingRequests() {
+      return client.pending.size;
+    },
+    get liveWorkers() {
+      return client.live;
+    },
+    get workersStarted() {
+      return client.started;
+    },
+    terminateWorker() {
+      const worker = client.worker;
+      if (!worker) return false;
+      // Reported as a crash: 'exit' runs the same path as a worker that died by itself.
+      void worker.terminate();
+      return true;
+    },
+  }))(this);
 
   dispose(): void {
     const worker = this.worker;

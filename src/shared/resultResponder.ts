@@ -3,7 +3,7 @@
  * and the standalone HTML report both use it, so both serve the webview the same data.
  */
 import { aggregateHeads, headMatrix } from './attentionMath';
-import { MessageType, matrixToBuffer, type RequestMatrixMessage, type ShowMatrixMessage } from './protocol';
+import { MessageType, bufferOf, type RequestMatrixMessage, type ShowMatrixMessage } from './protocol';
 
 /** What a matrix reply needs of a run; the host's runs and the report's data both have it. */
 export interface HeldResult {
@@ -33,6 +33,6 @@ export function answerMatrixRequest(result: HeldResult, request: RequestMatrixMe
     runId: result.runId,
     selector: request.selector,
     size,
-    data: matrixToBuffer(matrix),
+    data: bufferOf(matrix),
   };
 }

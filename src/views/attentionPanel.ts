@@ -9,7 +9,7 @@ import type { SelectionState } from '../attention/selectionState';
 import { answerMatrixRequest } from '../shared/resultResponder';
 import type { ResultStore } from '../attention/resultStore';
 import type { AttentionRun } from '../attention/attentionRun';
-import { answerViewRequest, type HeldRun } from '../attention/viewResponder';
+import { answerViewRequest, type HeldRun } from '../shared/viewResponder';
 import { saveExport } from './saveExport';
 import {
   MessageType,
@@ -17,7 +17,8 @@ import {
   type FromWebviewMessage,
   type ToWebviewMessage,
 } from '../shared/protocol';
-import { WebGpuBridge, type WebGpuPanel } from './webGpuBridge';
+import type { WebGpuPanel } from '../inference/webGpuEngine';
+import { WebGpuBridge } from './webGpuBridge';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
 export const PANEL_VIEW_TYPE = 'attentionLens.panel';

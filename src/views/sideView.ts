@@ -12,7 +12,7 @@ import type { MatrixCache } from '../editor/matrixCache';
 import type { StaleTracker } from '../editor/staleTracking';
 import {
   MessageType,
-  matrixToBuffer,
+  bufferOf,
   parseWebviewMessage,
   type FromWebviewMessage,
   type ToWebviewMessage,
@@ -109,7 +109,7 @@ export class AttentionSideView implements vscode.WebviewViewProvider, vscode.Dis
           runId: run.runId,
           selector: message.selector,
           size: run.tokens.length,
-          data: matrixToBuffer(matrix),
+          data: bufferOf(matrix),
         });
         break;
       }

@@ -3,21 +3,12 @@
  * A request the webview does not answer in time, or that is pending when the panel closes,
  * resolves as failed with the reason, so the caller can fall back to WASM.
  */
-import { MessageType, type ToWebviewMessage } from '../shared/protocol';
-import type { RunOnWebGpuMessage, WebGpuReply } from '../shared/webGpuProtocol';
-
-export type WebGpuRunRequest = Omit<RunOnWebGpuMessage, 'type' | 'requestId' | 'script'>;
-
-/** What a WebGPU engine needs of the panel. */
-export interface WebGpuPanel {
-  /** A hidden webview does not run scripts, so it cannot run the model. */
-  readonly visible: boolean;
-  run(request: WebGpuRunRequest, timeoutMs: number): Promise<WebGpuReply>;
-}
+import type { WebGpuPanel, WebGpuRunRequest } from '../inference/webGpuEngine';
+import { MessageType, type ToWebviewMessage, type WebGpuReply } from '../shared/protocol';
 
 type Pending = { resolve: (reply: WebGpuReply) => void; timer: ReturnType<typeof setTimeout> };
 
-export class WebGpuBridge {
+export class WebGpuBridge implements Pick<WebGpuPanel, 'run'> {
   private nextRequestId = 1;
   private readonly pending = new Map<number, Pending>();
 

@@ -4,20 +4,20 @@
  * that cost more than one pass over a layer (rollout, scores) are cached per run.
  * Pure: no editor or DOM access.
  */
-import { headMatrix } from '../shared/attentionMath';
-import { downsample, pooledSide } from '../shared/downsample';
+import { headMatrix } from './attentionMath';
+import { downsample, pooledSide } from './downsample';
 import {
   MessageType,
-  matrixToBuffer,
+  bufferOf,
   type RequestQueryMathMessage,
   type RequestRolloutMessage,
   type RequestThumbnailsMessage,
   type ShowMatrixMessage,
   type ShowQueryMathMessage,
   type ShowThumbnailsMessage,
-} from '../shared/protocol';
-import { hideColumns, sinkColumns } from '../shared/renormalize';
-import { attentionRollout, multiply, residualAttention, isLowerTriangular } from '../shared/rollout';
+} from './protocol';
+import { hideColumns, sinkColumns } from './renormalize';
+import { attentionRollout, multiply, residualAttention, isLowerTriangular } from './rollout';
 import { headBadges } from './headBadges';
 import { queryMath, type QkvVectors } from './queryMath';
 
@@ -71,7 +71,7 @@ export function answerRollout(run: HeldRun, request: RequestRolloutMessage): Sho
     runId: run.runId,
     selector: { layer: request.layer, head: 'mean' },
     size: run.tokens.length,
-    data: matrixToBuffer(matrix),
+    data: bufferOf(matrix),
     aggregate: 'rollout',
   };
 }
@@ -99,7 +99,7 @@ export function answerThumbnails(run: HeldRun, request: RequestThumbnailsMessage
     side,
     pool: request.pool,
     data: data.buffer as ArrayBuffer,
-    scores: matrixToBuffer(scoresFor(run)),
+    scores: bufferOf(scoresFor(run)),
   };
 }
 

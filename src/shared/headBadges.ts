@@ -3,7 +3,7 @@
  * previous-token, bracket matching, induction-like, entropy and sparsity (see headScores.ts).
  * Pure: no editor or DOM access.
  */
-import { HEAD_SCORE_NAMES } from '../shared/protocol';
+import { HEAD_SCORE_NAMES } from './protocol';
 import { bracketScore, entropy, previousTokenScore, sparsity } from './headScores';
 
 export interface ScoredToken {
