@@ -10,7 +10,7 @@ import { legendValue, paintPixels, type ColorMode } from '../src/shared/heatmapP
 import type { TokenInfo } from '../src/shared/protocol';
 import { el } from './dom';
 import { DEFAULT_ZOOM, type Zoom } from './panelState';
-import { chipText } from './tokenView';
+import { escapedText } from '../src/shared/tokenText';
 
 export interface HeatmapOptions {
   /** Zoom, pan, axis labels and keyboard crosshair (the panel); off in the narrow side view. */
@@ -209,7 +209,7 @@ export class Heatmap {
     // Either every visible token, or index ticks far enough apart to read.
     const step = showTokens ? 1 : Math.max(1, Math.pow(2, Math.ceil(Math.log2(16 / cellCss))));
     const first = Math.floor(Math.max(0, Math.min(x, y)) / step) * step;
-    const label = (i: number) => (showTokens ? `${chipText(this.tokens[i]?.text ?? '').slice(0, 12)} ${i}` : String(i));
+    const label = (i: number) => (showTokens ? `${escapedText(this.tokens[i]?.text ?? '').slice(0, 12)} ${i}` : String(i));
     const fontPx = showTokens ? Math.min(12, Math.floor(cellCss - 1)) : 10;
 
     const rows = this.rowStrip;
@@ -281,7 +281,7 @@ export class Heatmap {
     if (!this.matrix) return;
     this.cursor = { row, col };
     const weight = this.matrix[row * this.size + col];
-    const name = (i: number) => `"${chipText(this.tokens[i]?.text ?? '')}"`;
+    const name = (i: number) => `"${escapedText(this.tokens[i]?.text ?? '')}"`;
     this.readout.textContent = `query #${row} ${name(row)} → key #${col} ${name(col)}: weight ${weight.toFixed(4)}`;
     this.render();
     this.onHoverRow(row);

@@ -1,4 +1,5 @@
 /** What the user set in the panel; saved with setState so it survives hiding, reloads and restarts. */
+import { clampSelector } from '../src/shared/attentionMath';
 import type { ColorMode } from '../src/shared/heatmapPixels';
 import {
   HEAD_SCORE_NAMES,
@@ -110,11 +111,12 @@ export function restoreState(raw: unknown): PanelState {
 /** Clamp a state to what a result offers (a new result may have fewer layers, heads or tokens). */
 export function fitState(state: PanelState, layers: number, heads: number, tokens: number): PanelState {
   const spanFits = state.span !== undefined && state.span.end < tokens;
+  const fitted = clampSelector(hostSelector(state), layers, heads);
   const zoomFits = state.zoom.x < tokens && state.zoom.y < tokens && state.zoom.scale <= Math.max(1, tokens);
   return {
     ...state,
-    layer: Math.min(state.layer, Math.max(0, layers - 1)),
-    head: typeof state.head === 'number' ? Math.min(state.head, Math.max(0, heads - 1)) : state.head,
+    layer: fitted.layer,
+    head: state.head === 'rollout' ? 'rollout' : fitted.head,
     pinned: state.pinned !== undefined && state.pinned < tokens ? state.pinned : undefined,
     span: spanFits ? state.span : undefined,
     zoom: zoomFits ? state.zoom : DEFAULT_ZOOM,

@@ -3,6 +3,7 @@
  * editor shading all read this one selection, and any of them may change it.
  * No `vscode` import: the event has vscode.Event's shape, so it is unit-tested directly.
  */
+import { clampSelector } from '../shared/attentionMath';
 import type { HeadSelector } from '../shared/protocol';
 
 export type SelectionSource = 'panel' | 'side' | 'settings' | 'run' | 'api';
@@ -21,13 +22,6 @@ type Listener<T> = (value: T) => unknown;
 /** The selector a new view starts with, from the `defaultAggregate` setting. */
 export function defaultSelector(aggregate: 'head' | 'mean' | 'max'): HeadSelector {
   return { layer: 0, head: aggregate === 'head' ? 0 : aggregate };
-}
-
-/** Clamp a selector to a model's shape (a new run may have fewer layers or heads). */
-export function fitSelector(selector: HeadSelector, layers: number, heads: number): HeadSelector {
-  const layer = Math.min(Math.max(0, selector.layer), Math.max(0, layers - 1));
-  const head = typeof selector.head === 'number' ? Math.min(Math.max(0, selector.head), Math.max(0, heads - 1)) : selector.head;
-  return { layer, head };
 }
 
 export function sameSelector(a: HeadSelector, b: HeadSelector): boolean {
@@ -70,7 +64,7 @@ export class SelectionState implements Disposable {
 
   /** Keeps the selection inside a run's shape. */
   fit(layers: number, heads: number): void {
-    this.set(fitSelector(this.current, layers, heads), 'run');
+    this.set(clampSelector(this.current, layers, heads), 'run');
   }
 
   dispose(): void {

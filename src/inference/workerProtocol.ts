@@ -1,5 +1,6 @@
 /** Messages between the extension host and its inference worker thread. */
 import type { InferenceOutput, ModelInfo, ModelLocation, PreparedRun } from './runTypes';
+import type { WorkerFailure } from './workerFailure';
 
 export type { FeedTensor, InferenceOutput, ModelInfo, ModelLocation, PreparedRun } from './runTypes';
 
@@ -14,4 +15,5 @@ export type WorkerReply =
   | { readonly kind: 'ran'; readonly requestId: number; readonly output: InferenceOutput }
   | { readonly kind: 'prepared'; readonly requestId: number; readonly prepared: PreparedRun }
   | { readonly kind: 'modelBytes'; readonly requestId: number; readonly bytes: Uint8Array }
-  | { readonly kind: 'failed'; readonly requestId: number; readonly message: string };
+  /** The request failed: its kind survives the boundary (an Error's class would not). */
+  | { readonly kind: 'failed'; readonly requestId: number; readonly failure: WorkerFailure };

@@ -4,13 +4,21 @@
  * resolves as failed with the reason, so the caller can fall back to WASM.
  */
 import type { WebGpuPanel, WebGpuRunRequest } from '../inference/webGpuEngine';
+import { PendingRequests, type LostReason } from '../shared/pendingRequests';
 import { MessageType, type ToWebviewMessage, type WebGpuReply } from '../shared/protocol';
 
-type Pending = { resolve: (reply: WebGpuReply) => void; timer: ReturnType<typeof setTimeout> };
+function lostReason(reason: LostReason): string {
+  if (reason.kind === 'timeout') return `the panel did not answer within ${Math.round(reason.timeoutMs / 1000)} s`;
+  if (reason.kind === 'closed') return reason.message;
+  return 'a newer run replaced it';
+}
 
 export class WebGpuBridge implements Pick<WebGpuPanel, 'run'> {
-  private nextRequestId = 1;
-  private readonly pending = new Map<number, Pending>();
+  private readonly requests = new PendingRequests<WebGpuReply>((reason, requestId) => ({
+    type: MessageType.WebGpuFailed,
+    requestId,
+    reason: lostReason(reason),
+  }));
 
   constructor(
     private readonly post: (message: ToWebviewMessage) => void,
@@ -19,29 +27,15 @@ export class WebGpuBridge implements Pick<WebGpuPanel, 'run'> {
   ) {}
 
   run(request: WebGpuRunRequest, timeoutMs: number): Promise<WebGpuReply> {
-    const requestId = this.nextRequestId++;
-    return new Promise<WebGpuReply>((resolve) => {
-      const timer = setTimeout(
-        () => this.settle({ type: MessageType.WebGpuFailed, requestId, reason: `the panel did not answer within ${Math.round(timeoutMs / 1000)} s` }),
-        timeoutMs,
-      );
-      this.pending.set(requestId, { resolve, timer });
-      this.post({ ...request, type: MessageType.RunOnWebGpu, requestId, script: this.script });
-    });
+    return this.requests.request((requestId) => this.post({ ...request, type: MessageType.RunOnWebGpu, requestId, script: this.script }), { timeoutMs });
   }
 
   /** A reply from the webview; replies to unknown or settled requests are ignored. */
   settle(reply: WebGpuReply): void {
-    const pending = this.pending.get(reply.requestId);
-    if (!pending) return;
-    this.pending.delete(reply.requestId);
-    clearTimeout(pending.timer);
-    pending.resolve(reply);
+    this.requests.settle(reply.requestId, reply);
   }
 
   dispose(): void {
-    for (const requestId of [...this.pending.keys()]) {
-      this.settle({ type: MessageType.WebGpuFailed, requestId, reason: 'the Attention Lens panel was closed during the run' });
-    }
+    this.requests.closeAll('the Attention Lens panel was closed during the run');
   }
 }

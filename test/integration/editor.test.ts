@@ -2,7 +2,7 @@
 // the side-bar heatmap view, attention shaded in place, and what edits do to all of it.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { AttentionLensApi } from '../../src/extension';
+import type { AttentionLensTestApi } from '../../src/extension';
 import { api, until } from './support';
 import type { AttentionRun } from '../../src/attention/attentionRun';
 import { pickModelFolder } from '../../src/settings';
@@ -35,7 +35,7 @@ function tokenPosition(document: vscode.TextDocument, run: AttentionRun, base: n
 }
 
 /** Every shaded range covers exactly its token's text, and the query outline its own. */
-function assertShadingOnTokens(lens: AttentionLensApi, document: vscode.TextDocument, run: AttentionRun): void {
+function assertShadingOnTokens(lens: AttentionLensTestApi, document: vscode.TextDocument, run: AttentionRun): void {
   const shading = lens.editor.shading;
   assert.equal(shading.runId, run.runId);
   assert.ok(shading.keys.length > 0, 'some tokens are shaded');
@@ -50,7 +50,7 @@ function assertShadingOnTokens(lens: AttentionLensApi, document: vscode.TextDocu
 }
 
 describe('In the editor', () => {
-  let lens: AttentionLensApi;
+  let lens: AttentionLensTestApi;
   let editor: vscode.TextEditor;
   let run: AttentionRun;
 

@@ -1,9 +1,11 @@
 import * as assert from 'node:assert/strict';
+import { hideColumns } from '../../src/shared/renormalize';
+import { quotedText } from '../../src/shared/tokenText';
+import { clampSelector } from '../../src/shared/attentionMath';
 import {
   SelectionState,
   defaultSelector,
   describeSelector,
-  fitSelector,
   type SelectionChange,
 } from '../../src/attention/selectionState';
 import {
@@ -13,7 +15,6 @@ import {
   rankKeys,
   shadedKeys,
   tokenIndexAt,
-  tokenLabel,
   weightBar,
   type TrackedSpan,
 } from '../../src/editor/tokenGeometry';
@@ -97,6 +98,18 @@ describe('editor attention helpers', () => {
       assert.equal(noSinks[0].ratio, 1);
     });
 
+    it('hiding sinks renormalises the row over the keys left, as the panel does', () => {
+      const noSinks = rankKeys(row, TOKENS, true);
+      // Keys 0 and 7 held 0.51 of the row's 1.0: the rest is scaled by 1 / 0.49.
+      const hiddenWeight = row[0] + row[7];
+      const total = row.reduce((a, b) => a + b, 0);
+      for (const key of noSinks) assert.ok(Math.abs(key.weight - (row[key.index] * total) / (total - hiddenWeight)) < 1e-6, `key ${key.index}`);
+      const sum = noSinks.reduce((a, k) => a + k.weight, 0);
+      assert.ok(Math.abs(sum - total) < 1e-6, `the shown weights keep the row's sum (${sum})`);
+      const panelRow = hideColumns(Float32Array.from([...row, ...row, ...row, ...row, ...row, ...row, ...row, ...row]), 8, [0, 7]).subarray(0, 8);
+      for (const key of noSinks) assert.ok(Math.abs(panelRow[key.index] - key.weight) < 1e-6, `panel and editor agree on key ${key.index}`);
+    });
+
     it('shades only ranged keys above the threshold, not the query, in buckets', () => {
       const keys = shadedKeys(row, TOKENS, 3, { hideSinks: true, buckets: 5, minRatio: 0.1, limit: 10 });
       // Strongest shown is "bar" (0.2), but it is the query; then "foo" and "(" at 0.1 = ratio 0.5.
@@ -133,8 +146,8 @@ describe('editor attention helpers', () => {
     });
 
     it('labels tokens with visible whitespace and a length limit', () => {
-      assert.equal(tokenLabel(' x\n'), '" x\\n"');
-      assert.equal(tokenLabel('a'.repeat(40)), `"${'a'.repeat(23)}…"`);
+      assert.equal(quotedText(' x\n'), '" x\\n"');
+      assert.equal(quotedText('a'.repeat(40)), `"${'a'.repeat(23)}…"`);
     });
 
     it('builds command URIs with JSON arguments', () => {
@@ -164,8 +177,8 @@ describe('editor attention helpers', () => {
     });
 
     it('fits a selection to a smaller model', () => {
-      assert.deepEqual(fitSelector({ layer: 5, head: 7 }, 4, 4), { layer: 3, head: 3 });
-      assert.deepEqual(fitSelector({ layer: 1, head: 'max' }, 4, 4), { layer: 1, head: 'max' });
+      assert.deepEqual(clampSelector({ layer: 5, head: 7 }, 4, 4), { layer: 3, head: 3 });
+      assert.deepEqual(clampSelector({ layer: 1, head: 'max' }, 4, 4), { layer: 1, head: 'max' });
       const state = new SelectionState({ layer: 3, head: 3 });
       state.fit(2, 2);
       assert.deepEqual(state.selector, { layer: 1, head: 1 });

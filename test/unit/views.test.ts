@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { headBadges, inductionLikeScore } from '../../src/shared/headBadges';
 import { maskedSoftmax, queryMath } from '../../src/shared/queryMath';
-import { answerQueryMath, answerRollout, answerThumbnails, rolloutFor, type HeldRun } from '../../src/shared/viewResponder';
+import { answerQueryMath, answerRollout, answerThumbnails, rolloutFor, type HeldRun } from '../../src/shared/viewRequests';
 import { VIRIDIS, colorIndex } from '../../src/shared/colorScale';
 import { downsample, pooledSide } from '../../src/shared/downsample';
 import { legendValue, paintPixels } from '../../src/shared/heatmapPixels';

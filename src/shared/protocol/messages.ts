@@ -245,6 +245,19 @@ export interface SaveExportMessage {
   readonly data?: string | ArrayBuffer;
 }
 
+/** The requests a view makes for data, each answered by one reply carrying its requestId. */
+export type ViewRequest = RequestMatrixMessage | RequestRolloutMessage | RequestThumbnailsMessage | RequestQueryMathMessage;
+
+/** The reply type of each view request. */
+export interface ViewReplies {
+  [MessageType.RequestMatrix]: ShowMatrixMessage;
+  [MessageType.RequestRollout]: ShowMatrixMessage;
+  [MessageType.RequestThumbnails]: ShowThumbnailsMessage;
+  [MessageType.RequestQueryMath]: ShowQueryMathMessage;
+}
+
+export type ViewReply = ViewReplies[ViewRequest['type']];
+
 export type FromWebviewMessage =
   | ReadyMessage
   | RequestMatrixMessage
