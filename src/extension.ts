@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { Analyzer } from './attention/analyzer';
 import type { ResultStore } from './attention/resultStore';
 import type { AttentionRun } from './attention/attentionRun';
-import { SelectionState, defaultSelector } from './attention/selectionState';
+import { ShownHead, defaultSelector } from './attention/shownHead';
 import { CancellableResultStore, rerunSpan, showAttention, type ShowAttentionDeps } from './commands/showAttention';
 import { selectModel } from './commands/selectModel';
 import { AttentionDecorations, type ShadingSnapshot } from './editor/attentionDecorations';
@@ -28,8 +28,8 @@ export interface AttentionLensApi {
   /** Runs Show Attention on the active editor, as the command does, and resolves with the run. */
   showAttention(): Promise<AttentionRun | undefined>;
   readonly store: ResultStore;
-  /** The layer/head selection every view shares. */
-  readonly selection: SelectionState;
+  /** The layer/head (or aggregate) every view shows. */
+  readonly shownHead: ShownHead;
 }
 
 /**
@@ -64,7 +64,7 @@ function isIndex(value: unknown): value is number {
 export function activate(context: vscode.ExtensionContext): AttentionLensApi {
   const log = vscode.window.createOutputChannel('Attention Lens', { log: true });
   const store = new CancellableResultStore();
-  const selection = new SelectionState(defaultSelector(readSettings().defaultAggregate));
+  const shownHead = new ShownHead(defaultSelector(readSettings().defaultAggregate));
   let warnedWorkerExit = false;
   const client = new InferenceClient(
     context.asAbsolutePath('dist/worker.js'),
@@ -88,7 +88,7 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
   const matrices = new MatrixCache();
   const views: ViewContext = {
     store,
-    selection,
+    shownHead,
     matrices,
     revealToken: (runId, index) => void revealToken(tracker, runId, index),
     painted: (view, runId, paintMs) => {
@@ -109,22 +109,22 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
     log,
   };
   const focus = new CursorFocus(tracker);
-  const decorations = new AttentionDecorations(tracker, focus, selection, matrices);
+  const decorations = new AttentionDecorations(tracker, focus, shownHead, matrices);
   const sideView = new AttentionSideView(context.extensionUri, views, tracker, focus);
   const statusBar = new AttentionStatusBar(store, tracker, OPEN_PANEL_COMMAND);
   context.subscriptions.push(
     log,
     store,
-    selection,
+    shownHead,
     tracker,
     focus,
     decorations,
     sideView,
     statusBar,
     { dispose: () => client.dispose() },
-    store.onDidChange((run) => run && selection.fit(run.model.layers, run.model.heads)),
+    store.onDidChange((run) => run && shownHead.fit(run.model.layers, run.model.heads)),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('attentionLens.defaultAggregate')) selection.set(defaultSelector(readSettings().defaultAggregate), 'settings');
+      if (e.affectsConfiguration('attentionLens.defaultAggregate')) shownHead.set(defaultSelector(readSettings().defaultAggregate), 'settings');
     }),
     // The command answers with a small reply, never the run: a command's result is serialised
     // (as JSON) to whoever ran it, which for the palette and keybindings is the workbench, and a
@@ -152,9 +152,9 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
     }),
     AttentionPanel.registerSerializer(context.extensionUri, views),
     AttentionSideView.register(sideView),
-    vscode.languages.registerHoverProvider('*', new AttentionHoverProvider(tracker, selection, matrices)),
+    vscode.languages.registerHoverProvider('*', new AttentionHoverProvider(tracker, shownHead, matrices)),
   );
-  const api: AttentionLensApi = { showAttention: () => showAttention(deps), store, selection };
+  const api: AttentionLensApi = { showAttention: () => showAttention(deps), store, shownHead };
   if (context.extensionMode !== vscode.ExtensionMode.Test) return api;
   const testApi: AttentionLensTestApi = {
     ...api,

@@ -156,7 +156,7 @@ function save(next: PanelState): void {
 function pick(selection: Selection): void {
   save({ ...state, layer: selection.layer, head: selection.head });
   if (result) controls.setShape(result.layers, result.heads, state);
-  if (selection.head !== 'rollout') host.post({ type: MessageType.SelectionChanged, layer: selection.layer, head: selection.head });
+  if (selection.head !== 'rollout') host.post({ type: MessageType.HeadPicked, layer: selection.layer, head: selection.head });
   modelView.select(state.layer, state.head);
   requestMatrix();
   if (state.tab === 'math') requestMath();
@@ -353,7 +353,7 @@ function onMessage(message: HostMessage): void {
     case MessageType.ShowResult:
       showResult(message.result, message.matrix);
       break;
-    case MessageType.ShowSelection: {
+    case MessageType.ShowHead: {
       // Another view (or a setting) changed the shared layer/head: follow it.
       if (message.selector.layer === state.layer && message.selector.head === state.head) return;
       if (state.head === 'rollout' && message.selector.layer === state.layer) return;
@@ -388,6 +388,6 @@ function onMessage(message: HostMessage): void {
 // started afresh; a new panel follows the host's.
 if (host.getState() !== undefined) {
   const restored = hostSelector(state);
-  host.post({ type: MessageType.SelectionChanged, layer: restored.layer, head: restored.head });
+  host.post({ type: MessageType.HeadPicked, layer: restored.layer, head: restored.head });
 }
 host.post({ type: MessageType.Ready });

@@ -1,7 +1,7 @@
 /**
  * The side-bar webview: the latest result's heatmap with layer/head controls, reusing the panel's
  * Controls and Heatmap and the HostChannel. The host tells it which token the editor cursor is on
- * (FocusToken) and the heatmap marks that token's row; layer/head picks go back to the host as SelectionChanged so every
+ * (FocusToken) and the heatmap marks that token's row; layer/head picks go back to the host as HeadPicked so every
  * view shows the same selection. Clicking a row reveals that token in the editor.
  */
 import { clampSelector, matrixRow, topKeys } from '../src/shared/attentionMath';
@@ -24,7 +24,7 @@ const status = el('div', { className: 'status', attrs: { id: 'status', role: 'st
 const focusLine = el('div', { className: 'summary', attrs: { id: 'focus', 'aria-live': 'polite' } });
 const controls = new Controls((next) => {
   selector = hostSelector(next);
-  host.post({ type: MessageType.SelectionChanged, layer: selector.layer, head: selector.head });
+  host.post({ type: MessageType.HeadPicked, layer: selector.layer, head: selector.head });
   requestMatrix();
 });
 const heatmap = new Heatmap((row) => {
@@ -86,7 +86,7 @@ function onMessage(message: HostMessage): void {
       showFocus();
       requestMatrix();
       break;
-    case MessageType.ShowSelection:
+    case MessageType.ShowHead:
       selector = message.selector;
       if (result) {
         controls.setShape(result.layers, result.heads, selector);

@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import type { AttentionRun } from '../attention/attentionRun';
-import { describeSelector, type SelectionState } from '../attention/selectionState';
+import { describeSelector, type ShownHead } from '../attention/shownHead';
 import { matrixRow } from '../shared/attentionMath';
 import { readSettings } from '../settings';
 import type { MatrixCache } from './matrixCache';
@@ -23,7 +23,7 @@ export const HOVER_TOP_KEYS = 5;
 export class AttentionHoverProvider implements vscode.HoverProvider {
   constructor(
     private readonly tracker: StaleTracker,
-    private readonly selection: SelectionState,
+    private readonly selection: ShownHead,
     private readonly matrices: MatrixCache,
   ) {}
 
@@ -40,7 +40,7 @@ export class AttentionHoverProvider implements vscode.HoverProvider {
 export function hoverMarkdown(
   run: AttentionRun,
   index: number,
-  selection: SelectionState,
+  selection: ShownHead,
   matrices: MatrixCache,
   hideSinks: boolean,
 ): vscode.MarkdownString | undefined {

@@ -74,8 +74,8 @@ export class AttentionPanel implements vscode.Disposable {
       this.backend,
       panel.onDidDispose(() => this.dispose()),
       context.store.onDidChange(() => this.postLatest()),
-      context.selection.onDidChange(({ selector, source }) => {
-        if (source !== 'panel') this.backend.post({ type: MessageType.ShowSelection, selector });
+      context.shownHead.onDidChange(({ selector, source }) => {
+        if (source !== 'panel') this.backend.post({ type: MessageType.ShowHead, selector });
       }),
     );
   }
@@ -92,10 +92,10 @@ export class AttentionPanel implements vscode.Disposable {
   private postLatest(): void {
     const run = this.context.store.latest;
     if (!run) return;
-    const selector = this.context.selection.selector;
+    const selector = this.context.shownHead.selector;
     const matrix = this.context.matrices.get(run, selector);
     this.backend.post({ type: MessageType.ShowResult, result: summarize(run), matrix: matrix && { selector, data: bufferOf(matrix) } });
-    this.backend.post({ type: MessageType.ShowSelection, selector });
+    this.backend.post({ type: MessageType.ShowHead, selector });
   }
 
   dispose(): void {

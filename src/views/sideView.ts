@@ -1,7 +1,7 @@
 /**
  * The side-bar heatmap ("Attention" activity-bar container): the latest run's matrix with layer
  * and head controls. It follows the editor: the token under the cursor gets its row focused.
- * Its layer/head picks go to the shared SelectionState, and it follows changes made elsewhere;
+ * Its layer/head picks go to the shared ShownHead, and it follows changes made elsewhere;
  * its webview's requests are answered by the shared ViewBackend.
  */
 import * as vscode from 'vscode';
@@ -42,8 +42,8 @@ export class AttentionSideView implements vscode.WebviewViewProvider, vscode.Dis
   ) {
     this.disposables.push(
       context.store.onDidChange(() => this.postLatest()),
-      context.selection.onDidChange(({ selector, source }) => {
-        if (source !== 'side') this.post({ type: MessageType.ShowSelection, selector });
+      context.shownHead.onDidChange(({ selector, source }) => {
+        if (source !== 'side') this.post({ type: MessageType.ShowHead, selector });
       }),
       focus.onDidChange(() => this.postFocus()),
       tracker.onDidChange(() => this.postStale()),
@@ -77,7 +77,7 @@ export class AttentionSideView implements vscode.WebviewViewProvider, vscode.Dis
     view.webview.html = webviewHtml(view.webview, this.extensionUri, 'side');
     const backend = (this.backend = new ViewBackend(view.webview, 'side', this.context, {
       onReady: () => {
-        this.post({ type: MessageType.ShowSelection, selector: this.context.selection.selector });
+        this.post({ type: MessageType.ShowHead, selector: this.context.shownHead.selector });
         this.postLatest();
       },
     }));

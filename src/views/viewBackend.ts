@@ -10,7 +10,7 @@
 import * as vscode from 'vscode';
 import { heldRun } from '../attention/attentionRun';
 import type { ResultStore } from '../attention/resultStore';
-import type { SelectionState } from '../attention/selectionState';
+import type { ShownHead } from '../attention/shownHead';
 import type { MatrixCache } from '../editor/matrixCache';
 import { fitsShape } from '../shared/attentionMath';
 import { MessageType, parseWebviewMessage, type FromWebviewMessage, type ToWebviewMessage, type WebGpuReply } from '../shared/protocol';
@@ -24,7 +24,7 @@ export type ViewName = 'panel' | 'side';
 export interface ViewContext {
   readonly store: ResultStore;
   /** The layer/head every view shows: views follow it and change it. */
-  readonly selection: SelectionState;
+  readonly shownHead: ShownHead;
   /** The editor's recent matrices: a view asking for the one the editor just used gets it at once. */
   readonly matrices: MatrixCache;
   revealToken(runId: number, index: number): void;
@@ -62,7 +62,7 @@ export class ViewBackend implements vscode.Disposable {
 
   private handle(message: FromWebviewMessage): void {
     this.messagesReceived++;
-    const { store, selection, matrices } = this.context;
+    const { store, shownHead, matrices } = this.context;
     switch (message.type) {
       case MessageType.Ready:
         this.hooks.onReady();
@@ -77,12 +77,12 @@ export class ViewBackend implements vscode.Disposable {
         if (reply) this.post(reply);
         break;
       }
-      case MessageType.SelectionChanged: {
+      case MessageType.HeadPicked: {
         const selector = { layer: message.layer, head: message.head };
         // Only a layer/head the current model has is shared with the other views.
         const run = store.latest;
         if (run && !fitsShape(selector, run.model.layers, run.model.heads)) return;
-        selection.set(selector, this.name);
+        shownHead.set(selector, this.name);
         break;
       }
       case MessageType.RevealToken:

@@ -64,7 +64,7 @@ describe('In the editor', () => {
     const result = await (await api()).showAttention();
     assert.ok(result, 'Show Attention returned a run');
     run = result;
-    lens.selection.set({ layer: 0, head: 0 }, 'api');
+    lens.shownHead.set({ layer: 0, head: 0 }, 'api');
   });
 
   after(async () => {
@@ -98,10 +98,10 @@ describe('In the editor', () => {
 
   it('shows the shared layer/head selection in the hover', async () => {
     const document = editor.document;
-    lens.selection.set({ layer: 2, head: 'mean' }, 'api');
+    lens.shownHead.set({ layer: 2, head: 'mean' }, 'api');
     const text = await hoverAt(document, tokenPosition(document, run, run.baseOffset, tokenIndex(run, 'capacity')));
     assert.match(text, /layer 2 · mean of heads/);
-    lens.selection.set({ layer: 0, head: 0 }, 'api');
+    lens.shownHead.set({ layer: 0, head: 0 }, 'api');
   });
 
   it('registers the side view, which paints the run and follows the cursor', async () => {

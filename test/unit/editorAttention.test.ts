@@ -3,11 +3,11 @@ import { hideColumns } from '../../src/shared/renormalize';
 import { quotedText } from '../../src/shared/tokenText';
 import { clampSelector } from '../../src/shared/attentionMath';
 import {
-  SelectionState,
+  ShownHead,
   defaultSelector,
   describeSelector,
-  type SelectionChange,
-} from '../../src/attention/selectionState';
+  type ShownHeadChange,
+} from '../../src/attention/shownHead';
 import {
   applyEdit,
   commandUri,
@@ -155,7 +155,7 @@ describe('editor attention helpers', () => {
     });
   });
 
-  describe('SelectionState', () => {
+  describe('ShownHead', () => {
     it('starts from the default aggregate setting', () => {
       assert.deepEqual(defaultSelector('head'), { layer: 0, head: 0 });
       assert.deepEqual(defaultSelector('mean'), { layer: 0, head: 'mean' });
@@ -164,8 +164,8 @@ describe('editor attention helpers', () => {
     });
 
     it('fires on real changes only, with their source', () => {
-      const state = new SelectionState();
-      const seen: SelectionChange[] = [];
+      const state = new ShownHead();
+      const seen: ShownHeadChange[] = [];
       const subscription = state.onDidChange((c) => seen.push(c));
       assert.equal(state.set({ layer: 0, head: 0 }, 'panel'), false);
       assert.equal(state.set({ layer: 2, head: 'mean' }, 'side'), true);
@@ -179,30 +179,30 @@ describe('editor attention helpers', () => {
     it('fits a selection to a smaller model', () => {
       assert.deepEqual(clampSelector({ layer: 5, head: 7 }, 4, 4), { layer: 3, head: 3 });
       assert.deepEqual(clampSelector({ layer: 1, head: 'max' }, 4, 4), { layer: 1, head: 'max' });
-      const state = new SelectionState({ layer: 3, head: 3 });
+      const state = new ShownHead({ layer: 3, head: 3 });
       state.fit(2, 2);
       assert.deepEqual(state.selector, { layer: 1, head: 1 });
     });
   });
 
-  describe('SelectionChanged message', () => {
+  describe('HeadPicked message', () => {
     it('accepts a layer and head or aggregate, and rejects anything else', () => {
-      assert.deepEqual(parseWebviewMessage({ type: MessageType.SelectionChanged, layer: 1, head: 'mean' }), {
-        type: MessageType.SelectionChanged,
+      assert.deepEqual(parseWebviewMessage({ type: MessageType.HeadPicked, layer: 1, head: 'mean' }), {
+        type: MessageType.HeadPicked,
         layer: 1,
         head: 'mean',
       });
-      assert.deepEqual(parseWebviewMessage({ type: MessageType.SelectionChanged, layer: 0, head: 2, extra: 1 }), {
-        type: MessageType.SelectionChanged,
+      assert.deepEqual(parseWebviewMessage({ type: MessageType.HeadPicked, layer: 0, head: 2, extra: 1 }), {
+        type: MessageType.HeadPicked,
         layer: 0,
         head: 2,
       });
       for (const bad of [
-        { type: MessageType.SelectionChanged, layer: -1, head: 0 },
-        { type: MessageType.SelectionChanged, layer: 0, head: 'median' },
-        { type: MessageType.SelectionChanged, layer: 0.5, head: 0 },
-        { type: MessageType.SelectionChanged, layer: 0 },
-        { type: MessageType.SelectionChanged, layer: '1', head: 1 },
+        { type: MessageType.HeadPicked, layer: -1, head: 0 },
+        { type: MessageType.HeadPicked, layer: 0, head: 'median' },
+        { type: MessageType.HeadPicked, layer: 0.5, head: 0 },
+        { type: MessageType.HeadPicked, layer: 0 },
+        { type: MessageType.HeadPicked, layer: '1', head: 1 },
       ]) {
         assert.equal(parseWebviewMessage(bad), undefined, JSON.stringify(bad));
       }

@@ -87,8 +87,8 @@ export interface FocusTokenMessage {
 }
 
 /** The shared layer/head selection changed elsewhere (another view, a setting): follow it. */
-export interface ShowSelectionMessage {
-  readonly type: MessageType.ShowSelection;
+export interface ShowHeadMessage {
+  readonly type: MessageType.ShowHead;
   readonly selector: HeadSelector;
 }
 
@@ -159,7 +159,7 @@ export type ToWebviewMessage =
   | ShowMatrixMessage
   | ShowStatusMessage
   | FocusTokenMessage
-  | ShowSelectionMessage
+  | ShowHeadMessage
   | ShowThumbnailsMessage
   | ShowQueryMathMessage
   | RunOnWebGpuMessage;
@@ -192,8 +192,8 @@ export interface PaintedMessage {
 }
 
 /** The user picked another layer or head in a webview; the host shares it with every view. */
-export interface SelectionChangedMessage {
-  readonly type: MessageType.SelectionChanged;
+export interface HeadPickedMessage {
+  readonly type: MessageType.HeadPicked;
   readonly layer: number;
   readonly head: HeadSelector['head'];
 }
@@ -263,7 +263,7 @@ export type FromWebviewMessage =
   | RequestMatrixMessage
   | RevealTokenMessage
   | PaintedMessage
-  | SelectionChangedMessage
+  | HeadPickedMessage
   | RequestRolloutMessage
   | RequestThumbnailsMessage
   | RequestQueryMathMessage

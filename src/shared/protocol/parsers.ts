@@ -82,7 +82,7 @@ export const WEBVIEW_MESSAGE_PARSERS: Parsers = {
   [MessageType.RequestMatrix]: message(MessageType.RequestMatrix, { requestId: index, runId: index, selector: headSelector }),
   [MessageType.RevealToken]: message(MessageType.RevealToken, { runId: index, index }),
   [MessageType.Painted]: message(MessageType.Painted, { runId: index, paintMs: finite }),
-  [MessageType.SelectionChanged]: message(MessageType.SelectionChanged, { layer: index, head: headChoice }),
+  [MessageType.HeadPicked]: message(MessageType.HeadPicked, { layer: index, head: headChoice }),
   [MessageType.RequestRollout]: message(MessageType.RequestRollout, { requestId: index, runId: index, layer: index }),
   [MessageType.RequestThumbnails]: message(MessageType.RequestThumbnails, {
     requestId: index,
