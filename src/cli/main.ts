@@ -7,8 +7,10 @@ import { basename, join, resolve } from 'node:path';
 import { loadAttentionModel } from '../inference/nativeEngine';
 import { lineStarts, offsetAt, positionAt } from '../shared/textPositions';
 import { resultToJson } from '../shared/resultJson';
+import { checkInferenceOutput } from '../inference/outputChecks';
+import { summarize } from '../shared/resultSummary';
+import { capAnalysisText } from '../shared/textCap';
 import { coveredEnd } from '../shared/tokens';
-import type { ResultSummary } from '../shared/protocol';
 import { CliUsageError, USAGE, parseCliArgs } from './cliArgs';
 import { writeHtmlReport } from './htmlReport';
 
@@ -37,9 +39,13 @@ async function main(argv: readonly string[]): Promise<number> {
   if (model.info.found) console.error(`model ${model.info.name}: ${model.info.layers} layers x ${model.info.heads} heads, ${model.info.found}`);
   if (model.info.runtimeFallback) console.error(`note: running on WebAssembly: ${model.info.runtimeFallback}`);
   try {
-    const output = await model.run(text, options.maxTokens);
+    // The same cap and output checks as the extension: a huge file is cut before tokenizing, and
+    // attention that cannot be shown is refused with a message.
+    const sent = capAnalysisText(text, options.maxTokens);
+    const output = await model.run(sent.text, options.maxTokens);
+    checkInferenceOutput(output, model.info);
     const end = coveredEnd(output.tokens) ?? 0;
-    if (output.truncated) {
+    if (output.truncated || sent.capped) {
       console.error(`note: the text is longer than ${output.tokens.length} tokens; analysed the first ${end} characters`);
     }
     const result = resultToJson({
@@ -54,19 +60,15 @@ async function main(argv: readonly string[]): Promise<number> {
       console.error(`wrote ${options.json}: ${result.tokens.length} tokens, ${model.info.layers} layers x ${model.info.heads} heads${model.info.found ? `, ${model.info.found}` : ''}`);
     }
     if (options.html) {
-      const summary: ResultSummary = {
+      const summary = summarize({
         runId: 1,
         text: result.source.text,
-        tokens: output.tokens.map(({ id, text, start, end, special }) => ({ id, text, start, end, special })),
-        layers: model.info.layers,
-        heads: model.info.heads,
-        modelName: model.info.name,
-        backend: model.info.backend,
+        tokens: output.tokens,
+        model: model.info,
         source: `${result.source.file}:${startLine + 1}`,
-        truncated: output.truncated,
-        causal: model.info.causal,
+        truncated: output.truncated || sent.capped,
         timings: { tokenize: output.tokenizeMs, inference: output.inferenceMs, load: model.info.loadMs, transfer: 0, total: 0 },
-      };
+      });
       const { attention: _nested, ...meta } = result;
       await writeHtmlReport(options.html, summary, output.attention, __dirname, meta);
       console.error(`wrote ${options.html}`);

@@ -10,7 +10,7 @@ import * as ort from 'onnxruntime-web';
 import { basename, dirname, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadTokenizer, TokenizerError, type TextTokenizer } from '../tokenizer';
-import type { LayerVectors } from '../attention/attentionRun';
+import type { LayerVectors } from './runTypes';
 import type { SourceToken } from '../shared/tokens';
 import { describeLayout, layoutFromShapes, type AttentionLayoutResult, type AttentionTensor } from './attentionShape';
 import { parseModelConfig, type ModelConfig } from './modelConfig';
