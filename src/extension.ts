@@ -21,6 +21,7 @@ import { readSettings } from './settings';
 import { AttentionStatusBar } from './statusBar';
 import { AttentionPanel, type PanelEvents } from './views/attentionPanel';
 import { AttentionSideView, type SideViewState } from './views/sideView';
+import { registerWalkthrough } from './walkthrough';
 
 /** What the extension exports to other extensions and to its own integration tests. */
 export interface AttentionLensApi {
@@ -142,6 +143,7 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
     AttentionPanel.registerSerializer(context.extensionUri, store, panelEvents),
     AttentionSideView.register(sideView),
     vscode.languages.registerHoverProvider('*', new AttentionHoverProvider(tracker, selection, matrices)),
+    registerWalkthrough(context, store, selection),
   );
   return {
     showAttention: () => showAttention(deps),
