@@ -22,6 +22,7 @@ import { AttentionStatusBar } from './statusBar';
 import { AttentionPanel } from './views/attentionPanel';
 import { AttentionSideView, type SideViewState } from './views/sideView';
 import type { ViewContext } from './views/viewBackend';
+import { registerWalkthrough } from './walkthrough';
 
 /** What the extension exports to other extensions. */
 export interface AttentionLensApi {
@@ -159,6 +160,7 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
     AttentionPanel.registerSerializer(context.extensionUri, views),
     AttentionSideView.register(sideView),
     vscode.languages.registerHoverProvider('*', new AttentionHoverProvider(tracker, shownHead, matrices)),
+    registerWalkthrough(context, store, shownHead),
   );
   const api: AttentionLensApi = { showAttention: () => showAttention(deps), store, shownHead };
   if (context.extensionMode !== vscode.ExtensionMode.Test) return api;
