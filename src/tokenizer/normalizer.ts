@@ -1,4 +1,4 @@
-import { AlignedText } from './alignedText';
+import { AlignedText, codePointWidth } from './alignedText';
 import { toByteLevel } from './byteLevel';
 import { expectArray, expectObject, expectString, optionalBoolean, unsupported, type JsonObject } from './configJson';
 import { CONTROL, isChineseChar, NONSPACING_MARK, WHITESPACE } from './unicodeClasses';
@@ -82,32 +82,57 @@ function stripWhitespace(left: boolean, right: boolean): Normalize {
   };
 }
 
-/** A base character with the combining marks that follow it: Unicode normalisation never reorders
- *  or composes across such clusters (except rare starter-starter compositions like Hangul jamo). */
-const MARK_CLUSTER = /\P{M}?\p{M}+/gu;
+/** Code points that can join the character before them in normalisation: marks (non-starters
+ *  and composing vowel signs) and Hangul medial vowels / final consonants (conjoining jamo). */
+const JOINS_PREVIOUS = /^[\p{M}\u1160-\u11ff\ud7b0-\ud7ff]/u;
+/** Longest stretch normalised as one piece: Unicode's stream-safe limit (30 non-starters) and some. */
+const MAX_SEGMENT = 32;
 
 /**
- * Unicode normalisation with alignment. Each code point is normalised on its own (exact for the
- * vast majority of text, and each output unit then maps to the character it came from). A cluster
- * of base + combining marks whose normalisation differs from the per-code-point result (reordered
- * or composed marks) maps as a whole to the cluster's source range.
+ * Unicode normalisation of the whole string, with alignment. The text is cut into segments that
+ * normalise independently: a cut goes before a code point unless it can join the one before (a
+ * mark, a conjoining jamo) or normalising the two together differs from normalising them apart
+ * (e.g. U+1100 U+1161 → 가). Each segment's output maps to the segment's source range; a segment
+ * of one code point (nearly all text) maps to that code point alone. Segments are at most
+ * MAX_SEGMENT code points, so the work stays linear.
  */
 function unicodeNormalize(text: AlignedText, form: 'NFC' | 'NFD' | 'NFKC' | 'NFKD'): AlignedText {
-  const normalizeCodePoint = (c: string): string => c.normalize(form);
-  const parts: AlignedText[] = [];
-  let last = 0;
-  for (const match of text.text.matchAll(MARK_CLUSTER)) {
-    const from = match.index;
-    const to = from + match[0].length;
-    parts.push(text.slice(last, from).mapCodePoints(normalizeCodePoint));
-    const cluster = text.slice(from, to);
-    const whole = match[0].normalize(form);
-    const perCodePoint = cluster.mapCodePoints(normalizeCodePoint);
-    parts.push(perCodePoint.text === whole ? perCodePoint : cluster.replaceMatches(WHOLE_TEXT, () => whole));
-    last = to;
+  const source = text.text;
+  let output = '';
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let segmentFrom = 0;
+  let segmentLength = 0; // code points
+  const flush = (to: number): void => {
+    if (to <= segmentFrom) return;
+    const normalized = source.slice(segmentFrom, to).normalize(form);
+    output += normalized;
+    const start = text.starts[segmentFrom];
+    const end = text.ends[to - 1];
+    for (let k = 0; k < normalized.length; k++) {
+      starts.push(start);
+      ends.push(end);
+    }
+  };
+  for (let i = 0; i < source.length; ) {
+    const width = codePointWidth(source, i);
+    const code = source.charCodeAt(i);
+    let cut = segmentLength === 0 || segmentLength >= MAX_SEGMENT;
+    if (!cut && code >= 0x80 && !JOINS_PREVIOUS.test(source.slice(i, i + width))) {
+      const segment = source.slice(segmentFrom, i);
+      const character = source.slice(i, i + width);
+      cut = (segment + character).normalize(form) === segment.normalize(form) + character.normalize(form);
+    } else if (!cut && code < 0x80) {
+      cut = true; // ASCII never joins what comes before it
+    }
+    if (cut) {
+      flush(i);
+      segmentFrom = i;
+      segmentLength = 0;
+    }
+    segmentLength++;
+    i += width;
   }
-  parts.push(text.slice(last, text.length).mapCodePoints(normalizeCodePoint));
-  return AlignedText.concat(parts);
+  flush(source.length);
+  return AlignedText.fromParts(output, starts, ends, text.sourceStart);
 }
-
-const WHOLE_TEXT = /[^]+/g;
