@@ -3,6 +3,10 @@ import { toByteLevel } from './byteLevel';
 import { expectArray, expectObject, expectString, optionalBoolean, unsupported, type JsonObject } from './configJson';
 import { CONTROL, isChineseChar, NONSPACING_MARK, WHITESPACE } from './unicodeClasses';
 import { compilePattern } from './pattern';
+import { TokenizerError } from './tokenizerError';
+
+/** Most a Replace normalizer may grow the text (×); real ones replace a character by one or two. */
+const MAX_EXPANSION = 8;
 
 /** A tokenizer.json normalizer that keeps each output unit aligned to the source text. */
 export type Normalize = (text: AlignedText) => AlignedText;
@@ -34,7 +38,18 @@ export function createNormalizer(config: unknown, path = 'normalizer'): Normaliz
     case 'Replace': {
       const pattern = compilePattern(json.pattern, `${path}.pattern`);
       const content = expectString(json.content, `${path}.content`);
-      return (text) => text.replaceMatches(pattern, () => content);
+      return (text) => {
+        // The output's length is known from the matches: check it before building it.
+        let length = text.length;
+        for (const match of text.text.matchAll(pattern)) length += content.length - match[0].length;
+        if (length > MAX_EXPANSION * text.length + 1024) {
+          throw new TokenizerError(
+            `${path} (Replace) would turn ${text.length} characters into ${length}, more than ${MAX_EXPANSION} times the text: ` +
+              'the tokenizer would run out of memory on real files. Fix the pattern or the replacement in tokenizer.json.',
+          );
+        }
+        return text.replaceMatches(pattern, () => content);
+      };
     }
     case 'Sequence': {
       const steps = expectArray(json.normalizers, `${path}.normalizers`).map((step, i) => createNormalizer(step, `${path}.normalizers[${i}]`));
@@ -92,8 +107,8 @@ const MAX_SEGMENT = 32;
  * Unicode normalisation of the whole string, with alignment. The text is cut into segments that
  * normalise independently: a cut goes before a code point unless it can join the one before (a
  * mark, a conjoining jamo) or normalising the two together differs from normalising them apart
- * (e.g. U+1100 U+1161 → 가). Each segment's output maps to the segment's source range; a segment
- * of one code point (nearly all text) maps to that code point alone. Segments are at most
+ * (e.g. U+1100 U+1161 → 가). A segment whose characters compose maps as a whole to its source
+ * range; otherwise each code point's output maps to that code point. Segments are at most
  * MAX_SEGMENT code points, so the work stays linear.
  */
 function unicodeNormalize(text: AlignedText, form: 'NFC' | 'NFD' | 'NFKC' | 'NFKD'): AlignedText {
@@ -103,16 +118,27 @@ function unicodeNormalize(text: AlignedText, form: 'NFC' | 'NFD' | 'NFKC' | 'NFK
   const ends: number[] = [];
   let segmentFrom = 0;
   let segmentLength = 0; // code points
-  const flush = (to: number): void => {
-    if (to <= segmentFrom) return;
-    const normalized = source.slice(segmentFrom, to).normalize(form);
+  const push = (normalized: string, start: number, end: number): void => {
     output += normalized;
-    const start = text.starts[segmentFrom];
-    const end = text.ends[to - 1];
     for (let k = 0; k < normalized.length; k++) {
       starts.push(start);
       ends.push(end);
     }
+  };
+  const flush = (to: number): void => {
+    if (to <= segmentFrom) return;
+    const normalized = source.slice(segmentFrom, to).normalize(form);
+    // Where the segment normalises code point by code point (decomposition, a mark that NFD
+    // keeps or accent stripping later removes), each output keeps its own code point's range.
+    let perCodePoint = '';
+    for (let k = segmentFrom; k < to; k += codePointWidth(source, k)) perCodePoint += source.slice(k, k + codePointWidth(source, k)).normalize(form);
+    if (perCodePoint === normalized) {
+      for (let k = segmentFrom; k < to; ) {
+        const width = codePointWidth(source, k);
+        push(source.slice(k, k + width).normalize(form), text.starts[k], text.ends[k + width - 1]);
+        k += width;
+      }
+    } else push(normalized, text.starts[segmentFrom], text.ends[to - 1]);
   };
   for (let i = 0; i < source.length; ) {
     const width = codePointWidth(source, i);

@@ -16,7 +16,7 @@
  *
  * Constructs with no faithful translation throw UntranslatablePattern naming the construct.
  */
-import { REFERENCE_UNASSIGNED } from './referenceUnicode';
+import { REFERENCE_RECLASSIFIED, REFERENCE_UNASSIGNED } from './referenceUnicode';
 
 /** A pattern construct that has no JavaScript equivalent here; `construct` names it for the user. */
 export class UntranslatablePattern extends Error {
@@ -212,9 +212,25 @@ function emitBase(charSet: CharSet): string {
   return charSet.negated ? `(?!${union})[^]` : union;
 }
 
-const UNASSIGNED_CLASS = `[${REFERENCE_UNASSIGNED.map(([from, to]) => `${escapeCodePoint(from)}-${escapeCodePoint(to)}`).join('')}]`;
+/** Every code point the reference classifies differently from this runtime. */
+const UNASSIGNED_CLASS = `[${[...REFERENCE_UNASSIGNED.map(([from, to]) => `${escapeCodePoint(from)}-${escapeCodePoint(to)}`), ...REFERENCE_RECLASSIFIED.map(([cp]) => escapeCodePoint(cp))].join('')}]`;
 
-/** The set as JavaScript, with code points unassigned in the reference classified as the reference does. */
+/** Whether the reference puts `codePoint`, whose General_Category there is `category`, in the set. */
+function containsReclassified(charSet: CharSet, codePoint: number, category: string): boolean {
+  const found = charSet.items.some((item) => {
+    if (item.kind === 'range') return codePoint >= item.from && codePoint <= item.to;
+    if (item.kind === 'set') return containsReclassified(item.set, codePoint, category);
+    const isCategory = Object.values(GENERAL_CATEGORIES).includes(item.js);
+    const has = !isCategory
+      ? new RegExp(`\\p{${item.js}}`, 'u').test(String.fromCodePoint(codePoint))
+      : item.js === category || (item.js.length === 1 && category.startsWith(item.js)) || (item.js === 'LC' && /^L[ult]$/.test(category));
+    return has !== item.negated;
+  });
+  return found !== charSet.negated;
+}
+
+/** The set as JavaScript, with code points the reference classifies differently (unassigned
+ *  there, or another General_Category) matched as the reference matches them. */
 function emitSet(charSet: CharSet): string {
   const base = emitBase(charSet);
   if (!hasProperty(charSet)) return base;
@@ -227,6 +243,7 @@ function emitSet(charSet: CharSet): string {
       else included.push(range(cp));
     }
   }
+  for (const [cp, category] of REFERENCE_RECLASSIFIED) if (containsReclassified(charSet, cp, category)) included.push(range(cp));
   const guarded = `(?!${UNASSIGNED_CLASS})${base}`;
   // Always one group, so that a quantifier repeats the guard with the class.
   return included.length === 0 ? `(?:${guarded})` : `(?:${guarded}|${emitBase(set(included))})`;

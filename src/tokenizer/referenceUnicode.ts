@@ -32,3 +32,10 @@ export function isReferenceUnassigned(codePoint: number): boolean {
   }
   return false;
 }
+
+/**
+ * Assigned code points whose General_Category the reference's Unicode version gives differently
+ * from Node 20.20's (found by the same probe over every code point): U+0295 LATIN LETTER
+ * PHARYNGEAL VOICED FRICATIVE is Ll there and Lo in Unicode 16 and later.
+ */
+export const REFERENCE_RECLASSIFIED: readonly (readonly [number, string])[] = [[0x295, 'Ll']];
