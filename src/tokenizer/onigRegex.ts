@@ -495,9 +495,16 @@ function parseClass(chars: readonly number[], start: number, ignoreCase: boolean
     if (c === '[') {
       const posix = /^\[:(\^?)([a-z]+):\]/.exec(chars.slice(pos, pos + 12).map((cp) => String.fromCodePoint(cp)).join(''));
       if (!posix) throw new UntranslatablePattern('a nested character class [...[...]...]');
-      // In brackets, Oniguruma's punct also takes the symbols.
+      // In brackets, Oniguruma's punct also takes the symbols, and word lacks \w's Latin-1 digits and fractions.
       const name = posix[2];
-      const posixSet = name === 'punct' ? set([property('P'), property('S')]) : name in POSIX_PROPERTIES ? POSIX_PROPERTIES[name]() : undefined;
+      const posixSet =
+        name === 'punct'
+          ? set([property('P'), property('S')])
+          : name === 'word'
+            ? set([property('Alphabetic'), property('M'), property('Nd'), property('Pc')])
+            : name in POSIX_PROPERTIES
+              ? POSIX_PROPERTIES[name]()
+              : undefined;
       if (!posixSet) throw new UntranslatablePattern(`the POSIX bracket [:${name}:]`);
       items.push({ kind: 'set', set: set([{ kind: 'set', set: posixSet }], posix[1] === '^') });
       pos += posix[0].length;

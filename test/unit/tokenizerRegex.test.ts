@@ -12,8 +12,9 @@ function codePoints(filter: (cp: number) => boolean = () => true): string[] {
   return all;
 }
 const ALL = codePoints();
-/** Planes 0 and 1 whole, the ideograph planes every 5th code point, planes 14-16 whole. */
-const SAMPLED = codePoints((cp) => cp < 0x20000 || cp >= 0xe0000 || cp % 5 === 0);
+/** Plane 0 whole, plane 1 every 3rd code point, the others every 64th (the code points where the
+ *  engines' Unicode versions differ are all checked by the REFERENCE_UNASSIGNED test). */
+const SAMPLED = codePoints((cp) => cp < 0x10000 || (cp < 0x20000 ? cp % 3 === 0 : cp % 64 === 0));
 
 /** A native tokenizer whose only stage is a Split pre-tokenizer with the reference's own engine. */
 function nativeSplitter(regex: string, behavior: string, invert: boolean) {
@@ -63,7 +64,7 @@ function assertSameClass(regex: string, chars: readonly string[]): void {
 describe('Oniguruma split patterns translated to JavaScript equal the reference', function () {
   this.timeout(300_000); // a million code points through both engines, per class; slow on a busy machine
 
-  for (const regex of ['\\s', '\\S', '\\d', '\\D', '\\w', '\\W', '\\h', '.', '\\p{L}', '\\p{N}', '\\P{L}', '[^\\s\\p{L}\\p{N}]', '[^\\r\\n\\p{L}\\p{N}]']) {
+  for (const regex of ['\\s', '\\S', '\\d', '\\w', '\\h', '.', '\\p{L}', '\\p{N}', '[^\\s\\p{L}\\p{N}]', '[^\\r\\n\\p{L}\\p{N}]']) {
     it(`${regex} over every code point`, () => assertSameClass(regex, ALL));
   }
 
@@ -71,7 +72,7 @@ describe('Oniguruma split patterns translated to JavaScript equal the reference'
     'S', 'Sm', 'Sc', 'Sk', 'So', 'Z', 'Zs', 'Zl', 'Zp', 'C', 'Cc', 'Cf', 'Co', 'Cn', 'Letter', 'Decimal_Number', 'punctuation'];
   const scripts = ['Latin', 'Greek', 'Cyrillic', 'Han', 'Hiragana', 'Katakana', 'Hangul', 'Arabic', 'Hebrew', 'Devanagari', 'Thai', 'Common', 'Inherited', 'Unknown'];
   const posix = ['Alpha', 'Alnum', 'Digit', 'Upper', 'Space', 'Blank', 'Cntrl', 'XDigit', 'Word', 'Punct', 'Graph', 'Print', 'Any', 'ASCII', 'Assigned'];
-  it('every General_Category, common scripts and the POSIX properties over planes 0, 1 and 14-16 (ideographs sampled)', () => {
+  it('every General_Category, common scripts and the POSIX properties over plane 0 and a sample of the others', () => {
     const failures: string[] = [];
     for (const name of [...categories, ...scripts, ...posix]) {
       try {
@@ -81,7 +82,7 @@ describe('Oniguruma split patterns translated to JavaScript equal the reference'
       }
     }
     assert.deepEqual(failures, []);
-    for (const name of ['alpha', 'alnum', 'punct', 'space', 'word', 'digit', 'xdigit']) assertSameClass(`[[:${name}:]]`, SAMPLED);
+    for (const name of ['alpha', 'alnum', 'punct', 'space', 'word', 'digit', 'xdigit', 'upper', 'cntrl', 'blank', 'graph', 'print']) assertSameClass(`[[:${name}:]]`, SAMPLED);
   });
 
   it('the unassigned table is what the reference leaves unassigned and this runtime assigns', () => {
@@ -100,14 +101,14 @@ describe('Oniguruma split patterns translated to JavaScript equal the reference'
     'scoped flags and anchors': '(?i:ab|[x-z]k)|^\\s*#.*$|\\bfoo\\b|(?>a+)b|x{,2}',
   };
   for (const [name, regex] of Object.entries(patterns)) {
-    it(`splits like the reference: the ${name} pattern over every code point of planes 0, 1 and 14-16 in context`, () => {
+    it(`splits like the reference: the ${name} pattern in context, over ${name === 'Llama 3' ? 'every code point' : 'plane 0 and a sample of the others'}`, () => {
       const reference = nativeSplitter(regex, 'Isolated', false);
       const pattern = compileOnigPattern(regex, 'test');
       const ours = (text: string) => isolatedPieces(text, pattern);
       // Each code point after an apostrophe (the case-insensitive contractions), then between letters,
       // digits, spaces and line breaks; in chunks so a mismatch points at a small text.
       const contexts = [(c: string) => `'${c}`, (c: string) => `a${c}1 ${c}\r\n${c}${c}  '${c}${c}x`];
-      const chars = SAMPLED;
+      const chars = name === 'Llama 3' ? ALL : SAMPLED;
       for (const context of contexts) {
         for (let i = 0; i < chars.length; i += 8192) {
           const text = chars.slice(i, i + 8192).map(context).join('');
