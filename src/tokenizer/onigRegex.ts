@@ -15,6 +15,8 @@
  * test/unit/tokenizerRegex.test.ts proves each class equal to the reference over every code point.
  *
  * Constructs with no faithful translation throw UntranslatablePattern naming the construct.
+ * Known difference: under (?i) Oniguruma also folds multi-character sequences (ß ~ ss, ﬆ ~ st);
+ * only single-character folds are translated. No real split pattern folds such sequences.
  */
 import { REFERENCE_RECLASSIFIED, REFERENCE_UNASSIGNED } from './referenceUnicode';
 
