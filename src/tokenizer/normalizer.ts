@@ -3,6 +3,7 @@ import { toByteLevel } from './byteLevel';
 import { expectArray, expectObject, expectString, optionalBoolean, unsupported, type JsonObject } from './configJson';
 import { CONTROL, isChineseChar, NONSPACING_MARK, WHITESPACE } from './unicodeClasses';
 import { compilePattern } from './pattern';
+import { createPrecompiled } from './precompiled';
 import { TokenizerError } from './tokenizerError';
 
 /** Most a Replace normalizer may grow the text (×); real ones replace a character by one or two. */
@@ -51,6 +52,8 @@ export function createNormalizer(config: unknown, path = 'normalizer'): Normaliz
         return text.replaceMatches(pattern, () => content);
       };
     }
+    case 'Precompiled':
+      return createPrecompiled(expectString(json.precompiled_charsmap, `${path}.precompiled_charsmap`), path);
     case 'Sequence': {
       const steps = expectArray(json.normalizers, `${path}.normalizers`).map((step, i) => createNormalizer(step, `${path}.normalizers[${i}]`));
       return (text) => steps.reduce((current, step) => (step ? step(current) : current), text);

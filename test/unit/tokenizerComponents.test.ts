@@ -5,7 +5,15 @@
 import * as assert from 'node:assert/strict';
 import { Tokenizer as NativeTokenizer } from 'tokenizers';
 import { loadTokenizer } from '../../src/tokenizer';
+import { AlignedText } from '../../src/tokenizer/alignedText';
+import { createPrecompiled } from '../../src/tokenizer/precompiled';
+import { buildCharsmap } from '../fixtures/tokenizers/charsmap';
 import { assertRangeInvariants, randomText, seededRandom } from '../fixtures/tokenizers/tokenizerFixtures';
+import { precompiled as nativePrecompiled } from 'tokenizers';
+
+/** A charsmap in the spirit of SentencePiece's nmt_nfkc: full-width forms, ligatures, a composed
+ *  cluster, an ideographic space, and a two-letter key whose first letter also has an entry. */
+const CHARSMAP = buildCharsmap({ 'Ａ': 'A', 'ｂ': 'b', 'Ｃ': 'C', '①': '1', 'e\u0301': 'é', '™': 'TM', '\u3000': ' ', 'ﬁ': 'fi', ab: 'X', a: 'α', '\u200b': '' });
 
 const TEXTS = [
   'Hello, world! 12345 6789',
@@ -13,6 +21,7 @@ const TEXTS = [
   'a\r\nb\rc\n\nd',
   'x = foo(bar_baz, 42) + qux[3];',
   'Café naïve ÅNGSTRÖM ﬁne ①② straße',
+  'ＡｂＣ ① ﬁne™ e\u0301\u0301 abc\u3000a\u200bb',
   '中文字 and 日本語 mixed',
   '\u1100\u1161\u1102\u1161 e\u0301 \ufeffbom',
   '',
@@ -69,6 +78,7 @@ const COMPONENTS: Record<string, string> = {
   'Replace (regex) and Prepend in a Sequence': tokenizerJson({
     normalizer: { type: 'Sequence', normalizers: [{ type: 'Replace', pattern: { Regex: '\\d+' }, content: '9' }, { type: 'Prepend', prepend: '▁' }] },
   }),
+  'Precompiled (SentencePiece charsmap)': tokenizerJson({ normalizer: { type: 'Precompiled', precompiled_charsmap: CHARSMAP.toString('base64') } }),
   'BertProcessing': tokenizerJson({ post_processor: { type: 'BertProcessing', sep: ['[SEP]', 2], cls: ['[CLS]', 1] } }),
   'RobertaProcessing': tokenizerJson({ post_processor: { type: 'RobertaProcessing', sep: ['</s>', 4], cls: ['<s>', 3], trim_offsets: true, add_prefix_space: false } }),
   'TemplateProcessing (BOS)': tokenizerJson({
@@ -95,4 +105,24 @@ describe('tokenizer components equal the reference (small tokenizers built here)
       }
     });
   }
+});
+
+describe('Precompiled normalizer (SentencePiece charsmap) equals the reference', () => {
+  it('normalises like the native package, cluster by cluster, with each replacement on its source', () => {
+    const ours = createPrecompiled(CHARSMAP.toString('base64'), 'normalizer');
+    const reference = nativePrecompiled([...CHARSMAP]);
+    const random = seededRandom(77);
+    for (const raw of [...TEXTS, ...Array.from({ length: 200 }, () => randomText(random, 16))]) {
+      const text = raw.replace(/\p{Cs}/gu, '\ufffd'); // lone surrogates are replaced before normalisers run, as in the pipeline
+      assert.equal(ours(AlignedText.fromSource(text)).text, reference.normalizeString(text), JSON.stringify(text));
+    }
+    const normalized = ours(AlignedText.fromSource('xＡe\u0301y'));
+    assert.equal(normalized.text, 'xAéy');
+    assert.deepEqual([normalized.starts, normalized.ends], [[0, 1, 2, 4], [1, 2, 4, 5]]);
+  });
+
+  it('names a malformed charsmap', () => {
+    assert.throws(() => loadTokenizer(tokenizerJson({ normalizer: { type: 'Precompiled', precompiled_charsmap: 'AAAA' } })).encode('x'), /precompiled_charsmap|charsmap/);
+    assert.throws(() => loadTokenizer(tokenizerJson({ normalizer: { type: 'Precompiled', precompiled_charsmap: Buffer.from([64, 0, 0, 0, 1]).toString('base64') } })), /declares a 64-byte trie/);
+  });
 });
