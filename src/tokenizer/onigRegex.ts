@@ -260,6 +260,8 @@ interface GroupState {
   readonly outputStart: number;
   /** JavaScript to close the group with. */
   readonly close: string;
+  /** Whether the enclosing group had an unbounded quantifier before this group opened. */
+  readonly outerUnbounded: boolean;
 }
 
 /**
@@ -276,10 +278,15 @@ export function translateOnigPattern(source: string): string {
   let ignoreCase = false;
   let dotAll = false;
   let atGroupStart = true;
+  // Catastrophic backtracking guard: an unbounded quantifier on a group that itself holds one
+  // ((a+)+, (\s*x*)*) can take exponential time in a backtracking engine, so it is refused.
+  let unboundedInGroup = false;
+  let lastGroupUnbounded = false; // the atom just closed was a group holding an unbounded quantifier
 
   const peek = (offset = 0): string => (pos + offset < chars.length ? String.fromCodePoint(chars[pos + offset]) : '');
   const rest = (): string => chars.slice(pos).map((cp) => String.fromCodePoint(cp)).join('');
   const emitAtom = (js: string): void => {
+    lastGroupUnbounded = false;
     atomStart = out.length;
     out += js;
     atGroupStart = false;
@@ -358,7 +365,8 @@ export function translateOnigPattern(source: string): string {
       } else if (tail.startsWith('(?')) {
         throw new UntranslatablePattern(`the group ${tail.slice(0, 4)}…`);
       }
-      groups.push({ ignoreCase, dotAll, outputStart: out.length, close });
+      groups.push({ ignoreCase, dotAll, outputStart: out.length, close, outerUnbounded: unboundedInGroup });
+      unboundedInGroup = false;
       out += open;
       pos += length;
       ignoreCase = groupIgnoreCase;
@@ -371,6 +379,9 @@ export function translateOnigPattern(source: string): string {
       const group = groups.pop();
       if (!group) throw new UntranslatablePattern('an unmatched ")"');
       out += group.close;
+      // An atomic group never backtracks into itself, so its repetition is safe.
+      lastGroupUnbounded = unboundedInGroup && !group.close.startsWith('))');
+      unboundedInGroup = group.outerUnbounded || unboundedInGroup;
       ignoreCase = group.ignoreCase;
       dotAll = group.dotAll;
       atomStart = group.outputStart;
@@ -387,6 +398,12 @@ export function translateOnigPattern(source: string): string {
     const quantifier = /^(?:[*+?]|\{(\d*)(?:(,)(\d*))?\})/.exec(rest());
     if (quantifier && !(quantifier[0].startsWith('{') && quantifier[1] === '' && quantifier[3] === '' )) {
       if (atomStart < 0) throw new UntranslatablePattern(`a quantifier "${quantifier[0]}" with nothing to repeat`);
+      const unbounded = quantifier[0] === '*' || quantifier[0] === '+' || (quantifier[2] === ',' && quantifier[3] === '');
+      if (unbounded && lastGroupUnbounded) {
+        throw new UntranslatablePattern(`a repeated group that itself repeats without bound ("${quantifier[0]}" after a group holding * or +), which can take exponential time`);
+      }
+      if (unbounded) unboundedInGroup = true;
+      lastGroupUnbounded = false;
       let js = quantifier[0];
       if (js.startsWith('{')) js = `{${quantifier[1] || '0'}${quantifier[2] ?? ''}${quantifier[3] ?? ''}}`;
       pos += quantifier[0].length;

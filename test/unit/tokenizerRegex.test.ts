@@ -132,9 +132,23 @@ describe('Oniguruma split patterns translated to JavaScript equal the reference'
       ['\\p{Klingon_Runes}', /Unicode property \\p\{Klingon_Runes\}/],
       ['(?x) a b', /extended-syntax flag/],
       ['\\G', /escape \\G/],
+      ['(a+)+b', /repeated group that itself repeats without bound.*exponential time/],
+      ['(?:\\s*x*)*y', /repeated group that itself repeats without bound/],
     ];
     for (const [regex, message] of cases) {
       assert.throws(() => compileOnigPattern(regex, 'pre_tokenizer.pattern.Regex'), (error: unknown) => error instanceof TokenizerError && message.test(error.message) && error.message.includes('pre_tokenizer.pattern.Regex'));
+    }
+  });
+
+  it('accepts bounded nesting and atomic groups, and matches a hostile line quickly enough to finish', () => {
+    for (const regex of ['(?:ab+)?c', '(?:a+){2}', '(?>a+)+b', '(?:\\s+(?!\\S))+', LLAMA3_SPLIT]) {
+      if (regex === '(?:\\s+(?!\\S))+') {
+        assert.throws(() => compileOnigPattern(regex, 'p'), /repeats without bound/);
+        continue;
+      }
+      const pattern = compileOnigPattern(regex, 'p');
+      pattern.lastIndex = 0;
+      assert.doesNotThrow(() => pattern.test('a'.repeat(5000)));
     }
   });
 
