@@ -200,6 +200,11 @@ export class AttentionModel {
     });
   }
 
+  /** Special tokens the tokenizer frames every text with ([CLS] … [SEP]: 2; Llama's BOS: 1). */
+  specialTokenCount(): number {
+    return this.tokenizer.encode('').filter((t) => t.special).length;
+  }
+
   async run(text: string, maxTokens: number): Promise<InferenceOutput> {
     const { tokens, truncated, tokenizeMs } = this.tokenize(text, maxTokens);
     // A frame of special tokens alone ([CLS] [SEP] around blank text) has nothing to show.
