@@ -90,11 +90,43 @@ function mkdirAndJoin(...parts) {
   return join(...parts);
 }
 
+// Watch mode prints one "[watch] build started" ... "[watch] build finished" pair per round of
+// rebuilds, however many of the bundles a change touches, and each error or warning on one line:
+// the background problem matcher in .vscode/tasks.json reads both, so a launch that waits for the
+// watch task starts only once every bundle is written.
+let pending = 0;
+
+function report(kind, message) {
+  const where = message.location ? `${message.location.file}:${message.location.line}:${message.location.column + 1}: ` : '';
+  console.log(`[watch] ${kind}: ${where}${message.text}`);
+}
+
+function watchStatus() {
+  let first = true; // the initial build is counted before watching starts
+  return {
+    name: 'watch-status',
+    setup(build) {
+      build.onStart(() => {
+        if (first) first = false;
+        else if (pending++ === 0) console.log('[watch] build started');
+      });
+      build.onEnd((result) => {
+        for (const message of result.errors) report('error', message);
+        for (const message of result.warnings) report('warning', message);
+        if (--pending === 0) console.log('[watch] build finished');
+      });
+    },
+  };
+}
+
 rmSync(dist, { recursive: true, force: true });
 copyRuntimeFiles();
 if (process.env.ATTENTION_LENS_NATIVE) copyNativeRuntime(process.env.ATTENTION_LENS_NATIVE);
 if (watch) {
-  for (const options of builds) (await esbuild.context(options)).watch();
+  const contexts = await Promise.all(builds.map((options) => esbuild.context({ ...options, logLevel: 'silent', plugins: [watchStatus()] })));
+  pending = contexts.length;
+  console.log('[watch] build started');
+  await Promise.all(contexts.map((context) => context.watch()));
 } else {
   await Promise.all(builds.map((options) => esbuild.build(options)));
 }

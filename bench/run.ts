@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- GROUP...]   groups: inference, large, e2e, webview, host, package (default: all)
+ * npm run bench [-- GROUP...]   groups: inference, large, e2e, webview, host, package, tokenizer (default: all)
  * BENCH_QUICK=1 for a smoke run with few repeats.
  *
  * Prints a table (target vs measured, then every row) and writes bench/results/latest.json.
@@ -15,6 +15,7 @@ import { runHost } from './groups/host';
 import { runInference } from './groups/inference';
 import { runLargeModel } from './groups/largeModel';
 import { runPackage } from './groups/package';
+import { runTokenizer } from './groups/tokenizer';
 import { runWebview } from './groups/webview';
 import { resultsDir } from './lib/paths';
 import { QUICK, type Row } from './lib/stats';
@@ -30,6 +31,7 @@ const GROUPS: Record<string, () => Promise<GroupResult>> = {
   webview: runWebview,
   e2e: runE2e,
   package: runPackage,
+  tokenizer: runTokenizer,
 };
 
 /** Target per headline key: the figure should be at most this. */
@@ -45,6 +47,8 @@ const TARGETS: [key: string, target: number, unit: string, what: string][] = [
   ['event_loop_max_stall', 20, 'ms', 'longest main-thread gap during 512-tok runs (worker path)'],
   ['rss_growth_mb_100_runs', 20, 'MB', 'RSS growth over 100 runs at 512 tok'],
   ['vsix_mb', 16, 'MB', 'attention-lens.vsix (universal)'],
+  ['tokenizer_load_vs_native', 2, 'x', 'load Gemma 3 tokenizer.json (256k vocab): ours / native tokenizers'],
+  ['tokenizer_encode_8192_vs_native', 3, 'x', 'encode 8192 tokens with Gemma 3: ours / native tokenizers'],
 ];
 
 function machine() {

@@ -10,7 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { bracketPairs, bracketScore, entropy, inductionScore, previousTokenScore, sparsity } from '../src/attention/headScores';
+import { bracketPairs, bracketScore, entropy, inductionScore, previousTokenScore, sparsity } from '../src/shared/headScores';
 import { readOnnxModel } from '../src/onnx/readModel';
 import { loadModelWeights, parameterCount } from '../test/reference/modelWeights';
 import { BUNDLED_MODEL, REPO_ROOT, createInferenceRunner, idsTensor, ort, readModelBytes, tokenize } from '../test/reference/nodeRuntime';

@@ -1,7 +1,8 @@
 // Postinstall: everything the real-VS Code tests need beside node_modules.
 // 1. Debian packages: chromium (the browser that drives the workbench), libkrb5-dev
-//    (a native module of the VS Code server needs gssapi headers to build) and python3-numpy
-//    (the unit tests run the Python package in python/, which needs numpy).
+//    (a native module of the VS Code server needs gssapi headers to build), python3-numpy
+//    (the unit tests run the Python package in python/, which needs numpy) and fonts-wqy-microhei
+//    (CJK glyphs, so the zh-tw workbench in the e2e screenshots shows text, not boxes).
 // 2. The VS Code server (bundled in the npm package code-server) and the Node 24 it requires,
 //    in a git-ignored cache with its own package.json so npm never touches the project's tree.
 // Idempotent: a marker file records what is installed; a second run does nothing.
@@ -13,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 
 const CODE_SERVER = 'code-server@4.139.1';
 const NODE_MAJOR = '24';
-const DEBIAN_PACKAGES = ['chromium', 'libkrb5-dev', 'python3-numpy'];
+const DEBIAN_PACKAGES = ['chromium', 'libkrb5-dev', 'python3-numpy', 'fonts-wqy-microhei'];
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cacheDir = join(root, '.vscode-test', 'server-cache');

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { Analyzer } from './attention/analyzer';
 import type { ResultStore } from './attention/resultStore';
 import type { AttentionRun } from './attention/attentionRun';
-import { SelectionState, defaultSelector } from './attention/selectionState';
+import { ShownHead, defaultSelector } from './attention/shownHead';
 import { CancellableResultStore, rerunSpan, showAttention, type ShowAttentionDeps } from './commands/showAttention';
 import { selectModel } from './commands/selectModel';
 import { AttentionDecorations, type ShadingSnapshot } from './editor/attentionDecorations';
@@ -19,18 +19,27 @@ import { InferenceEngines } from './inference/inferenceEngines';
 import { WebGpuEngine } from './inference/webGpuEngine';
 import { readSettings } from './settings';
 import { AttentionStatusBar } from './statusBar';
-import { AttentionPanel, type PanelEvents } from './views/attentionPanel';
+import { AttentionPanel } from './views/attentionPanel';
 import { AttentionSideView, type SideViewState } from './views/sideView';
+import type { ViewContext } from './views/viewBackend';
+import { registerWalkthrough } from './walkthrough';
 
-/** What the extension exports to other extensions and to its own integration tests. */
+/** What the extension exports to other extensions. */
 export interface AttentionLensApi {
   /** Runs Show Attention on the active editor, as the command does, and resolves with the run. */
   showAttention(): Promise<AttentionRun | undefined>;
   readonly store: ResultStore;
+  /** The layer/head (or aggregate) every view shows. */
+  readonly shownHead: ShownHead;
+}
+
+/**
+ * What the extension's own integration tests see in addition: exported only when VS Code runs
+ * the extension for its tests (ExtensionMode.Test), never to other extensions.
+ */
+export interface AttentionLensTestApi extends AttentionLensApi {
   /** The last paint time the panel reported, per run. */
   readonly paintTimes: ReadonlyMap<number, number>;
-  /** The layer/head selection every view shares. */
-  readonly selection: SelectionState;
   /** The editor side: staleness, the token under the cursor, the shading drawn right now. */
   readonly editor: {
     readonly stale: boolean;
@@ -56,7 +65,7 @@ function isIndex(value: unknown): value is number {
 export function activate(context: vscode.ExtensionContext): AttentionLensApi {
   const log = vscode.window.createOutputChannel('Attention Lens', { log: true });
   const store = new CancellableResultStore();
-  const selection = new SelectionState(defaultSelector(readSettings().defaultAggregate));
+  const shownHead = new ShownHead(defaultSelector(readSettings().defaultAggregate));
   let warnedWorkerExit = false;
   const client = new InferenceClient(
     context.asAbsolutePath('dist/worker.js'),
@@ -71,7 +80,7 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
   );
   const webGpu = new WebGpuEngine(client, () => readFile(context.asAbsolutePath('dist/ort/ort-wasm-simd-threaded.asyncify.wasm')));
   const notices = new FallbackNotices();
-  const engines = new InferenceEngines(client, webGpu, () => AttentionPanel.visible?.webGpu, (reason) => {
+  const engines = new InferenceEngines(client, webGpu, () => AttentionPanel.open?.webGpu, (reason) => {
     log.warn(`WebGPU unavailable, running on WASM: ${reason}`);
     if (notices.firstTime(reason)) void vscode.window.showInformationMessage(fallbackMessage(reason));
   }, (reason, requested) => {
@@ -82,44 +91,47 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
     }
   });
   const paintTimes = new Map<number, number>();
-  let deps: ShowAttentionDeps;
   const tracker = new StaleTracker(store, (document, start, end) => void rerunSpan(deps, document, start, end));
-  const panelEvents: PanelEvents = {
-    selection,
-    onPainted: (runId, paintMs) => {
+  const matrices = new MatrixCache();
+  const views: ViewContext = {
+    store,
+    shownHead,
+    matrices,
+    revealToken: (runId, index) => void revealToken(tracker, runId, index),
+    painted: (view, runId, paintMs) => {
+      if (view === 'side') {
+        sideView.painted(runId);
+        return;
+      }
       paintTimes.set(runId, paintMs);
       log.info(`run ${runId}: painted in ${paintMs.toFixed(1)} ms`);
     },
-    onRevealToken: (runId, index) => revealToken(tracker, runId, index),
   };
-  deps = {
+  const deps: ShowAttentionDeps = {
     extensionUri: context.extensionUri,
     analyzer: new Analyzer(engines, store, log),
     store,
-    panelEvents,
+    views,
     bundledModelFolder: context.asAbsolutePath('media/model'),
     log,
   };
-  const matrices = new MatrixCache();
   const focus = new CursorFocus(tracker);
-  const decorations = new AttentionDecorations(tracker, focus, selection, matrices);
-  const sideView = new AttentionSideView(context.extensionUri, store, tracker, selection, focus, matrices, (runId, index) =>
-    void revealToken(tracker, runId, index),
-  );
+  const decorations = new AttentionDecorations(tracker, focus, shownHead, matrices);
+  const sideView = new AttentionSideView(context.extensionUri, views, tracker, focus);
   const statusBar = new AttentionStatusBar(store, tracker, OPEN_PANEL_COMMAND);
   context.subscriptions.push(
     log,
     store,
-    selection,
+    shownHead,
     tracker,
     focus,
     decorations,
     sideView,
     statusBar,
     { dispose: () => client.dispose() },
-    store.onDidChange((run) => run && selection.fit(run.model.layers, run.model.heads)),
+    store.onDidChange((run) => run && shownHead.fit(run.model.layers, run.model.heads)),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('attentionLens.defaultAggregate')) selection.set(defaultSelector(readSettings().defaultAggregate), 'settings');
+      if (e.affectsConfiguration('attentionLens.defaultAggregate')) shownHead.set(defaultSelector(readSettings().defaultAggregate), 'settings');
     }),
     // The command answers with a small reply, never the run: a command's result is serialised
     // (as JSON) to whoever ran it, which for the palette and keybindings is the workbench, and a
@@ -138,22 +150,23 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
       isIndex(runId) && isIndex(index) ? revealToken(tracker, runId, index) : undefined,
     ),
     vscode.commands.registerCommand(OPEN_PANEL_COMMAND, (runId: unknown, index: unknown) => {
-      const panel = AttentionPanel.show(context.extensionUri, store, panelEvents);
+      const panel = AttentionPanel.show(context.extensionUri, views);
       // Pin the token in the panel, and put the cursor on it for the views that follow the editor.
       if (isIndex(runId) && isIndex(index)) {
         panel.focusToken(runId, index);
         void revealToken(tracker, runId, index);
       }
     }),
-    AttentionPanel.registerSerializer(context.extensionUri, store, panelEvents),
+    AttentionPanel.registerSerializer(context.extensionUri, views),
     AttentionSideView.register(sideView),
-    vscode.languages.registerHoverProvider('*', new AttentionHoverProvider(tracker, selection, matrices)),
+    vscode.languages.registerHoverProvider('*', new AttentionHoverProvider(tracker, shownHead, matrices)),
+    registerWalkthrough(context, store, shownHead),
   );
-  return {
-    showAttention: () => showAttention(deps),
-    store,
+  const api: AttentionLensApi = { showAttention: () => showAttention(deps), store, shownHead };
+  if (context.extensionMode !== vscode.ExtensionMode.Test) return api;
+  const testApi: AttentionLensTestApi = {
+    ...api,
     paintTimes,
-    selection,
     get editor() {
       return { stale: tracker.stale, focused: focus.focused, shading: decorations.snapshot };
     },
@@ -165,6 +178,7 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
     },
     inference: client.testHooks,
   };
+  return testApi;
 }
 
 export function deactivate(): void {}

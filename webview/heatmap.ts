@@ -10,7 +10,8 @@ import { legendValue, paintPixels, type ColorMode } from '../src/shared/heatmapP
 import type { TokenInfo } from '../src/shared/protocol';
 import { el } from './dom';
 import { DEFAULT_ZOOM, type Zoom } from './panelState';
-import { chipText } from './tokenView';
+import { cellAt, clampZoom, keepVisible, maxScale, panBy, zoomAround } from './viewport';
+import { escapedText } from '../src/shared/tokenText';
 
 export interface HeatmapOptions {
   /** Zoom, pan, axis labels and keyboard crosshair (the panel); off in the narrow side view. */
@@ -104,13 +105,7 @@ export class Heatmap {
   }
 
   setZoom(zoom: Zoom, notify = false): void {
-    const scale = Math.max(1, Math.min(this.maxScale(), zoom.scale));
-    const span = this.size / scale;
-    this.zoom = {
-      scale,
-      x: Math.max(0, Math.min(this.size - span, zoom.x)),
-      y: Math.max(0, Math.min(this.size - span, zoom.y)),
-    };
+    this.zoom = clampZoom(zoom, this.size, this.maxScale());
     this.render();
     if (notify) this.options.onZoom?.(this.zoom);
   }
@@ -140,9 +135,7 @@ export class Heatmap {
   }
 
   private maxScale(): number {
-    // Zoom until a cell is about 48 CSS pixels.
-    const width = this.canvas.clientWidth || 1;
-    return Math.max(1, (this.size * 48) / width);
+    return maxScale(this.size, this.canvas.clientWidth);
   }
 
   private layout(): void {
@@ -209,7 +202,7 @@ export class Heatmap {
     // Either every visible token, or index ticks far enough apart to read.
     const step = showTokens ? 1 : Math.max(1, Math.pow(2, Math.ceil(Math.log2(16 / cellCss))));
     const first = Math.floor(Math.max(0, Math.min(x, y)) / step) * step;
-    const label = (i: number) => (showTokens ? `${chipText(this.tokens[i]?.text ?? '').slice(0, 12)} ${i}` : String(i));
+    const label = (i: number) => (showTokens ? `${escapedText(this.tokens[i]?.text ?? '').slice(0, 12)} ${i}` : String(i));
     const fontPx = showTokens ? Math.min(12, Math.floor(cellCss - 1)) : 10;
 
     const rows = this.rowStrip;
@@ -270,28 +263,21 @@ export class Heatmap {
   private cellAt(e: MouseEvent): { row: number; col: number } | undefined {
     if (!this.matrix || this.size === 0) return undefined;
     const rect = this.canvas.getBoundingClientRect();
-    const span = this.size / this.zoom.scale;
-    const col = Math.floor(this.zoom.x + ((e.clientX - rect.left) / rect.width) * span);
-    const row = Math.floor(this.zoom.y + ((e.clientY - rect.top) / rect.height) * span);
-    if (row < 0 || col < 0 || row >= this.size || col >= this.size) return undefined;
-    return { row, col };
+    return cellAt(this.zoom, this.size, (e.clientX - rect.left) / rect.width, (e.clientY - rect.top) / rect.height);
   }
 
   private setCursor(row: number, col: number): void {
     if (!this.matrix) return;
     this.cursor = { row, col };
     const weight = this.matrix[row * this.size + col];
-    const name = (i: number) => `"${chipText(this.tokens[i]?.text ?? '')}"`;
+    const name = (i: number) => `"${escapedText(this.tokens[i]?.text ?? '')}"`;
     this.readout.textContent = `query #${row} ${name(row)} → key #${col} ${name(col)}: weight ${weight.toFixed(4)}`;
     this.render();
     this.onHoverRow(row);
   }
 
   private zoomBy(factor: number, fx: number, fy: number): void {
-    const span = this.size / this.zoom.scale;
-    const scale = Math.max(1, Math.min(this.maxScale(), this.zoom.scale * factor));
-    const next = this.size / scale;
-    this.setZoom({ scale, x: this.zoom.x + fx * (span - next), y: this.zoom.y + fy * (span - next) }, true);
+    this.setZoom(zoomAround(this.zoom, this.size, this.maxScale(), factor, fx, fy), true);
   }
 
   private listenInteractive(): void {
@@ -311,8 +297,7 @@ export class Heatmap {
       const dy = e.clientY - drag.y;
       if (!drag.moved && Math.hypot(dx, dy) < 4) return;
       drag.moved = true;
-      const perPx = this.size / this.zoom.scale / this.canvas.clientWidth;
-      this.setZoom({ scale: drag.zoom.scale, x: drag.zoom.x - dx * perPx, y: drag.zoom.y - dy * perPx });
+      this.setZoom(panBy(drag.zoom, this.size, this.canvas.clientWidth, dx, dy, this.maxScale()));
     });
     this.canvas.addEventListener('pointerup', (e) => {
       const wasDrag = drag?.moved;
@@ -333,7 +318,8 @@ export class Heatmap {
         e.preventDefault();
         const row = Math.max(0, Math.min(this.size - 1, c.row + move[e.key][0]));
         const col = Math.max(0, Math.min(this.size - 1, c.col + move[e.key][1]));
-        this.keepVisible(row, col);
+        const visible = keepVisible(this.zoom, this.size, row, col);
+        if (visible !== this.zoom) this.setZoom(visible, true);
         this.setCursor(row, col);
       } else if (e.key === '+' || e.key === '=') {
         this.zoomBy(2, 0.5, 0.5);
@@ -343,15 +329,5 @@ export class Heatmap {
         this.options.onPickRow?.(this.cursor.row);
       }
     });
-  }
-
-  private keepVisible(row: number, col: number): void {
-    const span = this.size / this.zoom.scale;
-    let { x, y } = this.zoom;
-    if (col < x) x = col;
-    if (col + 1 > x + span) x = col + 1 - span;
-    if (row < y) y = row;
-    if (row + 1 > y + span) y = row + 1 - span;
-    if (x !== this.zoom.x || y !== this.zoom.y) this.setZoom({ scale: this.zoom.scale, x, y }, true);
   }
 }

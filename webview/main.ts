@@ -1,7 +1,8 @@
 /**
  * The Attention Lens panel webview: always-visible controls, and four views on tabs (tokens,
  * matrix, model, math). It asks the host for the slices it draws (one matrix, thumbnails, one
- * query's math) and drops replies that no longer match the latest request or run.
+ * query's math) through the HostChannel, which keeps only the latest request of each kind; replies
+ * for a run no longer shown are dropped here.
  */
 import {
   MessageType,
@@ -12,36 +13,34 @@ import {
   type ShowResultMessage,
   type ShowQueryMathMessage,
   type ShowThumbnailsMessage,
-  type ToWebviewMessage,
   type ExportFormat,
   HEAD_SCORE_NAMES,
 } from '../src/shared/protocol';
 import { focusWeights, hideColumns, sinkColumns } from '../src/shared/renormalize';
 import { matrixSvg, tokensSvg } from '../src/shared/svgFigure';
-import { layoutTokens, tokenLabel } from '../src/shared/tokenLayout';
+import { chipLabel, layoutTokens } from '../src/shared/tokenLayout';
 import { Controls, DisplayControls, type Selection } from './controls';
 import { el } from './dom';
 import { ExportBar, svgToPng } from './exportBar';
 import { Heatmap } from './heatmap';
-import { connectHost } from './host';
+import { HostChannel, type HostMessage } from './host';
 import { MathView } from './mathView';
 import { ModelView, THUMB_SIDE } from './modelView';
 import { fitState, hostSelector, restoreState, type PanelState, type ViewTab } from './panelState';
 import { Tabs } from './tabs';
-import { TokenView, chipText } from './tokenView';
+import { TokenView } from './tokenView';
+import { escapedText } from '../src/shared/tokenText';
 import { runOnWebGpu } from './webGpuClient';
 
-const host = connectHost<PanelState>();
+const host = new HostChannel<PanelState>(onMessage);
 let state = restoreState(host.getState());
 let result: ResultSummary | undefined;
 /** The matrix as the host sent it, and as drawn (sink columns hidden, rows renormalised). */
 let rawMatrix: Float32Array | undefined;
 let matrix: Float32Array | undefined;
 let hovered: number | undefined;
-let paints = 0;
-let nextRequest = 0;
-const pending = { matrix: 0, thumbs: 0, math: 0 };
-let requestStarted = 0;
+/** When the matrix on its way was asked for (performance.now()), for the paint report. */
+let matrixAsked = 0;
 let thumbsFor: string | undefined;
 /** The shading drawn last (what the tokens figure shows). */
 let shaded: { weights: Float32Array; focus: number[] } | undefined;
@@ -74,7 +73,7 @@ const tokenView = new TokenView({
     shade();
   },
   onReveal: (index) => {
-    if (result) host.postMessage({ type: MessageType.RevealToken, runId: result.runId, index });
+    if (result) host.post({ type: MessageType.RevealToken, runId: result.runId, index });
   },
   onStep: (delta, extend) => {
     if (!result) return;
@@ -157,7 +156,7 @@ function save(next: PanelState): void {
 function pick(selection: Selection): void {
   save({ ...state, layer: selection.layer, head: selection.head });
   if (result) controls.setShape(result.layers, result.heads, state);
-  if (selection.head !== 'rollout') host.postMessage({ type: MessageType.SelectionChanged, layer: selection.layer, head: selection.head });
+  if (selection.head !== 'rollout') host.post({ type: MessageType.HeadPicked, layer: selection.layer, head: selection.head });
   modelView.select(state.layer, state.head);
   requestMatrix();
   if (state.tab === 'math') requestMath();
@@ -169,23 +168,18 @@ function showTab(): void {
   if (state.tab === 'math') requestMath();
 }
 
-/** A new matrix is coming (with a result, or on request): older replies become stale. */
-function nextMatrix(from: 'result' | 'request'): number {
-  pending.matrix = ++nextRequest;
-  document.body.dataset.matrixRequest = String(pending.matrix);
-  document.body.dataset.matrixFrom = from;
-  requestStarted = performance.now();
-  return pending.matrix;
-}
-
 function requestMatrix(): void {
   if (!result) return;
-  nextMatrix('request');
-  if (state.head === 'rollout') {
-    host.postMessage({ type: MessageType.RequestRollout, requestId: pending.matrix, runId: result.runId, layer: state.layer });
-  } else {
-    host.postMessage({ type: MessageType.RequestMatrix, requestId: pending.matrix, runId: result.runId, selector: hostSelector(state) });
-  }
+  const { runId } = result;
+  matrixAsked = performance.now();
+  document.body.dataset.matrixFrom = 'request';
+  // The request id, for tests that answer in the host's place.
+  const sent = (requestId: number) => void (document.body.dataset.matrixRequest = String(requestId));
+  const reply =
+    state.head === 'rollout'
+      ? host.request('matrix', (requestId) => ({ type: MessageType.RequestRollout, requestId, runId, layer: state.layer }), sent)
+      : host.request('matrix', (requestId) => ({ type: MessageType.RequestMatrix, requestId, runId, selector: hostSelector(state) }), sent);
+  void reply.then((message) => message && onMatrix(message));
 }
 
 function thumbKey(): string {
@@ -194,17 +188,13 @@ function thumbKey(): string {
 
 function requestThumbnails(): void {
   if (!result) return;
-  pending.thumbs = ++nextRequest;
+  const { runId } = result;
   modelView.clear();
   thumbsFor = thumbKey();
-  host.postMessage({
-    type: MessageType.RequestThumbnails,
-    requestId: pending.thumbs,
-    runId: result.runId,
-    side: THUMB_SIDE,
-    pool: state.pool,
-    sinks: { first: state.hideFirst, special: state.hideSpecial },
-  });
+  const sinks = { first: state.hideFirst, special: state.hideSpecial };
+  void host
+    .request('thumbnails', (requestId) => ({ type: MessageType.RequestThumbnails, requestId, runId, side: THUMB_SIDE, pool: state.pool, sinks }))
+    .then((message) => message && onThumbnails(message));
 }
 
 function mathQuery(): number {
@@ -214,13 +204,17 @@ function mathQuery(): number {
 function requestMath(): void {
   if (!result) return;
   if (typeof state.head !== 'number') {
-    pending.math = ++nextRequest;
+    host.supersede('math');
     mathView.message('The math view shows one head: pick a head number (not an aggregate) in the Head control, or click a thumbnail in the Model view.');
     return;
   }
-  pending.math = ++nextRequest;
-  mathView.setQuery(mathQuery());
-  host.postMessage({ type: MessageType.RequestQueryMath, requestId: pending.math, runId: result.runId, layer: state.layer, head: state.head, query: mathQuery() });
+  const { runId } = result;
+  const { layer, head } = state;
+  const query = mathQuery();
+  mathView.setQuery(query);
+  void host
+    .request('math', (requestId) => ({ type: MessageType.RequestQueryMath, requestId, runId, layer, head, query }))
+    .then((message) => message && onMath(message));
 }
 
 /** The drawn matrix: sink columns hidden (rows renormalised) when the user asked. */
@@ -255,7 +249,7 @@ function shade(): void {
 /** "#3 "foo" attends to", or the span's first and last tokens. */
 function focusName(focus: readonly number[]): string {
   const what = state.direction === 'to' ? 'attends to' : 'is attended by';
-  const name = (i: number) => `#${i} "${chipText(result?.tokens[i]?.text ?? '')}"`;
+  const name = (i: number) => `#${i} "${escapedText(result?.tokens[i]?.text ?? '')}"`;
   const who = focus.length === 1 ? name(focus[0]) : `span ${name(focus[0])} … ${name(focus[focus.length - 1])} (${focus.length} tokens, ${state.spanMode})`;
   return `${who} ${what}`;
 }
@@ -276,7 +270,7 @@ function figureSvg(current: ResultSummary, drawn: Float32Array): string {
       threshold: state.threshold,
     });
   }
-  const labels = current.tokens.map((token) => tokenLabel(current.text, token));
+  const labels = current.tokens.map((token) => chipLabel(current.text, token));
   return matrixSvg({ title, labels, matrix: drawn, size: current.tokens.length, mode: state.color, threshold: state.threshold });
 }
 
@@ -286,7 +280,7 @@ async function exportView(format: ExportFormat): Promise<void> {
   const name = `attention-${result.source.replace(/[^\w.-]+/g, '_')}-L${state.layer}${head}${format === 'json' ? '' : '-' + (state.tab === 'tokens' ? 'tokens' : 'matrix')}`;
   try {
     const data = format === 'json' ? undefined : format === 'svg' ? figureSvg(result, matrix) : await svgToPng(figureSvg(result, matrix), 2);
-    host.postMessage({ type: MessageType.SaveExport, runId: result.runId, format, name, data });
+    host.post({ type: MessageType.SaveExport, runId: result.runId, format, name, data });
     document.body.dataset.exported = format;
   } catch (error) {
     status.textContent = `Export failed: ${error instanceof Error ? error.message : String(error)}`;
@@ -314,7 +308,11 @@ function showResult(next: ResultSummary, pushed?: ShowResultMessage['matrix']): 
   // Paint the matrix that came with the result when it is the one this panel shows.
   const wanted = hostSelector(state);
   if (pushed && state.head !== 'rollout' && pushed.selector.layer === wanted.layer && pushed.selector.head === wanted.head) {
-    onMatrix({ type: MessageType.ShowMatrix, requestId: nextMatrix('result'), runId: next.runId, selector: pushed.selector, size: next.tokens.length, data: pushed.data });
+    host.supersede('matrix');
+    matrixAsked = performance.now();
+    // Where the matrix came from, for tests: with the result, no request round trip.
+    document.body.dataset.matrixFrom = 'result';
+    onMatrix({ type: MessageType.ShowMatrix, requestId: 0, runId: next.runId, selector: pushed.selector, size: next.tokens.length, data: pushed.data });
   } else {
     requestMatrix();
   }
@@ -322,24 +320,19 @@ function showResult(next: ResultSummary, pushed?: ShowResultMessage['matrix']): 
 }
 
 function onMatrix(message: ShowMatrixMessage): void {
-  // Drop stale replies: an older run, or a request the user has since replaced.
-  if (!result || message.runId !== result.runId || message.requestId !== pending.matrix) return;
+  // Drop replies for a run no longer shown (the channel already dropped replaced requests).
+  if (!result || message.runId !== result.runId) return;
   const next = matrixFromMessage(message);
   if (!next || message.size !== result.tokens.length) return;
   rawMatrix = next;
   deriveMatrix();
   heatmap.setZoom(state.zoom);
   shade();
-  const runId = result.runId;
-  requestAnimationFrame(() => {
-    document.body.dataset.paintedRun = String(runId);
-    document.body.dataset.paints = String(++paints);
-    host.postMessage({ type: MessageType.Painted, runId, paintMs: performance.now() - requestStarted });
-  });
+  host.painted(result.runId, matrixAsked);
 }
 
 function onThumbnails(message: ShowThumbnailsMessage): void {
-  if (!result || message.runId !== result.runId || message.requestId !== pending.thumbs) return;
+  if (!result || message.runId !== result.runId) return;
   const cells = message.layers * message.heads;
   const data = floatsFromBuffer(message.data, cells * message.side * message.side);
   const scores = floatsFromBuffer(message.scores, cells * HEAD_SCORE_NAMES.length);
@@ -350,26 +343,17 @@ function onThumbnails(message: ShowThumbnailsMessage): void {
 }
 
 function onMath(message: ShowQueryMathMessage): void {
-  if (!result || message.runId !== result.runId || message.requestId !== pending.math) return;
+  if (!result || message.runId !== result.runId) return;
   mathView.show(message);
   document.body.dataset.mathRun = String(result.runId);
 }
 
-function onMessage(message: ToWebviewMessage): void {
+function onMessage(message: HostMessage): void {
   switch (message.type) {
     case MessageType.ShowResult:
       showResult(message.result, message.matrix);
       break;
-    case MessageType.ShowMatrix:
-      onMatrix(message);
-      break;
-    case MessageType.ShowThumbnails:
-      onThumbnails(message);
-      break;
-    case MessageType.ShowQueryMath:
-      onMath(message);
-      break;
-    case MessageType.ShowSelection: {
+    case MessageType.ShowHead: {
       // Another view (or a setting) changed the shared layer/head: follow it.
       if (message.selector.layer === state.layer && message.selector.head === state.head) return;
       if (state.head === 'rollout' && message.selector.layer === state.layer) return;
@@ -395,16 +379,15 @@ function onMessage(message: ToWebviewMessage): void {
       status.dataset.state = message.state;
       break;
     case MessageType.RunOnWebGpu:
-      void runOnWebGpu(message).then((reply) => host.postMessage(reply));
+      void runOnWebGpu(message).then((reply) => host.post(reply));
       break;
   }
 }
 
-window.addEventListener('message', (event: MessageEvent<ToWebviewMessage>) => onMessage(event.data));
 // A panel restored after a reload brings its layer/head back to the host, whose shared selection
 // started afresh; a new panel follows the host's.
 if (host.getState() !== undefined) {
   const restored = hostSelector(state);
-  host.postMessage({ type: MessageType.SelectionChanged, layer: restored.layer, head: restored.head });
+  host.post({ type: MessageType.HeadPicked, layer: restored.layer, head: restored.head });
 }
-host.postMessage({ type: MessageType.Ready });
+host.post({ type: MessageType.Ready });

@@ -6,7 +6,7 @@
  */
 import { floatsFromBuffer, type ShowQueryMathMessage, type TokenInfo } from '../src/shared/protocol';
 import { el } from './dom';
-import { chipText } from './tokenView';
+import { escapedText } from '../src/shared/tokenText';
 
 const TOP_KEYS = 16;
 const TOLERANCE = 1e-4;
@@ -66,7 +66,7 @@ export class MathView {
   show(math: ShowQueryMathMessage): void {
     this.last = math;
     this.setQuery(math.query);
-    const name = (i: number) => `#${i} "${chipText(this.tokens[i]?.text ?? '')}"`;
+    const name = (i: number) => `#${i} "${escapedText(this.tokens[i]?.text ?? '')}"`;
     const title = el('h3', { text: `Layer ${math.layer} · head ${math.head} · query ${name(math.query)}` });
     if (!math.available) {
       this.body.replaceChildren(title, el('p', { className: 'math-note unavailable', text: math.reason || 'This model does not export Q/K/V.' }));
@@ -103,7 +103,7 @@ export class MathView {
       bar.style.setProperty('--w', String(Math.min(1, weights[j])));
       tbody.append(el('tr', { className: masked ? 'masked' : '' },
         el('td', { text: String(j) }),
-        el('td', { className: 'tok', text: `"${chipText(this.tokens[j]?.text ?? '')}"` }),
+        el('td', { className: 'tok', text: `"${escapedText(this.tokens[j]?.text ?? '')}"` }),
         el('td', { className: 'num', text: (scores[j] * sqrt).toFixed(4) }),
         el('td', { className: 'num', text: scores[j].toFixed(4) }),
         el('td', { className: 'num', text: masked ? '−∞' : '0' }),

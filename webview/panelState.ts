@@ -1,6 +1,20 @@
 /** What the user set in the panel; saved with setState so it survives hiding, reloads and restarts. */
+import { clampSelector } from '../src/shared/attentionMath';
 import type { ColorMode } from '../src/shared/heatmapPixels';
-import { HEAD_SCORE_NAMES, type HeadScoreName, type HeadSelector } from '../src/shared/protocol';
+import {
+  HEAD_SCORE_NAMES,
+  between,
+  bool,
+  either,
+  fields,
+  headChoice,
+  index,
+  oneOf,
+  record,
+  type HeadScoreName,
+  type HeadSelector,
+  type Reader,
+} from '../src/shared/protocol';
 import type { Direction, SpanMode } from '../src/shared/renormalize';
 
 /** A head, an aggregate over the heads of a layer, or the rollout through layers 0..layer. */
@@ -60,51 +74,49 @@ export const DEFAULT_STATE: PanelState = {
   mathAll: false,
 };
 
-const isIndex = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
-const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-function oneOf<T extends string>(value: unknown, options: readonly T[], fallback: T): T {
-  return options.includes(value as T) ? (value as T) : fallback;
-}
+const span: Reader<{ start: number; end: number }> = (value) => {
+  const read = fields({ start: index, end: index })(value);
+  return read && read.start <= read.end ? read : undefined;
+};
 
-function restoreZoom(raw: unknown): Zoom {
-  if (typeof raw !== 'object' || raw === null) return DEFAULT_ZOOM;
-  const { scale, x, y } = raw as Record<string, unknown>;
-  if (!isFiniteNumber(scale) || !isFiniteNumber(x) || !isFiniteNumber(y) || scale < 1 || x < 0 || y < 0) return DEFAULT_ZOOM;
-  return { scale, x, y };
-}
+const zoom: Reader<Zoom> = fields({ scale: between(1, Infinity), x: between(0, Infinity), y: between(0, Infinity) });
 
-/** Accept a restored state field by field; anything malformed falls back to its default. */
+/**
+ * Accept a restored state field by field, with the readers that check messages; anything
+ * malformed falls back to its default.
+ */
 export function restoreState(raw: unknown): PanelState {
-  if (typeof raw !== 'object' || raw === null) return DEFAULT_STATE;
-  const r = raw as Record<string, unknown>;
-  const span = r.span as Record<string, unknown> | undefined;
+  const r = record(raw);
+  if (!r) return DEFAULT_STATE;
+  const d = DEFAULT_STATE;
   return {
-    layer: isIndex(r.layer) ? r.layer : 0,
-    head: r.head === 'mean' || r.head === 'max' || r.head === 'rollout' || isIndex(r.head) ? r.head : 0,
-    pinned: isIndex(r.pinned) ? r.pinned : undefined,
-    span: typeof span === 'object' && span !== null && isIndex(span.start) && isIndex(span.end) && span.start <= span.end ? { start: span.start, end: span.end } : undefined,
-    spanMode: oneOf(r.spanMode, ['sum', 'mean'], 'sum'),
-    tab: oneOf(r.tab, VIEW_TABS, 'tokens'),
-    direction: oneOf(r.direction, ['to', 'from'], 'to'),
-    threshold: isFiniteNumber(r.threshold) && r.threshold >= 0 && r.threshold <= 1 ? r.threshold : 0,
-    hideFirst: r.hideFirst === true,
-    hideSpecial: r.hideSpecial === true,
-    color: oneOf(r.color, ['sqrt', 'linear', 'row'], 'sqrt'),
-    zoom: restoreZoom(r.zoom),
-    sort: oneOf<SortKey>(r.sort, ['layer', ...HEAD_SCORE_NAMES], 'layer'),
-    pool: oneOf(r.pool, ['max', 'mean'], 'max'),
-    mathAll: r.mathAll === true,
+    layer: index(r.layer) ?? d.layer,
+    head: either(headChoice, oneOf(['rollout'] as const))(r.head) ?? d.head,
+    pinned: index(r.pinned),
+    span: span(r.span),
+    spanMode: oneOf(['sum', 'mean'] as const)(r.spanMode) ?? d.spanMode,
+    tab: oneOf(VIEW_TABS)(r.tab) ?? d.tab,
+    direction: oneOf(['to', 'from'] as const)(r.direction) ?? d.direction,
+    threshold: between(0, 1)(r.threshold) ?? d.threshold,
+    hideFirst: bool(r.hideFirst) ?? d.hideFirst,
+    hideSpecial: bool(r.hideSpecial) ?? d.hideSpecial,
+    color: oneOf(['sqrt', 'linear', 'row'] as const)(r.color) ?? d.color,
+    zoom: zoom(r.zoom) ?? d.zoom,
+    sort: oneOf<SortKey>(['layer', ...HEAD_SCORE_NAMES])(r.sort) ?? d.sort,
+    pool: oneOf(['max', 'mean'] as const)(r.pool) ?? d.pool,
+    mathAll: bool(r.mathAll) ?? d.mathAll,
   };
 }
 
 /** Clamp a state to what a result offers (a new result may have fewer layers, heads or tokens). */
 export function fitState(state: PanelState, layers: number, heads: number, tokens: number): PanelState {
   const spanFits = state.span !== undefined && state.span.end < tokens;
+  const fitted = clampSelector(hostSelector(state), layers, heads);
   const zoomFits = state.zoom.x < tokens && state.zoom.y < tokens && state.zoom.scale <= Math.max(1, tokens);
   return {
     ...state,
-    layer: Math.min(state.layer, Math.max(0, layers - 1)),
-    head: typeof state.head === 'number' ? Math.min(state.head, Math.max(0, heads - 1)) : state.head,
+    layer: fitted.layer,
+    head: state.head === 'rollout' ? 'rollout' : fitted.head,
     pinned: state.pinned !== undefined && state.pinned < tokens ? state.pinned : undefined,
     span: spanFits ? state.span : undefined,
     zoom: zoomFits ? state.zoom : DEFAULT_ZOOM,

@@ -5,9 +5,8 @@
  */
 import { MessageType, parseWebviewMessage, type SaveExportMessage, type ToWebviewMessage } from '../src/shared/protocol';
 import type { ReportData } from '../src/shared/reportData';
-import { answerMatrixRequest } from '../src/shared/resultResponder';
 import { nestedAttention } from '../src/shared/resultJson';
-import { answerViewRequest, type HeldRun } from '../src/attention/viewResponder';
+import { answerViewRequest, type HeldRun } from '../src/shared/viewRequests';
 
 
 function decodeLayer(base64: string): Float32Array {
@@ -45,16 +44,22 @@ function deliver(message: ToWebviewMessage): void {
 (globalThis as unknown as { acquireVsCodeApi: () => unknown }).acquireVsCodeApi = () => ({
   postMessage(raw: unknown): void {
     const message = parseWebviewMessage(raw);
-    if (message?.type === MessageType.Ready) deliver({ type: MessageType.ShowResult, result: data.summary });
-    if (message?.type === MessageType.RequestMatrix) {
-      const reply = answerMatrixRequest(run, message);
-      if (reply) deliver(reply);
+    switch (message?.type) {
+      case MessageType.Ready:
+        deliver({ type: MessageType.ShowResult, result: data.summary });
+        break;
+      case MessageType.RequestMatrix:
+      case MessageType.RequestRollout:
+      case MessageType.RequestThumbnails:
+      case MessageType.RequestQueryMath: {
+        const reply = answerViewRequest(run, message);
+        if (reply) deliver(reply);
+        break;
+      }
+      case MessageType.SaveExport:
+        download(message);
+        break;
     }
-    if (message?.type === MessageType.RequestRollout || message?.type === MessageType.RequestThumbnails || message?.type === MessageType.RequestQueryMath) {
-      const reply = answerViewRequest(run, message);
-      if (reply) deliver(reply);
-    }
-    if (message?.type === MessageType.SaveExport) download(message);
   },
   getState: () => state,
   setState: (next: unknown) => {

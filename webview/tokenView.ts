@@ -3,6 +3,7 @@
  * token a chip. Focusing a token (hover, click to pin, shift-click for a span, arrow keys) shades
  * every chip by weight; a details list gives the exact top weights, and each chip's tooltip its own.
  */
+import { escapedText } from '../src/shared/tokenText';
 import { topKeys } from '../src/shared/attentionMath';
 import type { TokenInfo } from '../src/shared/protocol';
 import { layoutTokens } from '../src/shared/tokenLayout';
@@ -26,10 +27,6 @@ export interface ShadeInfo {
 }
 
 const TOP_K = 8;
-
-export function chipText(text: string): string {
-  return JSON.stringify(text).slice(1, -1);
-}
 
 export class TokenView {
   readonly element = el('div', { className: 'token-pane' });
@@ -100,7 +97,7 @@ export class TokenView {
       chip.classList.toggle('query', focus.has(j));
       if (weights) {
         chip.dataset.weight = raw.toFixed(4);
-        chip.title = `#${j} "${chipText(this.labels[j])}" · weight ${raw.toFixed(4)}`;
+        chip.title = `#${j} "${escapedText(this.labels[j])}" · weight ${raw.toFixed(4)}`;
       } else {
         delete chip.dataset.weight;
       }
@@ -114,7 +111,7 @@ export class TokenView {
     for (const k of topKeys(weights, TOP_K)) {
       const bar = el('span', { className: 'bar' });
       bar.style.setProperty('--w', String(Math.min(1, weights[k])));
-      list.append(el('li', {}, el('span', { className: 'top-token', text: `#${k} "${chipText(this.labels[k] ?? '')}"` }), bar, el('span', { className: 'top-weight', text: weights[k].toFixed(4) })));
+      list.append(el('li', {}, el('span', { className: 'top-token', text: `#${k} "${escapedText(this.labels[k] ?? '')}"` }), bar, el('span', { className: 'top-weight', text: weights[k].toFixed(4) })));
     }
     this.details.replaceChildren(el('div', { className: 'details-title', text: info.description }), list);
   }

@@ -4,7 +4,7 @@
  * each request to it and returns its reply for the host.
  */
 import { MessageType } from '../src/shared/protocol';
-import type { RunOnWebGpuMessage, WebGpuReply } from '../src/shared/webGpuProtocol';
+import type { RunOnWebGpuMessage, WebGpuReply } from '../src/shared/protocol';
 import type { WebGpuRunner } from './webgpu/runner';
 import { RUNNER_GLOBAL } from './webgpu/runnerGlobal';
 

@@ -25,8 +25,6 @@ import { median, repeats, round, timingRow, type Row } from '../lib/stats';
 declare const document: any;
 declare const window: any;
 declare const MutationObserver: any;
-declare const MouseEvent: any;
-declare const getComputedStyle: any;
 
 const GROUP = 'e2e';
 const vsix = join(repoRoot, 'attention-lens.vsix');

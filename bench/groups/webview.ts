@@ -25,7 +25,6 @@ import { encodeBundled, fixtureText } from '../lib/tokens';
 // tsconfig has no DOM lib, so the few browser globals used are declared here, module-local.
 declare const document: any;
 declare const window: any;
-declare const MutationObserver: any;
 declare const MouseEvent: any;
 declare const getComputedStyle: any;
 

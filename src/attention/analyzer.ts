@@ -5,7 +5,7 @@
  * a burst of requests costs at most two model runs.
  */
 import type * as vscode from 'vscode';
-import { capAnalysisText } from '../commands/textLimits';
+import { capAnalysisText } from '../shared/textCap';
 import type { InferenceEngines } from '../inference/inferenceEngines';
 import type { BackendSetting } from '../settings';
 import type { ModelLocation } from '../inference/workerProtocol';

@@ -2,20 +2,15 @@
  * One completed Show Attention run, as the host keeps it: tokens tied to the document,
  * full attention tensors, and where it came from. Views ask it for slices.
  */
-import { aggregateHeads, headMatrix } from '../shared/attentionMath';
-import type { HeadSelector, ResultSummary, StageTimings } from '../shared/protocol';
+import { selectedMatrix } from '../shared/attentionMath';
+import type { HeadSelector, StageTimings } from '../shared/protocol';
 import type { SourceToken } from '../shared/tokens';
-import type { ModelInfo } from '../inference/workerProtocol';
+import type { HeldRun } from '../shared/viewRequests';
+import type { LayerVectors, ModelInfo } from '../inference/runTypes';
 
-/** One layer's per-head vectors from the model run, each [head][token][d_k]: what the math view shows. */
-export interface LayerVectors {
-  readonly q: Float32Array;
-  readonly k: Float32Array;
-  readonly v: Float32Array;
-  /** o = softmax(q k^T / sqrt(d_k) + mask) v, as the model computed it. */
-  readonly o: Float32Array;
-  readonly headDim: number;
-}
+export type { LayerVectors };
+
+export { summarize } from '../shared/resultSummary';
 
 export interface AttentionRun {
   readonly runId: number;
@@ -36,26 +31,12 @@ export interface AttentionRun {
   readonly timings: StageTimings;
 }
 
-export function summarize(run: AttentionRun): ResultSummary {
-  return {
-    runId: run.runId,
-    text: run.text,
-    tokens: run.tokens.map(({ id, text, start, end, special }) => ({ id, text, start, end, special })),
-    layers: run.model.layers,
-    heads: run.model.heads,
-    modelName: run.model.name,
-    backend: run.model.backend,
-    source: run.source,
-    truncated: run.truncated,
-    causal: run.model.causal,
-    timings: run.timings,
-  };
+/** The T x T matrix a selector names; undefined for a layer or head outside the run. */
+export function matrixFor(run: AttentionRun, selector: HeadSelector): Float32Array | undefined {
+  return selectedMatrix(run.attention, run.tokens.length, selector);
 }
 
-/** The T x T matrix a selector names; throws RangeError for a layer or head out of range. */
-export function matrixFor(run: AttentionRun, selector: HeadSelector): Float32Array {
-  const layer = run.attention[selector.layer];
-  if (!layer) throw new RangeError(`layer ${selector.layer} is outside 0..${run.attention.length - 1}`);
-  const size = run.tokens.length;
-  return typeof selector.head === 'number' ? headMatrix(layer, size, selector.head) : aggregateHeads(layer, size, selector.head);
+/** What the view answers (shared/viewRequests.ts) need of a run. */
+export function heldRun(run: AttentionRun): HeldRun {
+  return { runId: run.runId, tokens: run.tokens, attention: run.attention, vectors: run.vectors, causal: run.model.causal };
 }

@@ -52,6 +52,11 @@ async function chooseFolder(current: string | undefined): Promise<void> {
   await useFolder(uri.fsPath);
 }
 
+/** Points the user setting back at the bundled model (the "Use Bundled Model" action). */
+export function useBundledModel(): Promise<void> {
+  return useFolder(undefined);
+}
+
 /** Writes the user setting (undefined: the bundled model) and warns when a workspace setting overrides it. */
 async function useFolder(folder: string | undefined): Promise<void> {
   const config = vscode.workspace.getConfiguration('attentionLens');

@@ -5,7 +5,11 @@ import type { AttentionRun } from '../attention/attentionRun';
 import { ResultStore } from '../attention/resultStore';
 import type { ModelLocation } from '../inference/workerProtocol';
 import { readSettings } from '../settings';
-import { AttentionPanel, type PanelEvents } from '../views/attentionPanel';
+import { InferenceError } from '../inference/workerFailure';
+import { AttentionPanel } from '../views/attentionPanel';
+import type { ViewContext } from '../views/viewBackend';
+import { SELECT_MODEL, SHOW_LOG, USE_BUNDLED_MODEL, errorActions } from './errorActions';
+import { useBundledModel } from './selectModel';
 import { analysisTarget, describeSpan, type AnalysisTarget } from './analysisTarget';
 
 /** Runs quicker than this show no progress notification (the status bar spinner only). */
@@ -40,7 +44,8 @@ export interface ShowAttentionDeps {
   readonly extensionUri: vscode.Uri;
   readonly analyzer: Analyzer;
   readonly store: CancellableResultStore;
-  readonly panelEvents: PanelEvents;
+  /** What the panel needs when the command opens it. */
+  readonly views: ViewContext;
   readonly bundledModelFolder: string;
   readonly log: vscode.LogOutputChannel;
 }
@@ -94,9 +99,9 @@ async function withDelayedProgress<T>(work: Promise<T>, title: string): Promise<
 async function analyseTarget(deps: ShowAttentionDeps, target: AnalysisTarget, interactive: boolean): Promise<AttentionRun | undefined> {
   const settings = readSettings();
   const model: ModelLocation = { folder: settings.modelFolder ?? deps.bundledModelFolder, threads: settings.threads };
-  (interactive ? AttentionPanel.show(deps.extensionUri, deps.store, deps.panelEvents) : AttentionPanel.visible)?.postStatus('running', 'Running the model…');
+  (interactive ? AttentionPanel.show(deps.extensionUri, deps.views) : AttentionPanel.open)?.postStatus('running', 'Running the model…');
   // The panel may be closed (or reopened) while the model runs: look it up again afterwards.
-  const panel = { postStatus: (...args: Parameters<AttentionPanel['postStatus']>) => AttentionPanel.visible?.postStatus(...args) };
+  const panel = { postStatus: (...args: Parameters<AttentionPanel['postStatus']>) => AttentionPanel.open?.postStatus(...args) };
   const started = performance.now();
   deps.store.open();
   try {
@@ -140,7 +145,17 @@ async function analyseTarget(deps: ShowAttentionDeps, target: AnalysisTarget, in
     const message = err instanceof Error ? err.message : String(err);
     deps.log.error(`Show Attention failed: ${message}`);
     panel?.postStatus('error', message);
-    if (interactive) void vscode.window.showErrorMessage(`Attention Lens: ${message}`);
+    if (interactive) void offerFix(deps, err, settings.modelFolder !== undefined);
     return undefined;
   }
+}
+
+/** Shows a failed run's message with the actions that fix its kind of failure, and runs the one picked. */
+async function offerFix(deps: ShowAttentionDeps, err: unknown, ownModel: boolean): Promise<void> {
+  const message = err instanceof Error ? err.message : String(err);
+  const kind = err instanceof InferenceError ? err.kind : 'internal';
+  const picked = await vscode.window.showErrorMessage(`Attention Lens: ${message}`, ...errorActions(kind, ownModel));
+  if (picked === SELECT_MODEL) await vscode.commands.executeCommand('attentionLens.selectModel');
+  else if (picked === USE_BUNDLED_MODEL) await useBundledModel();
+  else if (picked === SHOW_LOG) deps.log.show(true);
 }

@@ -5,7 +5,7 @@
  * Nothing is drawn for a stale run, so shading never sits on text the model did not see.
  */
 import * as vscode from 'vscode';
-import type { SelectionState } from '../attention/selectionState';
+import type { ShownHead } from '../attention/shownHead';
 import { matrixRow } from '../shared/attentionMath';
 import { readSettings } from '../settings';
 import type { CursorFocus } from './cursorFocus';
@@ -43,7 +43,7 @@ export class AttentionDecorations implements vscode.Disposable {
   constructor(
     private readonly tracker: StaleTracker,
     private readonly focus: CursorFocus,
-    private readonly selection: SelectionState,
+    private readonly selection: ShownHead,
     private readonly matrices: MatrixCache,
   ) {
     this.buckets = Array.from({ length: SHADE_BUCKETS }, (_, i) =>

@@ -6,12 +6,13 @@
  */
 import * as vscode from 'vscode';
 import type { AttentionRun } from '../attention/attentionRun';
-import { describeSelector, type SelectionState } from '../attention/selectionState';
+import { describeSelector, type ShownHead } from '../attention/shownHead';
 import { matrixRow } from '../shared/attentionMath';
 import { readSettings } from '../settings';
 import type { MatrixCache } from './matrixCache';
 import type { StaleTracker } from './staleTracking';
-import { commandUri, escapeMarkdown, rankKeys, tokenLabel, weightBar } from './tokenGeometry';
+import { quotedText } from '../shared/tokenText';
+import { commandUri, escapeMarkdown, rankKeys, weightBar } from './tokenGeometry';
 
 export const REVEAL_TOKEN_COMMAND = 'attentionLens.revealToken';
 export const OPEN_PANEL_COMMAND = 'attentionLens.openPanel';
@@ -22,7 +23,7 @@ export const HOVER_TOP_KEYS = 5;
 export class AttentionHoverProvider implements vscode.HoverProvider {
   constructor(
     private readonly tracker: StaleTracker,
-    private readonly selection: SelectionState,
+    private readonly selection: ShownHead,
     private readonly matrices: MatrixCache,
   ) {}
 
@@ -39,7 +40,7 @@ export class AttentionHoverProvider implements vscode.HoverProvider {
 export function hoverMarkdown(
   run: AttentionRun,
   index: number,
-  selection: SelectionState,
+  selection: ShownHead,
   matrices: MatrixCache,
   hideSinks: boolean,
 ): vscode.MarkdownString | undefined {
@@ -51,12 +52,12 @@ export function hoverMarkdown(
   const md = new vscode.MarkdownString(undefined, true);
   md.isTrusted = { enabledCommands: [...HOVER_COMMANDS] };
   md.appendMarkdown(
-    `**Attention Lens** · token #${index} ${escapeMarkdown(tokenLabel(token.text))} · id ${token.id}  \n` +
+    `**Attention Lens** · token #${index} ${escapeMarkdown(quotedText(token.text))} · id ${token.id}  \n` +
       `${escapeMarkdown(describeSelector(selection.selector))} · ${escapeMarkdown(run.model.name)} — attends most to:\n\n`,
   );
   for (const key of keys) {
     const target = run.tokens[key.index];
-    const label = `#${key.index} ${escapeMarkdown(tokenLabel(target.text))}`;
+    const label = `#${key.index} ${escapeMarkdown(quotedText(target.text))}`;
     // Special tokens have no place in the source, so they get no reveal link.
     const name = target.special || target.end === target.start
       ? label

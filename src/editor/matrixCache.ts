@@ -15,11 +15,8 @@ export class MatrixCache {
     if (matrix) {
       this.entries.delete(key);
     } else {
-      try {
-        matrix = matrixFor(run, selector);
-      } catch {
-        return undefined;
-      }
+      matrix = matrixFor(run, selector);
+      if (!matrix) return undefined;
     }
     this.entries.set(key, matrix);
     while (this.entries.size > CAPACITY) this.entries.delete(this.entries.keys().next().value as string);

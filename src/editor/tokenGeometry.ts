@@ -3,6 +3,7 @@
  * the analysed span, which keys a query row shades and how strongly, and the hover's text bits.
  * No `vscode` here, so all of it is unit-tested directly.
  */
+import { ALL_SINKS, hideKeys, sinkColumns } from '../shared/renormalize';
 import type { SourceToken } from '../shared/tokens';
 
 /** The token whose source range holds `offset` (relative to the run's text), if any.
@@ -93,18 +94,23 @@ export interface ShadedKey {
 export function keyShown(tokens: readonly SourceToken[], index: number, hideSinks: boolean): boolean {
   const t = tokens[index];
   if (!t) return false;
-  return !(hideSinks && (t.special || index === 0));
+  return !(hideSinks && (t.special || index === 0)); // the sinks of ALL_SINKS
 }
 
-/** The keys of one query row, strongest first, each with its weight relative to the strongest shown. */
+/**
+ * The keys of one query row, strongest first, each with its weight relative to the strongest shown.
+ * With `hideSinks`, the sink keys are left out and the row renormalised over the rest, as the
+ * panel's "hide" options do (shared/renormalize.ts).
+ */
 export function rankKeys(row: ArrayLike<number>, tokens: readonly SourceToken[], hideSinks: boolean): ShadedKey[] {
+  const weights = hideKeys(row, hideSinks ? sinkColumns(tokens, ALL_SINKS) : []);
   const shown: number[] = [];
-  for (let i = 0; i < tokens.length && i < row.length; i++) if (keyShown(tokens, i, hideSinks)) shown.push(i);
-  shown.sort((a, b) => row[b] - row[a] || a - b);
-  const max = shown.length > 0 ? row[shown[0]] : 0;
+  for (let i = 0; i < tokens.length && i < weights.length; i++) if (keyShown(tokens, i, hideSinks)) shown.push(i);
+  shown.sort((a, b) => weights[b] - weights[a] || a - b);
+  const max = shown.length > 0 ? weights[shown[0]] : 0;
   return shown.map((index) => {
-    const ratio = max > 0 ? row[index] / max : 0;
-    return { index, weight: row[index], ratio, bucket: 0 };
+    const ratio = max > 0 ? weights[index] / max : 0;
+    return { index, weight: weights[index], ratio, bucket: 0 };
   });
 }
 
@@ -131,12 +137,6 @@ export function weightBar(ratio: number, width = 10): string {
 /** Escape text so Markdown shows it literally (no emphasis, links, HTML or code spans). */
 export function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>~&"']/g, (c) => `\\${c}`);
-}
-
-/** A token's text as a reader sees it: whitespace made visible, quoted, shortened if long. */
-export function tokenLabel(text: string, maxLength = 24): string {
-  const visible = JSON.stringify(text);
-  return visible.length > maxLength + 2 ? `${visible.slice(0, maxLength)}…"` : visible;
 }
 
 /** A `command:` URI with JSON arguments, as Markdown links in hovers use. */

@@ -10,7 +10,7 @@ import * as ort from 'onnxruntime-web';
 import { basename, dirname, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadTokenizer, TokenizerError, type TextTokenizer } from '../tokenizer';
-import type { LayerVectors } from '../attention/attentionRun';
+import type { LayerVectors } from './runTypes';
 import type { SourceToken } from '../shared/tokens';
 import { describeLayout, layoutFromShapes, type AttentionLayoutResult, type AttentionTensor } from './attentionShape';
 import { parseModelConfig, type ModelConfig } from './modelConfig';
@@ -198,6 +198,11 @@ export class AttentionModel {
       ...(found ? { found } : {}),
       loadMs: performance.now() - started,
     });
+  }
+
+  /** Special tokens the tokenizer frames every text with ([CLS] … [SEP]: 2; Llama's BOS: 1). */
+  specialTokenCount(): number {
+    return this.tokenizer.encode('').filter((t) => t.special).length;
   }
 
   async run(text: string, maxTokens: number): Promise<InferenceOutput> {

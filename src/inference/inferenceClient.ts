@@ -6,12 +6,13 @@
  * thread, and the user's fix (a restored file, another model folder) must take effect.
  */
 import { Worker } from 'node:worker_threads';
+import { PendingRequests } from '../shared/pendingRequests';
+import { InferenceError } from './workerFailure';
 import type { InferenceOutput, ModelInfo, ModelLocation, PreparedRun, WorkerReply, WorkerRequest } from './workerProtocol';
 
-type Pending = { readonly worker: Worker; resolve: (reply: WorkerReply) => void; reject: (err: Error) => void };
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
-export class InferenceError extends Error {}
+export { InferenceError } from './workerFailure';
 
 /** What the integration tests may see and do to the worker; reached only through the extension's API. */
 export interface InferenceTestHooks {
@@ -27,8 +28,11 @@ export interface InferenceTestHooks {
 
 export class InferenceClient {
   private worker: Worker | undefined;
-  private nextRequestId = 1;
-  private readonly pending = new Map<number, Pending>();
+  private readonly pending = new PendingRequests<WorkerReply>((reason) =>
+    new InferenceError(reason.kind === 'closed' ? reason.message : 'The inference worker did not answer.', 'worker'),
+  );
+  /** The worker each pending request went to: a worker that stops fails only its own requests. */
+  private readonly sentTo = new Map<number, Worker>();
   private loaded: { key: string; info: Promise<ModelInfo> } | undefined;
   private live = 0;
   private started = 0;
@@ -92,27 +96,24 @@ export class InferenceClient {
   }
 
   /** For the integration tests (see InferenceTestHooks). */
-  readonly testHooks: InferenceTestHooks = (() => {
-    const client = this;
-    return {
-      get pendingRequests() {
-        return client.pending.size;
-      },
-      get liveWorkers() {
-        return client.live;
-      },
-      get workersStarted() {
-        return client.started;
-      },
-      terminateWorker() {
-        const worker = client.worker;
-        if (!worker) return false;
-        // Reported as a crash: 'exit' runs the same path as a worker that died by itself.
-        client.stop(worker);
-        return true;
-      },
-    };
-  })();
+  readonly testHooks: InferenceTestHooks = ((client: InferenceClient): InferenceTestHooks => ({
+    get pendingRequests() {
+      return client.pending.size;
+    },
+    get liveWorkers() {
+      return client.live;
+    },
+    get workersStarted() {
+      return client.started;
+    },
+    terminateWorker() {
+      const worker = client.worker;
+      if (!worker) return false;
+      // Reported as a crash: 'exit' runs the same path as a worker that died by itself.
+      client.stop(worker);
+      return true;
+    },
+  }))(this);
 
   dispose(): void {
     const worker = this.worker;
@@ -124,20 +125,23 @@ export class InferenceClient {
 
   private send(request: DistributiveOmit<WorkerRequest, 'requestId'>): Promise<WorkerReply> {
     const worker = this.ensureWorker();
-    const requestId = this.nextRequestId++;
-    return new Promise<WorkerReply>((resolve, reject) => {
-      this.pending.set(requestId, { worker, resolve, reject });
-      try {
-        worker.postMessage({ ...request, requestId } as WorkerRequest);
-      } catch (err) {
-        // A message that cannot be cloned, or a worker already gone: nothing will answer it.
-        this.pending.delete(requestId);
-        reject(new InferenceError(`The inference worker could not be reached: ${(err as Error).message}`));
-      }
-    }).then((reply) => {
-      if (reply.kind === 'failed') throw new InferenceError(reply.message);
-      return reply;
-    });
+    let sent = 0;
+    return this.pending
+      .request((requestId) => {
+        sent = requestId;
+        this.sentTo.set(requestId, worker);
+        try {
+          worker.postMessage({ ...request, requestId } as WorkerRequest);
+        } catch (err) {
+          // A message that cannot be cloned, or a worker already gone: nothing will answer it.
+          throw new Error(`The inference worker could not be reached: ${(err as Error).message}`, { cause: err });
+        }
+      })
+      .finally(() => this.sentTo.delete(sent))
+      .then((reply) => {
+        if (reply.kind === 'failed') throw new InferenceError(reply.failure.message, reply.failure.kind);
+        return reply;
+      });
   }
 
   private ensureWorker(): Worker {
@@ -148,10 +152,7 @@ export class InferenceClient {
     worker.on('message', (reply: WorkerReply) => {
       if (this.stopping.has(worker)) return;
       const requestId = (reply as { requestId?: unknown } | null)?.requestId;
-      if (typeof requestId !== 'number') return;
-      const pending = this.pending.get(requestId);
-      this.pending.delete(requestId);
-      pending?.resolve(reply);
+      if (typeof requestId === 'number') this.pending.settle(requestId, reply);
     });
     const lost = (reason: string) => {
       if (this.worker !== worker) return;
@@ -203,8 +204,6 @@ export class InferenceClient {
   }
 
   private failAll(message: string, worker?: Worker): void {
-    const failed = [...this.pending].filter(([, p]) => worker === undefined || p.worker === worker);
-    for (const [id] of failed) this.pending.delete(id);
-    for (const [, p] of failed) p.reject(new InferenceError(message));
+    this.pending.closeAll(message, (requestId) => worker === undefined || this.sentTo.get(requestId) === worker);
   }
 }

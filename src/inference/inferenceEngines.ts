@@ -5,10 +5,9 @@
  * `info.backend` says which engine ran.
  */
 import type { BackendSetting } from '../settings';
-import type { WebGpuPanel } from '../views/webGpuBridge';
 import { chooseEngine } from './engineChoice';
 import type { InferenceClient } from './inferenceClient';
-import { WebGpuUnavailableError, type EngineResult, type WebGpuEngine } from './webGpuEngine';
+import { WebGpuUnavailableError, type EngineResult, type WebGpuEngine, type WebGpuPanel } from './webGpuEngine';
 import type { ModelLocation } from './workerProtocol';
 
 export class InferenceEngines {

@@ -4,7 +4,7 @@
  * Infinity (a corrupt weight file, an fp16 overflow) or values outside [0, 1] are refused with a
  * message instead of being drawn.
  */
-import type { InferenceOutput, ModelInfo } from './workerProtocol';
+import type { InferenceOutput, ModelInfo } from './runTypes';
 
 export class UnexpectedOutputError extends Error {
   override readonly name = 'UnexpectedOutputError';

@@ -4,21 +4,10 @@
  * same way. No onnxruntime and no ONNX parsing here (the extension host bundles it): tensors
  * are plain { dims, data }.
  */
-import type { LayerVectors } from '../attention/attentionRun';
 import type { AttentionTensor } from './attentionShape';
+import type { LayerVectors, OutputNames } from './runTypes';
 
-export interface VectorOutputs {
-  readonly q: string;
-  readonly k: string;
-  readonly v: string;
-  readonly o: string;
-}
-
-/** The outputs a run fetches: attention per layer, and q/k/v/o per layer when the model has them. */
-export interface OutputNames {
-  readonly attention: readonly string[];
-  readonly vectors: readonly VectorOutputs[] | undefined;
-}
+export type { OutputNames, VectorOutputs } from './runTypes';
 
 /** One output tensor, whoever computed it. */
 export interface OutputTensor {

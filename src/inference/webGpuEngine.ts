@@ -6,12 +6,21 @@
  * is a WebGpuUnavailableError carrying the reason; failures of the model itself propagate as they are.
  */
 import { MessageType } from '../shared/protocol';
-import { tensorBytes, type WebGpuResultMessage, type WebGpuTensor } from '../shared/webGpuProtocol';
-import type { WebGpuPanel } from '../views/webGpuBridge';
+import { bufferOf, type RunOnWebGpuMessage, type WebGpuReply, type WebGpuResultMessage, type WebGpuTensor } from '../shared/protocol';
 import type { InferenceClient } from './inferenceClient';
 import { checkInferenceOutput } from './outputChecks';
 import { decodeOutputs, fetchedOutputs, type OutputTensor } from './outputDecoding';
 import type { InferenceOutput, ModelInfo, ModelLocation, PreparedRun } from './workerProtocol';
+
+/** A run for the panel's webview, as the engine builds it; the panel adds the request id and the script. */
+export type WebGpuRunRequest = Omit<RunOnWebGpuMessage, 'type' | 'requestId' | 'script'>;
+
+/** What a WebGPU engine needs of the panel (views/ implements it; inference/ never imports views/). */
+export interface WebGpuPanel {
+  /** A hidden webview does not run scripts, so it cannot run the model. */
+  readonly visible: boolean;
+  run(request: WebGpuRunRequest, timeoutMs: number): Promise<WebGpuReply>;
+}
 
 export class WebGpuUnavailableError extends Error {
   override readonly name = 'WebGpuUnavailableError';
@@ -85,13 +94,13 @@ export class WebGpuEngine {
       // The panel's protocol carries int64/int32/float32 tensors; a float16 cache or a bool flag
       // (KV-cache decoders) runs on WASM instead.
       if (t.type !== 'int64' && t.type !== 'int32' && t.type !== 'float32') throw new WebGpuUnavailableError(`the input "${name}" is ${t.type}, which the WebGPU panel does not take`);
-      return { name, type: t.type, dims: t.dims, data: tensorBytes(t.data) };
+      return { name, type: t.type, dims: t.dims, data: bufferOf(t.data) };
     });
     const outputs = fetchedOutputs(prepared.outputs);
     // At most one retry per missing piece: a webview reloaded while hidden has lost both.
     for (let attempt = 0; attempt < 3; attempt++) {
-      const runtime = sendRuntime ? tensorBytes(await this.readRuntime()) : undefined;
-      const model = sendModel ? tensorBytes(await this.source.modelBytes(location)) : undefined;
+      const runtime = sendRuntime ? bufferOf(await this.readRuntime()) : undefined;
+      const model = sendModel ? bufferOf(await this.source.modelBytes(location)) : undefined;
       const reply = await panel.run({ modelKey, feeds, outputs, ...(runtime ? { runtime } : {}), ...(model ? { model } : {}) }, this.timeoutMs);
       if (reply.type === MessageType.WebGpuResult) {
         this.held.set(panel, { modelKey });

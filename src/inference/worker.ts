@@ -6,7 +6,8 @@ import { parentPort } from 'node:worker_threads';
 import type { AttentionModel } from './attentionModel';
 import { loadAttentionModel } from './nativeEngine';
 import { checkInferenceOutput } from './outputChecks';
-import { checkRuntimeFiles, explainRuntimeFailure } from './runtimeFiles';
+import { RuntimeFilesError, checkRuntimeFiles, explainRuntimeFailure } from './runtimeFiles';
+import { failureOf } from './workerFailure';
 import type { WorkerReply, WorkerRequest } from './workerProtocol';
 
 if (!parentPort) throw new Error('worker.js must run as a worker thread');
@@ -25,8 +26,10 @@ async function handle(request: Exclude<WorkerRequest, { kind: 'exit' }>): Promis
       model = checkRuntimeFiles(wasmDir)
         .then(() => loadAttentionModel(request.model, wasmDir, __dirname))
         .catch((err: unknown) => {
-          if (err instanceof Error) err.message = explainRuntimeFailure(err.message, wasmDir);
-          throw err;
+          if (!(err instanceof Error)) throw err;
+          const explained = explainRuntimeFailure(err.message, wasmDir);
+          // onnxruntime's own failure to start is the runtime files' fault, not the model's.
+          throw explained === err.message ? err : new RuntimeFilesError(explained);
         });
       const loaded = await model;
       await (await previous?.catch(() => undefined))?.dispose();
@@ -50,7 +53,7 @@ async function handle(request: Exclude<WorkerRequest, { kind: 'exit' }>): Promis
       }
     }
   } catch (err) {
-    reply({ kind: 'failed', requestId: request.requestId, message: err instanceof Error ? err.message : String(err) });
+    reply({ kind: 'failed', requestId: request.requestId, failure: failureOf(err) });
   }
 }
 

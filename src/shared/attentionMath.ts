@@ -3,6 +3,43 @@
  * A layer's attention is one Float32Array laid out [head][query][key] (row-major, T x T per head).
  */
 
+import type { HeadSelector } from './protocol/messages';
+
+/**
+ * Heads in one layer's [head][query][key] array for `size` tokens: its length over size². 0 for
+ * no tokens. The one place the head count is read off an array (a run also states it, in its
+ * model info; the two agree for any run a model produced).
+ */
+export function headCount(layer: ArrayLike<number> | undefined, size: number): number {
+  const cells = size * size;
+  return cells === 0 || !layer ? 0 : Math.round(layer.length / cells);
+}
+
+/**
+ * The T x T matrix a selector names in per-layer attention ([head][query][key] per layer): one
+ * head's (a view, not a copy) or the mean/max over the layer's heads (a new array). Undefined
+ * when the layer or head is outside the tensors: the one check of a selector against a run.
+ */
+export function selectedMatrix(attention: readonly Float32Array[], size: number, selector: HeadSelector): Float32Array | undefined {
+  const layer = attention[selector.layer];
+  if (!layer || size === 0) return undefined;
+  const { head } = selector;
+  if (typeof head !== 'number') return aggregateHeads(layer, size, head);
+  return head < headCount(layer, size) ? headMatrix(layer, size, head) : undefined;
+}
+
+/** Whether a selector names a layer and head a model of `layers` x `heads` has. */
+export function fitsShape(selector: HeadSelector, layers: number, heads: number): boolean {
+  return selector.layer < layers && (typeof selector.head !== 'number' || selector.head < heads);
+}
+
+/** A selector moved inside a model's shape (a new run may have fewer layers or heads). */
+export function clampSelector(selector: HeadSelector, layers: number, heads: number): HeadSelector {
+  const layer = Math.min(Math.max(0, selector.layer), Math.max(0, layers - 1));
+  const head = typeof selector.head === 'number' ? Math.min(Math.max(0, selector.head), Math.max(0, heads - 1)) : selector.head;
+  return { layer, head };
+}
+
 /** The T x T matrix of one head: a view, not a copy. */
 export function headMatrix(layer: Float32Array, size: number, head: number): Float32Array {
   const cells = size * size;
@@ -15,7 +52,7 @@ export function headMatrix(layer: Float32Array, size: number, head: number): Flo
 /** Mean or max over the heads of one layer. */
 export function aggregateHeads(layer: Float32Array, size: number, mode: 'mean' | 'max'): Float32Array {
   const cells = size * size;
-  const heads = layer.length / cells;
+  const heads = headCount(layer, size);
   const out = new Float32Array(cells);
   if (mode === 'max') out.fill(-Infinity);
   for (let h = 0; h < heads; h++) {

@@ -22,24 +22,33 @@ export function sinkColumns(tokens: readonly { readonly special: boolean }[], op
   return out;
 }
 
+/** Both kinds of sink: what the editor's hideSinkTokens setting hides. */
+export const ALL_SINKS: SinkOptions = { first: true, special: true };
+
 /**
- * A copy of `matrix` with the `hidden` columns set to 0 and every row rescaled so it keeps the sum
+ * One query's row with the `hidden` keys set to 0 and the rest rescaled so the row keeps the sum
  * it had (1 for attention): the weight the sinks held is shared out over the other keys in
- * proportion. A row whose only weight was on hidden keys becomes all zeros.
+ * proportion. A row whose only weight was on hidden keys becomes all zeros. The one meaning of
+ * "hide sinks", for the panel's matrix and the editor's hovers and shading alike.
  */
+export function hideKeys(row: ArrayLike<number>, hidden: readonly number[]): Float32Array {
+  const out = Float32Array.from(row);
+  if (hidden.length === 0) return out;
+  let total = 0;
+  for (let j = 0; j < out.length; j++) total += out[j];
+  for (const j of hidden) if (j >= 0 && j < out.length) out[j] = 0;
+  let kept = 0;
+  for (let j = 0; j < out.length; j++) kept += out[j];
+  const scale = kept > 0 ? total / kept : 0;
+  for (let j = 0; j < out.length; j++) out[j] *= scale;
+  return out;
+}
+
+/** A copy of a T x T `matrix` with hideKeys applied to every row. */
 export function hideColumns(matrix: Float32Array, size: number, hidden: readonly number[]): Float32Array {
   const out = matrix.slice();
   if (hidden.length === 0) return out;
-  for (let i = 0; i < size; i++) {
-    const row = i * size;
-    let total = 0;
-    for (let j = 0; j < size; j++) total += out[row + j];
-    for (const j of hidden) if (j >= 0 && j < size) out[row + j] = 0;
-    let kept = 0;
-    for (let j = 0; j < size; j++) kept += out[row + j];
-    const scale = kept > 0 ? total / kept : 0;
-    for (let j = 0; j < size; j++) out[row + j] *= scale;
-  }
+  for (let i = 0; i < size; i++) out.set(hideKeys(matrix.subarray(i * size, (i + 1) * size), hidden), i * size);
   return out;
 }
 

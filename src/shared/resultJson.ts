@@ -2,6 +2,7 @@
  * The JSON form of a result, written by the panel's "Export JSON" and by the command-line tool:
  * tokens with ids and source offsets, the model summary, and every layer's attention.
  */
+import { headCount } from './attentionMath';
 import type { SourceToken } from './tokens';
 import { lineStarts, positionAt } from './textPositions';
 
@@ -66,7 +67,7 @@ export function resultToJson(input: ResultJsonInput): ResultJson {
 /** Per-layer [head][query][key] Float32 tensors as nested arrays, rounded to float32 precision. */
 export function nestedAttention(attention: readonly Float32Array[], size: number): number[][][][] {
   return attention.map((layer) =>
-    Array.from({ length: size === 0 ? 0 : layer.length / (size * size) }, (_, h) =>
+    Array.from({ length: headCount(layer, size) }, (_, h) =>
       Array.from({ length: size }, (_, q) => Array.from(layer.subarray((h * size + q) * size, (h * size + q + 1) * size), round)),
     ),
   );

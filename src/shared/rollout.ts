@@ -5,11 +5,12 @@
  * R_0 = A'_0, R_l = A'_l · R_{l-1}. Row i of R_l says how much of token i's state after layer l
  * flows from each input token. Pure: no editor or DOM access.
  */
+import { headCount } from './attentionMath';
 
 /** A' = 0.5 * mean over heads + 0.5 * I, rows renormalised; `layer` is [head][query][key]. */
 export function residualAttention(layer: Float32Array, size: number): Float32Array {
   const cells = size * size;
-  const heads = Math.max(1, Math.round(layer.length / cells));
+  const heads = Math.max(1, headCount(layer, size));
   const out = new Float32Array(cells);
   for (let h = 0; h < heads; h++) {
     const offset = h * cells;

@@ -12,7 +12,7 @@ export type Segment =
 export type Line = Segment[];
 
 /** What a chip shows for a token: its source text, its own text when special, "·" when empty. */
-export function tokenLabel(text: string, token: TokenInfo): string {
+export function chipLabel(text: string, token: TokenInfo): string {
   if (token.special) return token.text;
   return token.start === token.end ? '\u00b7' : text.slice(token.start, token.end);
 }
@@ -34,7 +34,7 @@ export function layoutTokens(text: string, tokens: readonly TokenInfo[]): Line[]
   let cursor = 0;
   tokens.forEach((token, index) => {
     if (!token.special && token.start > cursor) pushText(lines, text.slice(cursor, token.start));
-    const label = tokenLabel(text, token);
+    const label = chipLabel(text, token);
     const breaks = token.special ? 0 : label.split('\n').length - 1;
     lines[lines.length - 1].push({ kind: 'token', index, label: breaks > 0 ? label.replace(/\n/g, '\u21b5') : label, special: token.special });
     for (let b = 0; b < breaks; b++) lines.push([]);

@@ -38,8 +38,12 @@ export function parseAddedTokens(config: unknown): AddedToken[] {
 
 const WORD_CHAR_BEFORE = /[\p{Alphabetic}\p{Nd}\p{M}\p{Pc}\p{Join_Control}]$/u;
 const WORD_CHAR_AFTER = /^[\p{Alphabetic}\p{Nd}\p{M}\p{Pc}\p{Join_Control}]/u;
-const LEADING_WHITESPACE = /^\p{White_Space}*/u;
-const TRAILING_WHITESPACE = /\p{White_Space}*$/u;
+const WHITESPACE_UNIT = /\p{White_Space}/u;
+
+/** Whether the code unit at `index` is whitespace (every White_Space character is one UTF-16 unit). */
+function isWhitespaceAt(text: string, index: number): boolean {
+  return WHITESPACE_UNIT.test(text[index]);
+}
 
 /**
  * Finds added tokens in text the way the reference does: leftmost-longest matches, honouring
@@ -74,8 +78,10 @@ export class AddedTokenMatcher {
         if (!token || (token.singleWord && (WORD_CHAR_BEFORE.test(text.slice(Math.max(0, from - 2), from)) || WORD_CHAR_AFTER.test(text.slice(to, to + 2))))) {
           continue;
         }
-        if (token.lstrip) from = Math.max(last, from - (TRAILING_WHITESPACE.exec(text.slice(last, from))?.[0].length ?? 0));
-        if (token.rstrip) to += LEADING_WHITESPACE.exec(text.slice(to))?.[0].length ?? 0;
+        // Scans, not anchored regexes over slices: each stretch of text is walked at most once, so
+        // whitespace-heavy documents stay linear.
+        if (token.lstrip) while (from > last && isWhitespaceAt(text, from - 1)) from--;
+        if (token.rstrip) while (to < text.length && isWhitespaceAt(text, to)) to++;
         if (from > last) spans.push({ from: last, to: from });
         spans.push({ from, to, addedTokenId: token.id });
         last = to;

@@ -26,6 +26,11 @@ export class AlignedText {
     return new AlignedText(text, starts, ends);
   }
 
+  /** Text with explicit per-unit source ranges (`starts`/`ends` as long as `text`, in source order). */
+  static fromParts(text: string, starts: number[], ends: number[], emptyAt: number): AlignedText {
+    return new AlignedText(text, starts, ends, emptyAt);
+  }
+
   /** Text with no source of its own, placed at source position `at`. */
   static inserted(text: string, at: number): AlignedText {
     return new AlignedText(text, new Array<number>(text.length).fill(at), new Array<number>(text.length).fill(at), at);

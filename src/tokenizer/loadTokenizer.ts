@@ -9,6 +9,7 @@ import type { TextTokenizer } from './textTokenizer';
 import { TokenizerError } from './tokenizerError';
 import type { TokenModel } from './tokenModel';
 import { createUnigramModel } from './unigram';
+import { createWordLevelModel } from './wordLevel';
 import { createWordPieceModel } from './wordPiece';
 
 /** Builds a tokenizer from the text of a Hugging Face tokenizer.json. Throws TokenizerError. */
@@ -48,6 +49,8 @@ function createModel(json: JsonObject): TokenModel {
       return createWordPieceModel(json, 'model');
     case 'Unigram':
       return createUnigramModel(json, 'model');
+    case 'WordLevel':
+      return createWordLevelModel(json, 'model');
     case undefined:
       throw new TokenizerError('tokenizer.json: model.type is missing and cannot be inferred. Re-save the tokenizer with a current version of Hugging Face tokenizers.');
     default:

@@ -12,7 +12,8 @@ const WHITESPACE_RUN = /\p{White_Space}+/gu;
 const PUNCTUATION_CHAR = new RegExp(`[${PUNCTUATION_CLASS}]`, 'gu');
 /** The reference's Whitespace pre-tokenizer, \w+|[^\w\s]+, with Rust's Unicode \w. */
 const WORD_OR_SYMBOLS = /[\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}]+|[^\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}\p{White_Space}]+/gu;
-const ASCII_DIGIT = /[0-9]/g;
+/** The reference's Digits pre-tokenizer splits on Rust's char::is_numeric: General_Category N (Nd, Nl, No). */
+const NUMERIC = /\p{N}/gu;
 
 export function createPreTokenizer(config: unknown, path = 'pre_tokenizer'): PreTokenize {
   if (config === null || config === undefined) return (text) => [text];
@@ -33,7 +34,7 @@ export function createPreTokenizer(config: unknown, path = 'pre_tokenizer'): Pre
     }
     case 'Digits': {
       const behavior = optionalBoolean(json.individual_digits, `${path}.individual_digits`, false) ? 'Isolated' : 'Contiguous';
-      return (text) => splitText(text, ASCII_DIGIT, behavior);
+      return (text) => splitText(text, NUMERIC, behavior);
     }
     case 'Split': {
       const pattern = compilePattern(json.pattern, `${path}.pattern`);

@@ -15,15 +15,16 @@ export function parseSplitBehavior(value: unknown, path: string, fallback: Split
 }
 
 /**
- * Splits `text` at the non-empty matches of the global regex `delimiter` (or, with `invert`, at
- * everything between them) and applies `behavior` to the delimiters. Empty pieces are dropped.
+ * Splits `text` at the matches of the global regex `delimiter` (or, with `invert`, at everything
+ * between them) and applies `behavior` to the delimiters, as the reference's Split does. An empty
+ * match still marks a boundary there (the reference emits it as an empty delimiter); empty pieces
+ * are dropped. Linear in the number of matches.
  */
 export function splitText(text: AlignedText, delimiter: RegExp, behavior: SplitBehavior, invert = false): AlignedText[] {
   // Spans covering the whole text, each flagged as delimiter or not.
   const spans: { from: number; to: number; isDelimiter: boolean }[] = [];
   let last = 0;
   for (const match of text.text.matchAll(delimiter)) {
-    if (match[0].length === 0) continue;
     if (match.index > last) spans.push({ from: last, to: match.index, isDelimiter: invert });
     spans.push({ from: match.index, to: match.index + match[0].length, isDelimiter: !invert });
     last = match.index + match[0].length;
@@ -31,32 +32,30 @@ export function splitText(text: AlignedText, delimiter: RegExp, behavior: SplitB
   if (last < text.length) spans.push({ from: last, to: text.length, isDelimiter: invert });
 
   const merged: { from: number; to: number }[] = [];
-  switch (behavior) {
-    case 'Removed':
-      for (const span of spans) if (!span.isDelimiter) merged.push(span);
-      break;
-    case 'Isolated':
-      merged.push(...spans);
-      break;
-    case 'Contiguous':
-      spans.forEach((span, i) => {
-        if (span.isDelimiter && i > 0 && spans[i - 1].isDelimiter) merged[merged.length - 1].to = span.to;
-        else merged.push({ ...span });
-      });
-      break;
-    case 'MergedWithPrevious':
-      spans.forEach((span, i) => {
-        if (span.isDelimiter && i > 0 && !spans[i - 1].isDelimiter) merged[merged.length - 1].to = span.to;
-        else merged.push({ ...span });
-      });
-      break;
-    case 'MergedWithNext':
-      // A delimiter starts a piece, and the text after it joins that piece.
-      spans.forEach((span, i) => {
-        if (!span.isDelimiter && i > 0 && spans[i - 1].isDelimiter) merged[merged.length - 1].to = span.to;
-        else merged.push({ ...span });
-      });
-      break;
+  // Whether span i joins the piece before it.
+  const joinsPrevious = (i: number): boolean => {
+    if (i === 0) return false;
+    const span = spans[i];
+    const previous = spans[i - 1];
+    switch (behavior) {
+      case 'Contiguous':
+        return span.isDelimiter && previous.isDelimiter;
+      case 'MergedWithPrevious':
+        return span.isDelimiter && !previous.isDelimiter;
+      case 'MergedWithNext':
+        // A delimiter starts a piece, and the text after it joins that piece.
+        return !span.isDelimiter && previous.isDelimiter;
+      default:
+        return false;
+    }
+  };
+  for (let i = 0; i < spans.length; i++) {
+    const span = spans[i];
+    if (behavior === 'Removed' && span.isDelimiter) continue;
+    if (joinsPrevious(i) && merged.length > 0) merged[merged.length - 1].to = span.to;
+    else merged.push({ from: span.from, to: span.to });
   }
-  return merged.filter((span) => span.to > span.from).map((span) => text.slice(span.from, span.to));
+  const pieces: AlignedText[] = [];
+  for (const span of merged) if (span.to > span.from) pieces.push(text.slice(span.from, span.to));
+  return pieces;
 }

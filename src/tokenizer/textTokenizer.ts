@@ -7,7 +7,7 @@ export interface EncodeOptions {
 
 /** Turns text into model token ids, each tied to the exact UTF-16 range of the text it came from. */
 export interface TextTokenizer {
-  readonly kind: 'BPE' | 'WordPiece' | 'Unigram';
+  readonly kind: 'BPE' | 'WordPiece' | 'Unigram' | 'WordLevel';
   /** Model vocabulary plus added tokens. */
   readonly vocabSize: number;
   encode(text: string, options?: EncodeOptions): SourceToken[];

@@ -9,7 +9,7 @@ export interface ModelPiece {
 
 /** The vocabulary model (BPE, WordPiece or Unigram) applied to each pre-tokenized word. */
 export interface TokenModel {
-  readonly kind: 'BPE' | 'WordPiece' | 'Unigram';
+  readonly kind: 'BPE' | 'WordPiece' | 'Unigram' | 'WordLevel';
   /** Tokens in the model's own vocabulary (added tokens not included). */
   readonly vocab: ReadonlyMap<string, number>;
   /** Number of vocabulary entries, as the reference counts them. */

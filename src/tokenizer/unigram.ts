@@ -40,7 +40,10 @@ export function createUnigramModel(json: JsonObject, path: string): TokenModel {
   const unkId = expectTokenId(json.unk_id, `${path}.unk_id`);
   if (unkId >= scores.length) throw new TokenizerError(`tokenizer.json is inconsistent: ${path}.unk_id ${unkId} is outside the vocabulary.`);
   const byteFallback = optionalBoolean(json.byte_fallback, `${path}.byte_fallback`, false);
-  const unknownScore = Math.min(...scores) - UNKNOWN_PENALTY;
+  // A loop, not Math.min(...scores): a 250k-piece vocabulary would overflow the call stack.
+  let minScore = Infinity;
+  for (const score of scores) if (score < minScore) minScore = score;
+  const unknownScore = minScore - UNKNOWN_PENALTY;
 
   function segment(word: string): ModelPiece[] {
     // best[i]: the best segmentation of word[0, i), as its score and its last piece.

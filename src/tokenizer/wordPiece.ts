@@ -19,6 +19,10 @@ export function createWordPieceModel(json: JsonObject, path: string): TokenModel
   }
   const prefix = optionalString(json.continuing_subword_prefix, `${path}.continuing_subword_prefix`) ?? '##';
   const maxChars = optionalNumber(json.max_input_chars_per_word, `${path}.max_input_chars_per_word`) ?? 100;
+  // No piece is longer than the longest vocabulary entry, so the greedy search never tries longer
+  // candidates: the work per word is linear in its length whatever max_input_chars_per_word says.
+  let longestPiece = 0;
+  for (const token of vocab.keys()) longestPiece = Math.max(longestPiece, token.length);
 
   function splitWord(word: string): ModelPiece[] {
     const wholeWordUnknown = [{ id: unkId as number, start: 0, end: word.length }];
@@ -26,7 +30,9 @@ export function createWordPieceModel(json: JsonObject, path: string): TokenModel
     const pieces: ModelPiece[] = [];
     for (let start = 0; start < word.length; ) {
       let match: ModelPiece | undefined;
-      for (let end = word.length; end > start; end -= isLowSurrogate(word.charCodeAt(end - 1)) && end - 2 >= start ? 2 : 1) {
+      let end = Math.min(word.length, start + longestPiece);
+      if (end < word.length && isLowSurrogate(word.charCodeAt(end))) end--; // never split a surrogate pair
+      for (; end > start; end -= isLowSurrogate(word.charCodeAt(end - 1)) && end - 2 >= start ? 2 : 1) {
         const id = vocab.get(start > 0 ? prefix + word.slice(start, end) : word.slice(start, end));
         if (id !== undefined) {
           match = { id, start, end };

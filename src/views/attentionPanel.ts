@@ -1,43 +1,28 @@
 /**
- * The Attention Lens panel beside the editor. One panel; it shows the store's latest run,
- * answers the webview's matrix requests with ArrayBuffers, and survives window reloads
- * through a serializer (the webview restores its own settings from its state).
+ * The Attention Lens panel beside the editor. One panel; it shows the store's latest run, its
+ * webview's requests are answered by the shared ViewBackend, it runs models on WebGPU for the
+ * engines, and it survives window reloads through a serializer (the webview restores its own
+ * settings from its state).
  */
 import * as vscode from 'vscode';
 import { summarize } from '../attention/attentionRun';
-import type { SelectionState } from '../attention/selectionState';
-import { answerMatrixRequest } from '../shared/resultResponder';
-import type { ResultStore } from '../attention/resultStore';
-import type { AttentionRun } from '../attention/attentionRun';
-import { answerViewRequest, type HeldRun } from '../attention/viewResponder';
-import { saveExport } from './saveExport';
-import {
-  MessageType,
-  parseWebviewMessage,
-  type FromWebviewMessage,
-  type ToWebviewMessage,
-} from '../shared/protocol';
-import { WebGpuBridge, type WebGpuPanel } from './webGpuBridge';
+import type { WebGpuPanel } from '../inference/webGpuEngine';
+import { MessageType, bufferOf } from '../shared/protocol';
+import { ViewBackend, type ViewContext } from './viewBackend';
+import { WebGpuBridge } from './webGpuBridge';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
 export const PANEL_VIEW_TYPE = 'attentionLens.panel';
 
-export interface PanelEvents {
-  /** The layer/head selection all views share: the panel follows it and updates it. */
-  readonly selection: SelectionState;
-  /** The webview drew a run; for timings. */
-  onPainted(runId: number, paintMs: number): void;
-  onRevealToken(runId: number, index: number): void;
-}
-
 export class AttentionPanel implements vscode.Disposable {
   private static current: AttentionPanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly backend: ViewBackend;
   private readonly webGpuBridge: WebGpuBridge;
   /** Runs models on WebGPU inside this panel's webview; one object per panel, so engines can key on it. */
   readonly webGpu: WebGpuPanel;
 
-  static show(extensionUri: vscode.Uri, store: ResultStore, events: PanelEvents): AttentionPanel {
+  static show(extensionUri: vscode.Uri, context: ViewContext): AttentionPanel {
     if (AttentionPanel.current) {
       AttentionPanel.current.panel.reveal(vscode.ViewColumn.Beside, true);
       return AttentionPanel.current;
@@ -48,33 +33,37 @@ export class AttentionPanel implements vscode.Disposable {
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
       webviewOptions(extensionUri),
     );
-    return new AttentionPanel(panel, extensionUri, store, events);
+    return new AttentionPanel(panel, extensionUri, context);
   }
 
-  static registerSerializer(extensionUri: vscode.Uri, store: ResultStore, events: PanelEvents): vscode.Disposable {
+  static registerSerializer(extensionUri: vscode.Uri, context: ViewContext): vscode.Disposable {
     return vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => {
         panel.webview.options = webviewOptions(extensionUri);
-        new AttentionPanel(panel, extensionUri, store, events);
+        new AttentionPanel(panel, extensionUri, context);
       },
     });
   }
 
-  static get visible(): AttentionPanel | undefined {
+  /** The open panel, visible or not (a panel in a background tab is open but hidden). */
+  static get open(): AttentionPanel | undefined {
     return AttentionPanel.current;
   }
 
   private constructor(
     private readonly panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
-    private readonly store: ResultStore,
-    private readonly events: PanelEvents,
+    private readonly context: ViewContext,
   ) {
     AttentionPanel.current = this;
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.svg');
     panel.webview.html = webviewHtml(panel.webview, extensionUri, 'panel');
     const runnerScript = panel.webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webgpu.js')).toString();
-    const bridge = (this.webGpuBridge = new WebGpuBridge((message) => this.post(message), runnerScript));
+    this.backend = new ViewBackend(panel.webview, 'panel', context, {
+      onReady: () => this.postLatest(),
+      onWebGpuReply: (reply) => this.webGpuBridge.settle(reply),
+    });
+    const bridge = (this.webGpuBridge = new WebGpuBridge((message) => this.backend.post(message), runnerScript));
     this.webGpu = {
       get visible() {
         return panel.visible;
@@ -82,79 +71,31 @@ export class AttentionPanel implements vscode.Disposable {
       run: (request, timeoutMs) => bridge.run(request, timeoutMs),
     };
     this.disposables.push(
+      this.backend,
       panel.onDidDispose(() => this.dispose()),
-      panel.webview.onDidReceiveMessage((raw: unknown) => {
-        const message = parseWebviewMessage(raw);
-        if (message) this.handle(message);
-      }),
-      store.onDidChange(() => this.postLatest()),
-      events.selection.onDidChange(({ selector, source }) => {
-        if (source !== 'panel') this.post({ type: MessageType.ShowSelection, selector });
+      context.store.onDidChange(() => this.postLatest()),
+      context.shownHead.onDidChange(({ selector, source }) => {
+        if (source !== 'panel') this.backend.post({ type: MessageType.ShowHead, selector });
       }),
     );
   }
 
   focusToken(runId: number, index: number): void {
-    this.post({ type: MessageType.FocusToken, runId, index });
+    this.backend.post({ type: MessageType.FocusToken, runId, index });
   }
 
   postStatus(state: 'running' | 'error' | 'idle', message: string): void {
-    this.post({ type: MessageType.ShowStatus, state, message });
+    this.backend.post({ type: MessageType.ShowStatus, state, message });
   }
 
+  /** The latest run, with the matrix of the shared layer/head so the panel paints without asking. */
   private postLatest(): void {
-    const run = this.store.latest;
+    const run = this.context.store.latest;
     if (!run) return;
-    const selector = this.events.selection.selector;
-    const reply = answerMatrixRequest(run, { type: MessageType.RequestMatrix, requestId: 0, runId: run.runId, selector });
-    this.post({ type: MessageType.ShowResult, result: summarize(run), matrix: reply && { selector, data: reply.data } });
-    this.post({ type: MessageType.ShowSelection, selector });
-  }
-
-  private handle(message: FromWebviewMessage): void {
-    switch (message.type) {
-      case MessageType.Ready:
-        this.postLatest();
-        break;
-      case MessageType.RequestMatrix: {
-        // Requests for an older run get no answer: the webview already has a newer result coming.
-        const run = this.store.get(message.runId);
-        const reply = run && answerMatrixRequest(run, message);
-        if (reply) this.post(reply);
-        break;
-      }
-      case MessageType.RequestRollout:
-      case MessageType.RequestThumbnails:
-      case MessageType.RequestQueryMath: {
-        const run = this.store.get(message.runId);
-        const reply = run && answerViewRequest(heldRun(run), message);
-        if (reply) this.post(reply);
-        break;
-      }
-      case MessageType.SelectionChanged:
-        this.events.selection.set({ layer: message.layer, head: message.head }, 'panel');
-        break;
-      case MessageType.RevealToken:
-        this.events.onRevealToken(message.runId, message.index);
-        break;
-      case MessageType.Painted:
-        this.events.onPainted(message.runId, message.paintMs);
-        break;
-      case MessageType.SaveExport: {
-        const run = this.store.get(message.runId);
-        if (run) void saveExport(message, run);
-        else void vscode.window.showWarningMessage('Attention Lens: that result is no longer held; run Show Attention again to export it.');
-        break;
-      }
-      case MessageType.WebGpuResult:
-      case MessageType.WebGpuFailed:
-        this.webGpuBridge.settle(message);
-        break;
-    }
-  }
-
-  private post(message: ToWebviewMessage): void {
-    void this.panel.webview.postMessage(message);
+    const selector = this.context.shownHead.selector;
+    const matrix = this.context.matrices.get(run, selector);
+    this.backend.post({ type: MessageType.ShowResult, result: summarize(run), matrix: matrix && { selector, data: bufferOf(matrix) } });
+    this.backend.post({ type: MessageType.ShowHead, selector });
   }
 
   dispose(): void {
@@ -163,9 +104,4 @@ export class AttentionPanel implements vscode.Disposable {
     this.panel.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
-}
-
-/** What the view responder needs of a run. */
-function heldRun(run: AttentionRun): HeldRun {
-  return { runId: run.runId, tokens: run.tokens, attention: run.attention, vectors: run.vectors, causal: run.model.causal };
 }

@@ -1,22 +1,15 @@
 /**
  * The side-bar heatmap ("Attention" activity-bar container): the latest run's matrix with layer
  * and head controls. It follows the editor: the token under the cursor gets its row focused.
- * Its layer/head picks go to the shared SelectionState, and it follows changes made elsewhere.
+ * Its layer/head picks go to the shared ShownHead, and it follows changes made elsewhere;
+ * its webview's requests are answered by the shared ViewBackend.
  */
 import * as vscode from 'vscode';
 import { summarize } from '../attention/attentionRun';
-import type { ResultStore } from '../attention/resultStore';
-import type { SelectionState } from '../attention/selectionState';
 import type { CursorFocus } from '../editor/cursorFocus';
-import type { MatrixCache } from '../editor/matrixCache';
 import type { StaleTracker } from '../editor/staleTracking';
-import {
-  MessageType,
-  matrixToBuffer,
-  parseWebviewMessage,
-  type FromWebviewMessage,
-  type ToWebviewMessage,
-} from '../shared/protocol';
+import { MessageType, type ToWebviewMessage } from '../shared/protocol';
+import { ViewBackend, type ViewContext } from './viewBackend';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
 export const SIDE_VIEW_ID = 'attentionLens.sideView';
@@ -35,25 +28,22 @@ export interface SideViewState {
 
 export class AttentionSideView implements vscode.WebviewViewProvider, vscode.Disposable {
   private view: vscode.WebviewView | undefined;
+  private backend: ViewBackend | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private viewDisposables: vscode.Disposable[] = [];
   private paintedRunId: number | undefined;
   private focusedIndex: number | undefined;
-  private messagesReceived = 0;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
-    private readonly store: ResultStore,
+    private readonly context: ViewContext,
     private readonly tracker: StaleTracker,
-    private readonly selection: SelectionState,
     private readonly focus: CursorFocus,
-    private readonly matrices: MatrixCache,
-    private readonly onRevealToken: (runId: number, index: number) => void,
   ) {
     this.disposables.push(
-      store.onDidChange(() => this.postLatest()),
-      selection.onDidChange(({ selector, source }) => {
-        if (source !== 'side') this.post({ type: MessageType.ShowSelection, selector });
+      context.store.onDidChange(() => this.postLatest()),
+      context.shownHead.onDidChange(({ selector, source }) => {
+        if (source !== 'side') this.post({ type: MessageType.ShowHead, selector });
       }),
       focus.onDidChange(() => this.postFocus()),
       tracker.onDidChange(() => this.postStale()),
@@ -70,8 +60,13 @@ export class AttentionSideView implements vscode.WebviewViewProvider, vscode.Dis
       visible: this.view?.visible ?? false,
       paintedRunId: this.paintedRunId,
       focusedIndex: this.focusedIndex,
-      messagesReceived: this.messagesReceived,
+      messagesReceived: this.backend?.messagesReceived ?? 0,
     };
+  }
+
+  /** Called by the view backend when this view reports a paint. */
+  painted(runId: number): void {
+    this.paintedRunId = runId;
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
@@ -80,11 +75,14 @@ export class AttentionSideView implements vscode.WebviewViewProvider, vscode.Dis
     this.paintedRunId = undefined;
     view.webview.options = webviewOptions(this.extensionUri);
     view.webview.html = webviewHtml(view.webview, this.extensionUri, 'side');
+    const backend = (this.backend = new ViewBackend(view.webview, 'side', this.context, {
+      onReady: () => {
+        this.post({ type: MessageType.ShowHead, selector: this.context.shownHead.selector });
+        this.postLatest();
+      },
+    }));
     this.viewDisposables.push(
-      view.webview.onDidReceiveMessage((raw: unknown) => {
-        const message = parseWebviewMessage(raw);
-        if (message) this.handle(message);
-      }),
+      backend,
       view.onDidDispose(() => {
         if (this.view === view) this.view = undefined;
         for (const d of this.viewDisposables.splice(0)) d.dispose();
@@ -92,45 +90,8 @@ export class AttentionSideView implements vscode.WebviewViewProvider, vscode.Dis
     );
   }
 
-  private handle(message: FromWebviewMessage): void {
-    this.messagesReceived++;
-    switch (message.type) {
-      case MessageType.Ready:
-        this.post({ type: MessageType.ShowSelection, selector: this.selection.selector });
-        this.postLatest();
-        break;
-      case MessageType.RequestMatrix: {
-        const run = this.store.get(message.runId);
-        const matrix = run && this.matrices.get(run, message.selector);
-        if (!run || !matrix) return;
-        this.post({
-          type: MessageType.ShowMatrix,
-          requestId: message.requestId,
-          runId: run.runId,
-          selector: message.selector,
-          size: run.tokens.length,
-          data: matrixToBuffer(matrix),
-        });
-        break;
-      }
-      case MessageType.SelectionChanged: {
-        const run = this.store.latest;
-        // Only selections the current model has are taken.
-        if (run && (message.layer >= run.model.layers || (typeof message.head === 'number' && message.head >= run.model.heads))) return;
-        this.selection.set({ layer: message.layer, head: message.head }, 'side');
-        break;
-      }
-      case MessageType.RevealToken:
-        this.onRevealToken(message.runId, message.index);
-        break;
-      case MessageType.Painted:
-        this.paintedRunId = message.runId;
-        break;
-    }
-  }
-
   private postLatest(): void {
-    const run = this.store.latest;
+    const run = this.context.store.latest;
     if (!run) return;
     this.post({ type: MessageType.ShowResult, result: summarize(run) });
     this.postStale();
@@ -138,7 +99,7 @@ export class AttentionSideView implements vscode.WebviewViewProvider, vscode.Dis
   }
 
   private postFocus(): void {
-    const run = this.store.latest;
+    const run = this.context.store.latest;
     if (!run) return;
     const focused = this.focus.focused;
     const index = focused && focused.runId === run.runId ? focused.index : undefined;
@@ -147,7 +108,7 @@ export class AttentionSideView implements vscode.WebviewViewProvider, vscode.Dis
   }
 
   private postStale(): void {
-    if (!this.store.latest) return;
+    if (!this.context.store.latest) return;
     this.post(
       this.tracker.stale
         ? { type: MessageType.ShowStatus, state: 'idle', message: 'The text changed since this analysis: run Show Attention again.' }
@@ -156,7 +117,7 @@ export class AttentionSideView implements vscode.WebviewViewProvider, vscode.Dis
   }
 
   private post(message: ToWebviewMessage): void {
-    if (this.view) void this.view.webview.postMessage(message);
+    if (this.view) this.backend?.post(message);
   }
 
   dispose(): void {

@@ -3,23 +3,22 @@
  * A request the webview does not answer in time, or that is pending when the panel closes,
  * resolves as failed with the reason, so the caller can fall back to WASM.
  */
-import { MessageType, type ToWebviewMessage } from '../shared/protocol';
-import type { RunOnWebGpuMessage, WebGpuReply } from '../shared/webGpuProtocol';
+import type { WebGpuPanel, WebGpuRunRequest } from '../inference/webGpuEngine';
+import { PendingRequests, type LostReason } from '../shared/pendingRequests';
+import { MessageType, type ToWebviewMessage, type WebGpuReply } from '../shared/protocol';
 
-export type WebGpuRunRequest = Omit<RunOnWebGpuMessage, 'type' | 'requestId' | 'script'>;
-
-/** What a WebGPU engine needs of the panel. */
-export interface WebGpuPanel {
-  /** A hidden webview does not run scripts, so it cannot run the model. */
-  readonly visible: boolean;
-  run(request: WebGpuRunRequest, timeoutMs: number): Promise<WebGpuReply>;
+function lostReason(reason: LostReason): string {
+  if (reason.kind === 'timeout') return `the panel did not answer within ${Math.round(reason.timeoutMs / 1000)} s`;
+  if (reason.kind === 'closed') return reason.message;
+  return 'a newer run replaced it';
 }
 
-type Pending = { resolve: (reply: WebGpuReply) => void; timer: ReturnType<typeof setTimeout> };
-
-export class WebGpuBridge {
-  private nextRequestId = 1;
-  private readonly pending = new Map<number, Pending>();
+export class WebGpuBridge implements Pick<WebGpuPanel, 'run'> {
+  private readonly requests = new PendingRequests<WebGpuReply>((reason, requestId) => ({
+    type: MessageType.WebGpuFailed,
+    requestId,
+    reason: lostReason(reason),
+  }));
 
   constructor(
     private readonly post: (message: ToWebviewMessage) => void,
@@ -28,29 +27,15 @@ export class WebGpuBridge {
   ) {}
 
   run(request: WebGpuRunRequest, timeoutMs: number): Promise<WebGpuReply> {
-    const requestId = this.nextRequestId++;
-    return new Promise<WebGpuReply>((resolve) => {
-      const timer = setTimeout(
-        () => this.settle({ type: MessageType.WebGpuFailed, requestId, reason: `the panel did not answer within ${Math.round(timeoutMs / 1000)} s` }),
-        timeoutMs,
-      );
-      this.pending.set(requestId, { resolve, timer });
-      this.post({ ...request, type: MessageType.RunOnWebGpu, requestId, script: this.script });
-    });
+    return this.requests.request((requestId) => this.post({ ...request, type: MessageType.RunOnWebGpu, requestId, script: this.script }), { timeoutMs });
   }
 
   /** A reply from the webview; replies to unknown or settled requests are ignored. */
   settle(reply: WebGpuReply): void {
-    const pending = this.pending.get(reply.requestId);
-    if (!pending) return;
-    this.pending.delete(reply.requestId);
-    clearTimeout(pending.timer);
-    pending.resolve(reply);
+    this.requests.settle(reply.requestId, reply);
   }
 
   dispose(): void {
-    for (const requestId of [...this.pending.keys()]) {
-      this.settle({ type: MessageType.WebGpuFailed, requestId, reason: 'the Attention Lens panel was closed during the run' });
-    }
+    this.requests.closeAll('the Attention Lens panel was closed during the run');
   }
 }

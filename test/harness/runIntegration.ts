@@ -86,6 +86,7 @@ function logPrinter(logFile: string, summary: { passing: number }): (level: stri
   return (level, message) => {
     const args = Array.isArray(message) ? message : [message];
     const text = format(...args);
+    // eslint-disable-next-line no-control-regex -- strips ANSI colour codes (ESC [ ... m)
     const passing = /(\d+) passing/.exec(text.replace(/\u001b\[[0-9;]*m/g, ''));
     if (passing) summary.passing = Number(passing[1]);
     appendFileSync(logFile, `[${level}] ${text}\n`);

@@ -56,6 +56,12 @@ const DEFAULT_SETTINGS: Record<string, unknown> = {
   'security.workspace.trust.enabled': false,
 };
 
+const DEFAULT_MACHINE_SETTINGS: Record<string, unknown> = {
+  // No walkthrough opening over the editors on first start; the walkthrough's own test turns it
+  // on. A machine-scoped setting: in a remote window only the server machine's value counts.
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+};
+
 // ATTENTION_LENS_STATE_DIR lets two test runs on one machine keep separate servers.
 const defaultStateDir = process.env.ATTENTION_LENS_STATE_DIR ?? join(testStateRoot, 'run');
 const running = new Set<ChildProcess>();
@@ -235,7 +241,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   // settings (such as a user model folder) of an earlier server.
   const machineDir = join(dirs.userDataDir, 'Machine');
   mkdirSync(machineDir, { recursive: true });
-  writeFileSync(join(machineDir, 'settings.json'), JSON.stringify(options.machineSettings ?? {}, null, 2) + '\n');
+  writeFileSync(join(machineDir, 'settings.json'), JSON.stringify({ ...DEFAULT_MACHINE_SETTINGS, ...options.machineSettings }, null, 2) + '\n');
   const port = options.port || (await freePort());
 
   const log = openSync(dirs.logFile, 'a');

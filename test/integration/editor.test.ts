@@ -2,7 +2,7 @@
 // the side-bar heatmap view, attention shaded in place, and what edits do to all of it.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { AttentionLensApi } from '../../src/extension';
+import type { AttentionLensTestApi } from '../../src/extension';
 import { api, until } from './support';
 import type { AttentionRun } from '../../src/attention/attentionRun';
 import { pickModelFolder, trustedSettingValue } from '../../src/settings';
@@ -35,7 +35,7 @@ function tokenPosition(document: vscode.TextDocument, run: AttentionRun, base: n
 }
 
 /** Every shaded range covers exactly its token's text, and the query outline its own. */
-function assertShadingOnTokens(lens: AttentionLensApi, document: vscode.TextDocument, run: AttentionRun): void {
+function assertShadingOnTokens(lens: AttentionLensTestApi, document: vscode.TextDocument, run: AttentionRun): void {
   const shading = lens.editor.shading;
   assert.equal(shading.runId, run.runId);
   assert.ok(shading.keys.length > 0, 'some tokens are shaded');
@@ -50,7 +50,7 @@ function assertShadingOnTokens(lens: AttentionLensApi, document: vscode.TextDocu
 }
 
 describe('In the editor', () => {
-  let lens: AttentionLensApi;
+  let lens: AttentionLensTestApi;
   let editor: vscode.TextEditor;
   let run: AttentionRun;
 
@@ -64,7 +64,7 @@ describe('In the editor', () => {
     const result = await (await api()).showAttention();
     assert.ok(result, 'Show Attention returned a run');
     run = result;
-    lens.selection.set({ layer: 0, head: 0 }, 'api');
+    lens.shownHead.set({ layer: 0, head: 0 }, 'api');
   });
 
   after(async () => {
@@ -98,10 +98,10 @@ describe('In the editor', () => {
 
   it('shows the shared layer/head selection in the hover', async () => {
     const document = editor.document;
-    lens.selection.set({ layer: 2, head: 'mean' }, 'api');
+    lens.shownHead.set({ layer: 2, head: 'mean' }, 'api');
     const text = await hoverAt(document, tokenPosition(document, run, run.baseOffset, tokenIndex(run, 'capacity')));
     assert.match(text, /layer 2 · mean of heads/);
-    lens.selection.set({ layer: 0, head: 0 }, 'api');
+    lens.shownHead.set({ layer: 0, head: 0 }, 'api');
   });
 
   it('registers the side view, which paints the run and follows the cursor', async () => {

@@ -12,6 +12,7 @@ export async function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', color: true, timeout: 60_000, ...(grep ? { grep } : {}) });
   mocha.suite.emit('pre-require', globalThis, '', mocha);
   // A synchronous require keeps the bundler from hoisting it above the line before.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   require('./suites');
   const failures = await new Promise<number>((resolve) => mocha.run(resolve));
   if (failures > 0) throw new Error(`${failures} integration test(s) failed`);

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { api, EXTENSION_ID, until } from './support';
 import type { AttentionRun } from '../../src/attention/attentionRun';
-import { textCap } from '../../src/commands/textLimits';
+import { textCap } from '../../src/shared/textCap';
 import { webviewHtml, webviewOptions, webviewRoots } from '../../src/views/webviewHtml';
 
 const repoRoot = resolve(__dirname, '..', '..', '..');

@@ -1,14 +1,17 @@
 // What the integration tests share: the extension's exported API, and waiting for a condition.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { AttentionLensApi } from '../../src/extension';
+import type { AttentionLensTestApi } from '../../src/extension';
 
 export const EXTENSION_ID = 'attention-lens.attention-lens';
 
-export async function api(): Promise<AttentionLensApi> {
-  const extension = vscode.extensions.getExtension<AttentionLensApi>(EXTENSION_ID);
+/** The extension's API as its tests see it (ExtensionMode.Test adds the test hooks). */
+export async function api(): Promise<AttentionLensTestApi> {
+  const extension = vscode.extensions.getExtension<AttentionLensTestApi>(EXTENSION_ID);
   assert.ok(extension, `${EXTENSION_ID} is installed`);
-  return extension.activate();
+  const lens = await extension.activate();
+  assert.ok(lens.inference, 'the test hooks are exported in ExtensionMode.Test');
+  return lens;
 }
 
 /** Polls `probe` until it gives a value (not undefined or false); fails after `timeoutMs`. */

@@ -1,11 +1,13 @@
 import * as assert from 'node:assert/strict';
+import { hideColumns } from '../../src/shared/renormalize';
+import { quotedText } from '../../src/shared/tokenText';
+import { clampSelector } from '../../src/shared/attentionMath';
 import {
-  SelectionState,
+  ShownHead,
   defaultSelector,
   describeSelector,
-  fitSelector,
-  type SelectionChange,
-} from '../../src/attention/selectionState';
+  type ShownHeadChange,
+} from '../../src/attention/shownHead';
 import {
   applyEdit,
   commandUri,
@@ -13,7 +15,6 @@ import {
   rankKeys,
   shadedKeys,
   tokenIndexAt,
-  tokenLabel,
   weightBar,
   type TrackedSpan,
 } from '../../src/editor/tokenGeometry';
@@ -97,6 +98,18 @@ describe('editor attention helpers', () => {
       assert.equal(noSinks[0].ratio, 1);
     });
 
+    it('hiding sinks renormalises the row over the keys left, as the panel does', () => {
+      const noSinks = rankKeys(row, TOKENS, true);
+      // Keys 0 and 7 held 0.51 of the row's 1.0: the rest is scaled by 1 / 0.49.
+      const hiddenWeight = row[0] + row[7];
+      const total = row.reduce((a, b) => a + b, 0);
+      for (const key of noSinks) assert.ok(Math.abs(key.weight - (row[key.index] * total) / (total - hiddenWeight)) < 1e-6, `key ${key.index}`);
+      const sum = noSinks.reduce((a, k) => a + k.weight, 0);
+      assert.ok(Math.abs(sum - total) < 1e-6, `the shown weights keep the row's sum (${sum})`);
+      const panelRow = hideColumns(Float32Array.from([...row, ...row, ...row, ...row, ...row, ...row, ...row, ...row]), 8, [0, 7]).subarray(0, 8);
+      for (const key of noSinks) assert.ok(Math.abs(panelRow[key.index] - key.weight) < 1e-6, `panel and editor agree on key ${key.index}`);
+    });
+
     it('shades only ranged keys above the threshold, not the query, in buckets', () => {
       const keys = shadedKeys(row, TOKENS, 3, { hideSinks: true, buckets: 5, minRatio: 0.1, limit: 10 });
       // Strongest shown is "bar" (0.2), but it is the query; then "foo" and "(" at 0.1 = ratio 0.5.
@@ -133,8 +146,8 @@ describe('editor attention helpers', () => {
     });
 
     it('labels tokens with visible whitespace and a length limit', () => {
-      assert.equal(tokenLabel(' x\n'), '" x\\n"');
-      assert.equal(tokenLabel('a'.repeat(40)), `"${'a'.repeat(23)}…"`);
+      assert.equal(quotedText(' x\n'), '" x\\n"');
+      assert.equal(quotedText('a'.repeat(40)), `"${'a'.repeat(23)}…"`);
     });
 
     it('builds command URIs with JSON arguments', () => {
@@ -142,7 +155,7 @@ describe('editor attention helpers', () => {
     });
   });
 
-  describe('SelectionState', () => {
+  describe('ShownHead', () => {
     it('starts from the default aggregate setting', () => {
       assert.deepEqual(defaultSelector('head'), { layer: 0, head: 0 });
       assert.deepEqual(defaultSelector('mean'), { layer: 0, head: 'mean' });
@@ -151,8 +164,8 @@ describe('editor attention helpers', () => {
     });
 
     it('fires on real changes only, with their source', () => {
-      const state = new SelectionState();
-      const seen: SelectionChange[] = [];
+      const state = new ShownHead();
+      const seen: ShownHeadChange[] = [];
       const subscription = state.onDidChange((c) => seen.push(c));
       assert.equal(state.set({ layer: 0, head: 0 }, 'panel'), false);
       assert.equal(state.set({ layer: 2, head: 'mean' }, 'side'), true);
@@ -164,32 +177,32 @@ describe('editor attention helpers', () => {
     });
 
     it('fits a selection to a smaller model', () => {
-      assert.deepEqual(fitSelector({ layer: 5, head: 7 }, 4, 4), { layer: 3, head: 3 });
-      assert.deepEqual(fitSelector({ layer: 1, head: 'max' }, 4, 4), { layer: 1, head: 'max' });
-      const state = new SelectionState({ layer: 3, head: 3 });
+      assert.deepEqual(clampSelector({ layer: 5, head: 7 }, 4, 4), { layer: 3, head: 3 });
+      assert.deepEqual(clampSelector({ layer: 1, head: 'max' }, 4, 4), { layer: 1, head: 'max' });
+      const state = new ShownHead({ layer: 3, head: 3 });
       state.fit(2, 2);
       assert.deepEqual(state.selector, { layer: 1, head: 1 });
     });
   });
 
-  describe('SelectionChanged message', () => {
+  describe('HeadPicked message', () => {
     it('accepts a layer and head or aggregate, and rejects anything else', () => {
-      assert.deepEqual(parseWebviewMessage({ type: MessageType.SelectionChanged, layer: 1, head: 'mean' }), {
-        type: MessageType.SelectionChanged,
+      assert.deepEqual(parseWebviewMessage({ type: MessageType.HeadPicked, layer: 1, head: 'mean' }), {
+        type: MessageType.HeadPicked,
         layer: 1,
         head: 'mean',
       });
-      assert.deepEqual(parseWebviewMessage({ type: MessageType.SelectionChanged, layer: 0, head: 2, extra: 1 }), {
-        type: MessageType.SelectionChanged,
+      assert.deepEqual(parseWebviewMessage({ type: MessageType.HeadPicked, layer: 0, head: 2, extra: 1 }), {
+        type: MessageType.HeadPicked,
         layer: 0,
         head: 2,
       });
       for (const bad of [
-        { type: MessageType.SelectionChanged, layer: -1, head: 0 },
-        { type: MessageType.SelectionChanged, layer: 0, head: 'median' },
-        { type: MessageType.SelectionChanged, layer: 0.5, head: 0 },
-        { type: MessageType.SelectionChanged, layer: 0 },
-        { type: MessageType.SelectionChanged, layer: '1', head: 1 },
+        { type: MessageType.HeadPicked, layer: -1, head: 0 },
+        { type: MessageType.HeadPicked, layer: 0, head: 'median' },
+        { type: MessageType.HeadPicked, layer: 0.5, head: 0 },
+        { type: MessageType.HeadPicked, layer: 0 },
+        { type: MessageType.HeadPicked, layer: '1', head: 1 },
       ]) {
         assert.equal(parseWebviewMessage(bad), undefined, JSON.stringify(bad));
       }

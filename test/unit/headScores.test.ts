@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { bracketPairs, bracketScore, entropy, inductionScore, previousTokenScore, sparsity } from '../../src/attention/headScores';
+import { bracketPairs, bracketScore, entropy, inductionScore, previousTokenScore, sparsity } from '../../src/shared/headScores';
 
 /** Rows written out as nested arrays, flattened to the T*T row-major layout the scores take. */
 const matrix = (rows: number[][]): Float32Array => Float32Array.from(rows.flat());

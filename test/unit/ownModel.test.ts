@@ -65,7 +65,8 @@ function assertRowsSumToOne(output: InferenceOutput, heads: number): void {
   }
 }
 
-/** [CLS] first and [SEP] last, both special with an empty range at the text's start and end. */
+/** [CLS] first and [SEP] last, both special with an empty range at the start and at the end of
+ *  the analysed text (`textLength`: after truncation, where the last kept text token ends). */
 function assertFramed(tokens: readonly SourceToken[], textLength: number): void {
   const first = tokens[0];
   const last = tokens[tokens.length - 1];
@@ -132,12 +133,12 @@ describe('own models: AttentionModel.load on any ONNX Transformer', function () 
         const short = await model.run(text, 8);
         assert.equal(short.truncated, true);
         assert.equal(short.tokens.length, 8);
-        assertFramed(short.tokens, text.length);
+        assertFramed(short.tokens, short.tokens[short.tokens.length - 2].end);
         assert.deepEqual(short.tokens.slice(1, 5).map((t) => t.text), ['it', 'is', 'a', 'truth']);
 
         const long = await model.run(text, 512);
         assert.equal(long.tokens.length, 100, 'the position table allows 100 tokens');
-        assertFramed(long.tokens, text.length);
+        assertFramed(long.tokens, long.tokens[long.tokens.length - 2].end);
         assertRowsSumToOne(long, 1);
       });
     });

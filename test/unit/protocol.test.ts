@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import {
   MessageType,
   matrixFromMessage,
-  matrixToBuffer,
+  bufferOf,
   parseWebviewMessage,
   type ShowMatrixMessage,
 } from '../../src/shared/protocol';
@@ -62,7 +62,7 @@ describe('protocol', () => {
     it('round-trips a matrix view without sending the rest of its buffer', () => {
       const whole = Float32Array.from({ length: 2 * 9 }, (_, i) => i / 10);
       const secondHead = whole.subarray(9, 18);
-      const buffer = matrixToBuffer(secondHead);
+      const buffer = bufferOf(secondHead);
       assert.equal(buffer.byteLength, 9 * 4);
       const decoded = matrixFromMessage(message(buffer, 3));
       assert.deepEqual(Array.from(decoded ?? []), Array.from(secondHead));

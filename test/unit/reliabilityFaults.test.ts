@@ -6,6 +6,7 @@ import { copyFileSync, cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { InferenceClient, InferenceError } from '../../src/inference/inferenceClient';
+import type { FailureKind } from '../../src/inference/workerFailure';
 import { AttentionModel } from '../../src/inference/attentionModel';
 import { UnexpectedOutputError, checkInferenceOutput } from '../../src/inference/outputChecks';
 import {
@@ -35,6 +36,16 @@ async function until(probe: () => boolean, what: string, timeoutMs = 5_000): Pro
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** An InferenceError of `kind` (the kind crossed the worker boundary) whose message matches. */
+function failure(kind: FailureKind, message: RegExp): (err: unknown) => boolean {
+  return (err) => {
+    assert.ok(err instanceof InferenceError, `not an InferenceError: ${String(err)}`);
+    assert.equal(err.kind, kind, err.message);
+    assert.match(err.message, message);
+    return true;
+  };
 }
 
 describe('reliability: inference worker faults', function () {
@@ -118,7 +129,7 @@ describe('reliability: inference worker faults', function () {
     const exits: string[] = [];
     const client = new InferenceClient(FAKE_WORKER, 'unused', (reason) => exits.push(reason));
     try {
-      await assert.rejects(client.load({ folder: 'fail', threads: 1 }), /fake load failure/);
+      await assert.rejects(client.load({ folder: 'fail', threads: 1 }), failure('missing-file', /fake load failure/));
       await until(() => client.testHooks.liveWorkers === 0, 'the failed worker to be retired');
       assert.deepEqual(exits, []);
       assert.equal((await client.run(FAKE, 'after', 8)).output.tokens[0].text, 'after');
@@ -149,10 +160,7 @@ describe('reliability: runtime and model files (real worker)', function () {
     cpSync(ORT_DIST, wasmDir, { recursive: true, filter: (src) => !src.endsWith(RUNTIME_FILES[0]) });
     const client = new InferenceClient(REAL_WORKER, wasmDir);
     try {
-      await assert.rejects(client.run(BUNDLED, 'x = 1', 8), (err: unknown) => {
-        assert.match(String(err), new RegExp(`${RUNTIME_FILES[0].replace(/\./g, '\\.')} does not exist.*Reinstall`));
-        return true;
-      });
+      await assert.rejects(client.run(BUNDLED, 'x = 1', 8), failure('runtime-files', new RegExp(`${RUNTIME_FILES[0].replace(/\./g, '\\.')} does not exist.*Reinstall`)));
       copyFileSync(path.join(ORT_DIST, RUNTIME_FILES[0]), path.join(wasmDir, RUNTIME_FILES[0]));
       const { output } = await client.run(BUNDLED, 'x = 1', 8);
       assert.ok(output.tokens.length > 0);
@@ -167,7 +175,7 @@ describe('reliability: runtime and model files (real worker)', function () {
     writeFileSync(path.join(wasmDir, RUNTIME_FILES[0]), 'not webassembly');
     const client = new InferenceClient(REAL_WORKER, wasmDir);
     try {
-      await assert.rejects(client.run(BUNDLED, 'x = 1', 8), /WebAssembly runtime in .* could not be started/);
+      await assert.rejects(client.run(BUNDLED, 'x = 1', 8), failure('runtime-files', /WebAssembly runtime in .* could not be started/));
       // onnxruntime remembers the failed start in its thread: only a fresh worker can recover.
       copyFileSync(path.join(ORT_DIST, RUNTIME_FILES[0]), path.join(wasmDir, RUNTIME_FILES[0]));
       assert.ok((await client.run(BUNDLED, 'x = 1', 8)).output.tokens.length > 0);
@@ -180,14 +188,14 @@ describe('reliability: runtime and model files (real worker)', function () {
     const client = new InferenceClient(REAL_WORKER, ORT_DIST);
     const location: ModelLocation = { folder, threads: 1 };
     try {
-      await assert.rejects(client.run(location, 'x', 8), new RegExp(`${path.join(folder, 'model.onnx').replace(/[\\/.]/g, '\\$&')} does not exist`));
+      await assert.rejects(client.run(location, 'x', 8), failure('missing-file', new RegExp(`${path.join(folder, 'model.onnx').replace(/[\\/.]/g, '\\$&')} does not exist`)));
       copyFileSync(path.join(BUNDLED.folder, 'model.onnx'), path.join(folder, 'model.onnx'));
-      await assert.rejects(client.run(location, 'x', 8), /tokenizer\.json does not exist/);
+      await assert.rejects(client.run(location, 'x', 8), failure('missing-file', /tokenizer\.json does not exist/));
       writeFileSync(path.join(folder, 'tokenizer.json'), '{"model": ');
-      await assert.rejects(client.run(location, 'x', 8), /tokenizer\.json/);
+      await assert.rejects(client.run(location, 'x', 8), failure('tokenizer', /tokenizer\.json/));
       writeFileSync(path.join(folder, 'model.onnx'), new Uint8Array([0x08, 0x07, 0x12, 0xff]));
       copyFileSync(path.join(BUNDLED.folder, 'tokenizer.json'), path.join(folder, 'tokenizer.json'));
-      await assert.rejects(client.run(location, 'x', 8), /model\.onnx cannot be read/);
+      await assert.rejects(client.run(location, 'x', 8), failure('unreadable-model', /model\.onnx cannot be read/));
       copyFileSync(path.join(BUNDLED.folder, 'model.onnx'), path.join(folder, 'model.onnx'));
       const { output, info } = await client.run(location, 'x = 1', 8);
       assert.equal(info.layers, 4);

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Analyzer, DOCUMENT_CLOSED_MESSAGE, type AnalysisRequest, type ModelRunner } from '../../src/attention/analyzer';
 import type { AttentionRun } from '../../src/attention/attentionRun';
-import { MAX_TOKEN_SPAN, capAnalysisText, textCap } from '../../src/commands/textLimits';
+import { MAX_TOKEN_SPAN, capAnalysisText, textCap } from '../../src/shared/textCap';
 import { truncateTokens } from '../../src/inference/truncateTokens';
 import type { InferenceOutput, ModelInfo } from '../../src/inference/workerProtocol';
 import { seededRandom } from '../../src/shared/seededRandom';

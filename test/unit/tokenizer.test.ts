@@ -186,9 +186,9 @@ describe('tokenizer', () => {
     });
 
     it('names unsupported components', () => {
-      rejects('{"model": {"type": "WordLevel", "vocab": {}}}', /model\.type uses the "WordLevel" model/);
+      rejects('{"model": {"type": "CharLevel", "vocab": {}}}', /model\.type uses the "CharLevel" model/);
       const bert = JSON.parse(readFileSync(FIXTURES.unigram, 'utf8'));
-      rejects(JSON.stringify({ ...bert, normalizer: { type: 'Precompiled', precompiled_charsmap: '' } }), /normalizer\.type uses the "Precompiled" normalizer/);
+      rejects(JSON.stringify({ ...bert, normalizer: { type: 'Nmt' } }), /normalizer\.type uses the "Nmt" normalizer/);
       rejects(JSON.stringify({ ...bert, pre_tokenizer: { type: 'UnicodeScripts' } }), /pre_tokenizer\.type uses the "UnicodeScripts"/);
     });
 

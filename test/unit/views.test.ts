@@ -1,9 +1,9 @@
 // The pure parts of the panel's views: rollout, sink hiding, downsampling, token layout, colour
 // mapping, head badges, query math, the view responder and the saved panel state.
 import * as assert from 'node:assert/strict';
-import { headBadges, inductionLikeScore } from '../../src/attention/headBadges';
-import { maskedSoftmax, queryMath } from '../../src/attention/queryMath';
-import { answerQueryMath, answerRollout, answerThumbnails, rolloutFor, type HeldRun } from '../../src/attention/viewResponder';
+import { headBadges, inductionLikeScore } from '../../src/shared/headBadges';
+import { maskedSoftmax, queryMath } from '../../src/shared/queryMath';
+import { answerQueryMath, answerRollout, answerThumbnails, rolloutFor, type HeldRun } from '../../src/shared/viewRequests';
 import { VIRIDIS, colorIndex } from '../../src/shared/colorScale';
 import { downsample, pooledSide } from '../../src/shared/downsample';
 import { legendValue, paintPixels } from '../../src/shared/heatmapPixels';

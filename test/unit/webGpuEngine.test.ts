@@ -9,10 +9,9 @@ import { chooseEngine, fallbackMessage, FallbackNotices } from '../../src/infere
 import { InferenceClient } from '../../src/inference/inferenceClient';
 import { InferenceEngines } from '../../src/inference/inferenceEngines';
 import { decodeOutputs, MissingOutputError } from '../../src/inference/outputDecoding';
-import { WebGpuEngine } from '../../src/inference/webGpuEngine';
+import { WebGpuEngine, type WebGpuPanel, type WebGpuRunRequest } from '../../src/inference/webGpuEngine';
 import { MessageType, parseWebviewMessage } from '../../src/shared/protocol';
-import { typedData, type RunOnWebGpuMessage, type WebGpuReply } from '../../src/shared/webGpuProtocol';
-import type { WebGpuPanel, WebGpuRunRequest } from '../../src/views/webGpuBridge';
+import { typedData, type RunOnWebGpuMessage, type WebGpuReply } from '../../src/shared/protocol';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const WORKER = path.join(REPO_ROOT, 'dist', 'worker.js');

@@ -6,7 +6,7 @@
  */
 import * as ort from 'onnxruntime-web/webgpu';
 import { MessageType } from '../../src/shared/protocol';
-import { tensorBytes, typedData, type RunOnWebGpuMessage, type WebGpuReply, type WebGpuTensor } from '../../src/shared/webGpuProtocol';
+import { bufferOf, typedData, type RunOnWebGpuMessage, type WebGpuReply, type WebGpuTensor } from '../../src/shared/protocol';
 import { RUNNER_GLOBAL } from './runnerGlobal';
 
 export interface WebGpuRunner {
@@ -86,7 +86,7 @@ async function run(request: RunOnWebGpuMessage): Promise<WebGpuReply> {
       const tensor = results[name];
       if (!tensor) return failed(request, `the WebGPU run returned no output "${name}"`);
       if (tensor.type !== 'float32') return failed(request, `the WebGPU output "${name}" is ${tensor.type}, not float32`);
-      outputs.push({ name, type: 'float32', dims: [...tensor.dims], data: tensorBytes(await tensor.getData() as Float32Array) });
+      outputs.push({ name, type: 'float32', dims: [...tensor.dims], data: bufferOf(await tensor.getData() as Float32Array) });
       tensor.dispose();
     }
     return { type: MessageType.WebGpuResult, requestId: request.requestId, outputs, adapter: describe(gpuAdapter), sessionMs, runMs };

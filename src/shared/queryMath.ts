@@ -4,6 +4,7 @@
  * the softmax of those scores checked against the model's attention row, and the output
  * O = S·V checked against the model's own o vector. Pure: no editor or DOM access.
  */
+import { headCount } from './attentionMath';
 
 /** One layer's vectors, each [head][token][headDim], as the model exported them. */
 export interface QkvVectors {
@@ -49,7 +50,7 @@ export function maskedSoftmax(scores: Float32Array, query: number, causal: boole
  */
 export function queryMath(vectors: QkvVectors, layer: Float32Array, size: number, head: number, query: number, causal: boolean): QueryMath {
   const d = vectors.headDim;
-  const heads = size === 0 ? 0 : Math.round(layer.length / (size * size));
+  const heads = headCount(layer, size);
   if (head < 0 || head >= heads || query < 0 || query >= size) throw new RangeError(`head ${head}, query ${query} outside ${heads} heads, ${size} tokens`);
   if (vectors.q.length < heads * size * d) throw new RangeError('q/k/v vectors do not cover every head and token');
   const block = head * size * d;

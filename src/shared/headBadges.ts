@@ -3,7 +3,8 @@
  * previous-token, bracket matching, induction-like, entropy and sparsity (see headScores.ts).
  * Pure: no editor or DOM access.
  */
-import { HEAD_SCORE_NAMES } from '../shared/protocol';
+import { headCount } from './attentionMath';
+import { HEAD_SCORE_NAMES } from './protocol';
 import { bracketScore, entropy, previousTokenScore, sparsity } from './headScores';
 
 export interface ScoredToken {
@@ -51,7 +52,7 @@ export function headBadges(attention: readonly Float32Array[], tokens: readonly 
   const size = tokens.length;
   const cells = size * size;
   const perHead = HEAD_SCORE_NAMES.length;
-  const heads = cells === 0 ? 0 : Math.round((attention[0]?.length ?? 0) / cells);
+  const heads = headCount(attention[0], size);
   const out = new Float32Array(attention.length * heads * perHead);
   attention.forEach((layer, l) => {
     for (let h = 0; h < heads; h++) {

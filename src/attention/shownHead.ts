@@ -1,15 +1,17 @@
 /**
  * The layer and head (or aggregate) every view shows: the panel, the side view, hovers and the
- * editor shading all read this one selection, and any of them may change it.
+ * editor shading all read this one choice, and any of them may change it. (Not the editor's text
+ * selection: this is which layer and head are shown.)
  * No `vscode` import: the event has vscode.Event's shape, so it is unit-tested directly.
  */
+import { clampSelector } from '../shared/attentionMath';
 import type { HeadSelector } from '../shared/protocol';
 
-export type SelectionSource = 'panel' | 'side' | 'settings' | 'run' | 'api';
+export type ShownHeadSource = 'panel' | 'side' | 'settings' | 'run' | 'api';
 
-export interface SelectionChange {
+export interface ShownHeadChange {
   readonly selector: HeadSelector;
-  readonly source: SelectionSource;
+  readonly source: ShownHeadSource;
 }
 
 interface Disposable {
@@ -23,13 +25,6 @@ export function defaultSelector(aggregate: 'head' | 'mean' | 'max'): HeadSelecto
   return { layer: 0, head: aggregate === 'head' ? 0 : aggregate };
 }
 
-/** Clamp a selector to a model's shape (a new run may have fewer layers or heads). */
-export function fitSelector(selector: HeadSelector, layers: number, heads: number): HeadSelector {
-  const layer = Math.min(Math.max(0, selector.layer), Math.max(0, layers - 1));
-  const head = typeof selector.head === 'number' ? Math.min(Math.max(0, selector.head), Math.max(0, heads - 1)) : selector.head;
-  return { layer, head };
-}
-
 export function sameSelector(a: HeadSelector, b: HeadSelector): boolean {
   return a.layer === b.layer && a.head === b.head;
 }
@@ -39,9 +34,9 @@ export function describeSelector(selector: HeadSelector): string {
   return `layer ${selector.layer} · ${typeof selector.head === 'number' ? `head ${selector.head}` : `${selector.head} of heads`}`;
 }
 
-export class SelectionState implements Disposable {
+export class ShownHead implements Disposable {
   private current: HeadSelector;
-  private readonly listeners = new Set<Listener<SelectionChange>>();
+  private readonly listeners = new Set<Listener<ShownHeadChange>>();
 
   constructor(initial: HeadSelector = { layer: 0, head: 0 }) {
     this.current = initial;
@@ -51,26 +46,26 @@ export class SelectionState implements Disposable {
     return this.current;
   }
 
-  /** Fires after the selection changed (not when set to the same value). */
-  readonly onDidChange = (listener: Listener<SelectionChange>, thisArgs?: unknown, disposables?: Disposable[]): Disposable => {
-    const bound: Listener<SelectionChange> = thisArgs === undefined ? listener : (v) => listener.call(thisArgs, v);
+  /** Fires after the choice changed (not when set to the same value). */
+  readonly onDidChange = (listener: Listener<ShownHeadChange>, thisArgs?: unknown, disposables?: Disposable[]): Disposable => {
+    const bound: Listener<ShownHeadChange> = thisArgs === undefined ? listener : (v) => listener.call(thisArgs, v);
     this.listeners.add(bound);
     const subscription = { dispose: () => void this.listeners.delete(bound) };
     disposables?.push(subscription);
     return subscription;
   };
 
-  /** Sets the selection; returns whether it changed. */
-  set(selector: HeadSelector, source: SelectionSource): boolean {
+  /** Sets the choice; returns whether it changed. */
+  set(selector: HeadSelector, source: ShownHeadSource): boolean {
     if (sameSelector(selector, this.current)) return false;
     this.current = { layer: selector.layer, head: selector.head };
     for (const listener of [...this.listeners]) listener({ selector: this.current, source });
     return true;
   }
 
-  /** Keeps the selection inside a run's shape. */
+  /** Keeps the choice inside a run's shape. */
   fit(layers: number, heads: number): void {
-    this.set(fitSelector(this.current, layers, heads), 'run');
+    this.set(clampSelector(this.current, layers, heads), 'run');
   }
 
   dispose(): void {

@@ -1,12 +1,11 @@
 /**
- * The one protocol between the extension host and the Attention Lens webviews.
- *
- * Shared by both sides (no `vscode`, no DOM). Small metadata travels as JSON; attention
- * matrices travel as ArrayBuffers, one slice at a time, on request. Every message that arrives
- * from a webview goes through `parseWebviewMessage` before the host acts on it.
+ * The messages between the extension host and the Attention Lens webviews (the panel, the side
+ * view and the HTML report), one interface each. Small metadata travels as JSON; attention
+ * matrices travel as ArrayBuffers, one slice at a time, on request. Messages from a webview are
+ * read through parsers.ts before the host acts on them.
  */
-
-import { parseWebGpuReply, type RunOnWebGpuMessage, type WebGpuReply } from './webGpuProtocol';
+import type { MessageType } from './messageType';
+import type { RunOnWebGpuMessage, WebGpuReply } from './webGpuMessages';
 
 /** A token as the webview draws it: its source text and place, relative to the analysed text. */
 export interface TokenInfo {
@@ -49,30 +48,6 @@ export interface ResultSummary {
 /** Which matrix the webview wants: one head, or an aggregate over heads of a layer. */
 export type HeadSelector = { readonly layer: number; readonly head: number | 'mean' | 'max' };
 
-export const enum MessageType {
-  // host -> webview
-  ShowResult = 'result/show',
-  ShowMatrix = 'matrix/show',
-  ShowStatus = 'status/show',
-  FocusToken = 'token/focus',
-  ShowSelection = 'selection/show',
-  ShowThumbnails = 'thumbnails/show',
-  ShowQueryMath = 'math/show',
-  RunOnWebGpu = 'webgpu/run',
-  // webview -> host
-  Ready = 'webview/ready',
-  RequestMatrix = 'matrix/request',
-  RevealToken = 'token/reveal',
-  Painted = 'webview/painted',
-  SelectionChanged = 'selection/changed',
-  RequestRollout = 'rollout/request',
-  RequestThumbnails = 'thumbnails/request',
-  RequestQueryMath = 'math/request',
-  SaveExport = 'export/save',
-  WebGpuResult = 'webgpu/result',
-  WebGpuFailed = 'webgpu/failed',
-}
-
 /** A new result to draw (replaces whatever was shown). */
 export interface ShowResultMessage {
   readonly type: MessageType.ShowResult;
@@ -112,8 +87,8 @@ export interface FocusTokenMessage {
 }
 
 /** The shared layer/head selection changed elsewhere (another view, a setting): follow it. */
-export interface ShowSelectionMessage {
-  readonly type: MessageType.ShowSelection;
+export interface ShowHeadMessage {
+  readonly type: MessageType.ShowHead;
   readonly selector: HeadSelector;
 }
 
@@ -184,7 +159,7 @@ export type ToWebviewMessage =
   | ShowMatrixMessage
   | ShowStatusMessage
   | FocusTokenMessage
-  | ShowSelectionMessage
+  | ShowHeadMessage
   | ShowThumbnailsMessage
   | ShowQueryMathMessage
   | RunOnWebGpuMessage;
@@ -217,8 +192,8 @@ export interface PaintedMessage {
 }
 
 /** The user picked another layer or head in a webview; the host shares it with every view. */
-export interface SelectionChangedMessage {
-  readonly type: MessageType.SelectionChanged;
+export interface HeadPickedMessage {
+  readonly type: MessageType.HeadPicked;
   readonly layer: number;
   readonly head: HeadSelector['head'];
 }
@@ -270,125 +245,27 @@ export interface SaveExportMessage {
   readonly data?: string | ArrayBuffer;
 }
 
+/** The requests a view makes for data, each answered by one reply carrying its requestId. */
+export type ViewRequest = RequestMatrixMessage | RequestRolloutMessage | RequestThumbnailsMessage | RequestQueryMathMessage;
+
+/** The reply type of each view request. */
+export interface ViewReplies {
+  [MessageType.RequestMatrix]: ShowMatrixMessage;
+  [MessageType.RequestRollout]: ShowMatrixMessage;
+  [MessageType.RequestThumbnails]: ShowThumbnailsMessage;
+  [MessageType.RequestQueryMath]: ShowQueryMathMessage;
+}
+
+export type ViewReply = ViewReplies[ViewRequest['type']];
+
 export type FromWebviewMessage =
   | ReadyMessage
   | RequestMatrixMessage
   | RevealTokenMessage
   | PaintedMessage
-  | SelectionChangedMessage
+  | HeadPickedMessage
   | RequestRolloutMessage
   | RequestThumbnailsMessage
   | RequestQueryMathMessage
   | SaveExportMessage
   | WebGpuReply;
-
-const MAX_INDEX = 1 << 24;
-
-function isIndex(value: unknown): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < MAX_INDEX;
-}
-
-function parseSelector(value: unknown): HeadSelector | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const { layer, head } = value as Record<string, unknown>;
-  if (!isIndex(layer)) return undefined;
-  if (head === 'mean' || head === 'max' || isIndex(head)) return { layer, head };
-  return undefined;
-}
-
-/**
- * Validate a message from a webview. Anything malformed yields undefined and is ignored:
- * a webview is untrusted input as far as the host is concerned.
- */
-export function parseWebviewMessage(raw: unknown): FromWebviewMessage | undefined {
-  if (typeof raw !== 'object' || raw === null) return undefined;
-  const msg = raw as Record<string, unknown>;
-  switch (msg.type) {
-    case MessageType.Ready:
-      return { type: MessageType.Ready };
-    case MessageType.RequestMatrix: {
-      const selector = parseSelector(msg.selector);
-      if (!isIndex(msg.requestId) || !isIndex(msg.runId) || !selector) return undefined;
-      return { type: MessageType.RequestMatrix, requestId: msg.requestId, runId: msg.runId, selector };
-    }
-    case MessageType.RevealToken:
-      if (!isIndex(msg.runId) || !isIndex(msg.index)) return undefined;
-      return { type: MessageType.RevealToken, runId: msg.runId, index: msg.index };
-    case MessageType.Painted:
-      if (!isIndex(msg.runId) || typeof msg.paintMs !== 'number' || !Number.isFinite(msg.paintMs)) return undefined;
-      return { type: MessageType.Painted, runId: msg.runId, paintMs: msg.paintMs };
-    case MessageType.SelectionChanged: {
-      const selector = parseSelector({ layer: msg.layer, head: msg.head });
-      if (!selector) return undefined;
-      return { type: MessageType.SelectionChanged, layer: selector.layer, head: selector.head };
-    }
-    case MessageType.RequestRollout:
-      if (!isIndex(msg.requestId) || !isIndex(msg.runId) || !isIndex(msg.layer)) return undefined;
-      return { type: MessageType.RequestRollout, requestId: msg.requestId, runId: msg.runId, layer: msg.layer };
-    case MessageType.RequestThumbnails: {
-      const sinks = parseSinks(msg.sinks);
-      const side = msg.side;
-      if (!isIndex(msg.requestId) || !isIndex(msg.runId) || !sinks) return undefined;
-      if (!isIndex(side) || side < 1 || side > MAX_THUMBNAIL_SIDE) return undefined;
-      if (msg.pool !== 'max' && msg.pool !== 'mean') return undefined;
-      return { type: MessageType.RequestThumbnails, requestId: msg.requestId, runId: msg.runId, side, pool: msg.pool, sinks };
-    }
-    case MessageType.RequestQueryMath:
-      if (!isIndex(msg.requestId) || !isIndex(msg.runId) || !isIndex(msg.layer) || !isIndex(msg.head) || !isIndex(msg.query)) return undefined;
-      return { type: MessageType.RequestQueryMath, requestId: msg.requestId, runId: msg.runId, layer: msg.layer, head: msg.head, query: msg.query };
-    case MessageType.SaveExport:
-      return parseSaveExport(msg);
-    case MessageType.WebGpuResult:
-    case MessageType.WebGpuFailed:
-      return parseWebGpuReply(msg);
-    default:
-      return undefined;
-  }
-}
-
-function parseSaveExport(msg: Record<string, unknown>): SaveExportMessage | undefined {
-  const format = EXPORT_FORMATS.find((f) => f === msg.format);
-  if (!isIndex(msg.runId) || !format || typeof msg.name !== 'string') return undefined;
-  // A file name suggestion only: no folders, no control characters, bounded.
-  const name = msg.name.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_').slice(0, 120) || 'attention';
-  const { data } = msg;
-  if (format === 'json') return { type: MessageType.SaveExport, runId: msg.runId, format, name };
-  if (format === 'svg' && typeof data === 'string' && data.length <= MAX_EXPORT_BYTES) {
-    return { type: MessageType.SaveExport, runId: msg.runId, format, name, data };
-  }
-  const bytes = arrayBufferFrom(data);
-  if (format === 'png' && bytes && bytes.byteLength <= MAX_EXPORT_BYTES) {
-    return { type: MessageType.SaveExport, runId: msg.runId, format, name, data: bytes };
-  }
-  return undefined;
-}
-
-function parseSinks(value: unknown): SinkSelection | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const { first, special } = value as Record<string, unknown>;
-  if (typeof first !== 'boolean' || typeof special !== 'boolean') return undefined;
-  return { first, special };
-}
-
-/** The bytes of a message field: an ArrayBuffer, or (after structured cloning) a view on one. */
-export function arrayBufferFrom(data: unknown): ArrayBuffer | undefined {
-  if (data instanceof ArrayBuffer) return data;
-  if (ArrayBuffer.isView(data)) return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
-  return undefined;
-}
-
-/** Read a Float32 buffer from a message; undefined unless it holds exactly `length` floats. */
-export function floatsFromBuffer(data: unknown, length: number): Float32Array | undefined {
-  const bytes = arrayBufferFrom(data);
-  return bytes && bytes.byteLength === length * 4 ? new Float32Array(bytes) : undefined;
-}
-
-/** Copy a Float32Array into a standalone ArrayBuffer (a view may share a larger buffer). */
-export function matrixToBuffer(matrix: Float32Array): ArrayBuffer {
-  return matrix.slice().buffer as ArrayBuffer;
-}
-
-/** Read a matrix sent as an ArrayBuffer (or, after structured cloning, a typed array). */
-export function matrixFromMessage(message: ShowMatrixMessage): Float32Array | undefined {
-  return floatsFromBuffer(message.data, message.size * message.size);
-}

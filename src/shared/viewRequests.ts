@@ -1,26 +1,32 @@
 /**
- * Answers the panel's view requests (rollout, head thumbnails with scores, query math) from a run
- * held in memory. Used by the extension host's panel and by the standalone HTML report. Results
- * that cost more than one pass over a layer (rollout, scores) are cached per run.
- * Pure: no editor or DOM access.
+ * Answers every data request of a view (a matrix, the rollout, head thumbnails with scores, the
+ * math of one query) from a run held in memory. The extension host's view backend (the panel and
+ * the side view) and the standalone HTML report both answer through here, so the layer, head and
+ * token of a request are checked against the run in this one place. Results that cost more than
+ * one pass over a layer (rollout, scores) are cached per run. Pure: no editor or DOM access.
  */
-import { headMatrix } from '../shared/attentionMath';
-import { downsample, pooledSide } from '../shared/downsample';
+import { headCount, headMatrix, selectedMatrix } from './attentionMath';
+import { downsample, pooledSide } from './downsample';
 import {
   MessageType,
-  matrixToBuffer,
+  bufferOf,
+  type HeadSelector,
+  type RequestMatrixMessage,
   type RequestQueryMathMessage,
   type RequestRolloutMessage,
   type RequestThumbnailsMessage,
   type ShowMatrixMessage,
   type ShowQueryMathMessage,
   type ShowThumbnailsMessage,
-} from '../shared/protocol';
-import { hideColumns, sinkColumns } from '../shared/renormalize';
-import { attentionRollout, multiply, residualAttention, isLowerTriangular } from '../shared/rollout';
+  type ViewReply,
+  type ViewRequest,
+} from './protocol';
+import { hideColumns, sinkColumns } from './renormalize';
+import { attentionRollout, multiply, residualAttention, isLowerTriangular } from './rollout';
 import { headBadges } from './headBadges';
 import { queryMath, type QkvVectors } from './queryMath';
 
+/** What the answers need of a run: the host's runs and the report's embedded data both have it. */
 export interface HeldRun {
   readonly runId: number;
   readonly tokens: readonly { readonly text: string; readonly id: number; readonly special: boolean }[];
@@ -61,26 +67,36 @@ export function scoresFor(run: HeldRun): Float32Array {
   return out;
 }
 
+/** Finds the matrix a selector names; the host passes its cache, the report computes it. */
+export type MatrixSource = (run: MatrixRun, selector: HeadSelector) => Float32Array | undefined;
+
+/** What a matrix answer needs of a run. */
+export type MatrixRun = Pick<HeldRun, 'runId' | 'tokens' | 'attention'>;
+
+const computeMatrix: MatrixSource = (run, selector) => selectedMatrix(run.attention, run.tokens.length, selector);
+
+/** The reply to a matrix request, or undefined when it names another run or a layer/head out of range. */
+export function answerMatrix(run: MatrixRun, request: RequestMatrixMessage, matrices: MatrixSource = computeMatrix): ShowMatrixMessage | undefined {
+  if (request.runId !== run.runId) return undefined;
+  return matrixReply(run, request.requestId, request.selector, matrices(run, request.selector));
+}
+
+/** The reply to a rollout request: a ShowMatrix marked `aggregate: 'rollout'`. */
 export function answerRollout(run: HeldRun, request: RequestRolloutMessage): ShowMatrixMessage | undefined {
   if (request.runId !== run.runId) return undefined;
-  const matrix = rolloutFor(run, request.layer);
+  const reply = matrixReply(run, request.requestId, { layer: request.layer, head: 'mean' }, rolloutFor(run, request.layer));
+  return reply && { ...reply, aggregate: 'rollout' };
+}
+
+function matrixReply(run: MatrixRun, requestId: number, selector: HeadSelector, matrix: Float32Array | undefined): ShowMatrixMessage | undefined {
   if (!matrix) return undefined;
-  return {
-    type: MessageType.ShowMatrix,
-    requestId: request.requestId,
-    runId: run.runId,
-    selector: { layer: request.layer, head: 'mean' },
-    size: run.tokens.length,
-    data: matrixToBuffer(matrix),
-    aggregate: 'rollout',
-  };
+  return { type: MessageType.ShowMatrix, requestId, runId: run.runId, selector, size: run.tokens.length, data: bufferOf(matrix) };
 }
 
 export function answerThumbnails(run: HeldRun, request: RequestThumbnailsMessage): ShowThumbnailsMessage | undefined {
   if (request.runId !== run.runId) return undefined;
   const size = run.tokens.length;
-  const cells = size * size;
-  const heads = cells === 0 ? 0 : Math.round((run.attention[0]?.length ?? 0) / cells);
+  const heads = headCount(run.attention[0], size);
   const side = pooledSide(size, request.side);
   const data = new Float32Array(run.attention.length * heads * side * side);
   const hidden = sinkColumns(run.tokens, request.sinks);
@@ -99,7 +115,7 @@ export function answerThumbnails(run: HeldRun, request: RequestThumbnailsMessage
     side,
     pool: request.pool,
     data: data.buffer as ArrayBuffer,
-    scores: matrixToBuffer(scoresFor(run)),
+    scores: bufferOf(scoresFor(run)),
   };
 }
 
@@ -109,7 +125,7 @@ export function answerQueryMath(run: HeldRun, request: RequestQueryMathMessage):
   if (request.runId !== run.runId) return undefined;
   const size = run.tokens.length;
   const layer = run.attention[request.layer];
-  const heads = size === 0 || !layer ? 0 : Math.round(layer.length / (size * size));
+  const heads = headCount(layer, size);
   if (!layer || request.head >= heads || request.query >= size) return undefined;
   const base = {
     type: MessageType.ShowQueryMath,
@@ -152,11 +168,13 @@ export function answerQueryMath(run: HeldRun, request: RequestQueryMathMessage):
   };
 }
 
-export type ViewRequest = RequestRolloutMessage | RequestThumbnailsMessage | RequestQueryMathMessage;
+export type { ViewReply, ViewRequest } from './protocol';
 
-/** Answers any view request; the panel and the HTML report dispatch through here. */
-export function answerViewRequest(run: HeldRun, request: ViewRequest): ShowMatrixMessage | ShowThumbnailsMessage | ShowQueryMathMessage | undefined {
+/** Answers any view request; undefined when it names another run or something outside it. */
+export function answerViewRequest(run: HeldRun, request: ViewRequest, matrices: MatrixSource = computeMatrix): ViewReply | undefined {
   switch (request.type) {
+    case MessageType.RequestMatrix:
+      return answerMatrix(run, request, matrices);
     case MessageType.RequestRollout:
       return answerRollout(run, request);
     case MessageType.RequestThumbnails:

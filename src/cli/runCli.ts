@@ -1,0 +1,98 @@
+/**
+ * The attention-lens command: the same core as the extension (tokenizer, AttentionModel on
+ * onnxruntime-node where installed, else onnxruntime-web; the extension's text cap, output checks
+ * and summary; result JSON), without VS Code. main.ts calls it with the installed paths.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import { loadAttentionModel } from '../inference/nativeEngine';
+import { checkInferenceOutput } from '../inference/outputChecks';
+import { resultToJson } from '../shared/resultJson';
+import { summarize } from '../shared/resultSummary';
+import { capAnalysisText } from '../shared/textCap';
+import { coveredEnd } from '../shared/tokens';
+import { CliUsageError, USAGE, parseCliArgs } from './cliArgs';
+import { checkPaths, cliModelMessage, NOTHING_TO_ANALYSE, selectText } from './cliText';
+import { writeHtmlReport } from './htmlReport';
+
+/** Where the CLI finds onnxruntime's WebAssembly files and the bundled model. */
+export interface CliPaths {
+  readonly ortDir: string;
+  readonly bundledModelDir: string;
+  /** Where webview.js and report.js (the HTML report's scripts) are. */
+  readonly distDir: string;
+}
+
+/**
+ * Runs the CLI on `argv` and returns the exit status (0). Throws CliUsageError for what the user
+ * can fix in the command line or the input, and other errors for failures; messages go to stderr.
+ */
+export async function runCli(argv: readonly string[], paths: CliPaths): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(USAGE);
+    return 0;
+  }
+  const options = parseCliArgs(argv);
+  // Everything the user can get wrong is checked before the (slow) model load.
+  await checkPaths(options.file, [options.json, options.html]);
+  const { documentText, startOffset, endOffset, startLine } = selectText(await readFile(options.file, 'utf8'), options.range, options.file);
+  // As in the extension: cut the text to what maxTokens can use before tokenizing it.
+  const sent = capAnalysisText(documentText.slice(startOffset, endOffset), options.maxTokens);
+  const text = sent.text;
+
+  // onnxruntime-node runs the model when installed (npm's optional dependency, or a platform
+  // package's dist/native); otherwise WebAssembly, with the reason noted.
+  const model = await loadAttentionModel(
+    { folder: options.model ? resolve(options.model) : paths.bundledModelDir, threads: options.threads, runtime: 'native' },
+    paths.ortDir,
+    paths.distDir,
+  ).catch((err: unknown) => {
+    if (err instanceof Error) err.message = cliModelMessage(err.message);
+    throw err;
+  });
+  // Say what was found in a model that is not the bundled one (KV cache, fused attention rewritten, …).
+  if (model.info.found) console.error(`model ${model.info.name}: ${model.info.layers} layers x ${model.info.heads} heads, ${model.info.found}`);
+  if (model.info.runtimeFallback) console.error(`note: running on WebAssembly: ${model.info.runtimeFallback}`);
+  try {
+    const frame = model.specialTokenCount();
+    if (options.maxTokens <= frame) {
+      throw new CliUsageError(`--max-tokens ${options.maxTokens} leaves no room for text: this model adds ${frame} special token${frame === 1 ? '' : 's'}; give at least ${frame + 1}`);
+    }
+    const output = await model.run(text, options.maxTokens);
+    const end = coveredEnd(output.tokens);
+    if (end === undefined) throw new CliUsageError(NOTHING_TO_ANALYSE);
+    // The extension's checks: attention that cannot be shown is refused with a message.
+    checkInferenceOutput(output, model.info);
+    if (output.truncated || sent.capped) {
+      console.error(`note: the text is longer than ${output.tokens.length} tokens; analysed the first ${end} characters`);
+    }
+    const result = resultToJson({
+      source: { file: basename(options.file), startOffset, text: text.slice(0, end) },
+      tokens: output.tokens,
+      attention: output.attention,
+      model: model.info,
+      documentText,
+    });
+    if (options.json) {
+      await writeFile(options.json, JSON.stringify(result));
+      console.error(`wrote ${options.json}: ${result.tokens.length} tokens, ${model.info.layers} layers x ${model.info.heads} heads${model.info.found ? `, ${model.info.found}` : ''}`);
+    }
+    if (options.html) {
+      const summary = summarize({
+        runId: 1,
+        text: result.source.text,
+        tokens: output.tokens,
+        model: model.info,
+        source: `${result.source.file}:${startLine + 1}`,
+        truncated: output.truncated || sent.capped,
+        timings: { tokenize: output.tokenizeMs, inference: output.inferenceMs, load: model.info.loadMs, transfer: 0, total: 0 },
+      });
+      const { attention: _nested, ...meta } = result;
+      await writeHtmlReport(options.html, summary, output.attention, paths.distDir, meta);
+      console.error(`wrote ${options.html}`);
+    }
+    return 0;
+  } finally {
+    await model.dispose();
+  }
+}

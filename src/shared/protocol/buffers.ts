@@ -1,0 +1,37 @@
+/**
+ * Binary payloads of messages: matrices and tensors travel as standalone ArrayBuffers (a typed
+ * array may view a larger buffer, and structured cloning may hand back a view instead of the
+ * buffer that was sent).
+ */
+import type { ShowMatrixMessage } from './messages';
+import type { WebGpuTensor } from './webGpuMessages';
+
+/** The bytes of a message field: an ArrayBuffer, or (after structured cloning) a view on one. */
+export function arrayBufferFrom(data: unknown): ArrayBuffer | undefined {
+  if (data instanceof ArrayBuffer) return data;
+  if (ArrayBuffer.isView(data)) return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
+  return undefined;
+}
+
+/** Read a Float32 buffer from a message; undefined unless it holds exactly `length` floats. */
+export function floatsFromBuffer(data: unknown, length: number): Float32Array | undefined {
+  const bytes = arrayBufferFrom(data);
+  return bytes && bytes.byteLength === length * 4 ? new Float32Array(bytes) : undefined;
+}
+
+/** Copy a typed array's bytes into a standalone ArrayBuffer (a view may share a larger buffer). */
+export function bufferOf(data: ArrayBufferView): ArrayBuffer {
+  return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
+}
+
+/** Read the T x T matrix of a ShowMatrix message; undefined when its bytes are not size² floats. */
+export function matrixFromMessage(message: ShowMatrixMessage): Float32Array | undefined {
+  return floatsFromBuffer(message.data, message.size * message.size);
+}
+
+/** Reads a tensor's bytes as the typed array its type names. */
+export function typedData(tensor: Pick<WebGpuTensor, 'type' | 'data'>): BigInt64Array | Int32Array | Float32Array {
+  if (tensor.type === 'int64') return new BigInt64Array(tensor.data);
+  if (tensor.type === 'int32') return new Int32Array(tensor.data);
+  return new Float32Array(tensor.data);
+}
