@@ -2,7 +2,7 @@
 // checks the result the host computed and that the panel drew it.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { api, until } from './support';
+import { api, assertNoRun, until } from './support';
 import type { ShowAttentionReply } from '../../src/extension';
 import type { AttentionRun } from '../../src/attention/attentionRun';
 
@@ -90,7 +90,7 @@ describe('Show Attention', () => {
     const text = editor.document.getText(editor.selection);
     assert.equal(text.trim(), '', 'line 4 of the sample is blank');
     const run = await lens.showAttention();
-    assert.equal(run, undefined);
+    assertNoRun(run, 'no run');
     assert.equal(lens.store.latest?.runId, before);
   });
 

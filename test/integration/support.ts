@@ -24,3 +24,15 @@ export async function until<T>(probe: () => T | undefined | false, what: string,
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/**
+ * Asserts that a command gave no run. Never assert.equal(run, undefined): when it fails, the
+ * extension host's Node (24) builds a diff of the whole run, attention arrays included, and the
+ * host runs out of memory instead of reporting the failure.
+ */
+export function assertNoRun(value: unknown, message: string): void {
+  if (value !== undefined) {
+    const runId = (value as { runId?: unknown } | null)?.runId;
+    throw new Error(`${message}: got a result${runId === undefined ? '' : ` (run ${String(runId)})`}`);
+  }
+}
