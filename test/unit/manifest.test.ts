@@ -32,6 +32,8 @@ interface Step {
 }
 
 describe('Manifest', function () {
+  // Listing the packaged VSIX takes seconds on a loaded machine.
+  this.timeout(60_000);
   const used = placeholders(pkg);
 
   it('user-visible strings of commands, settings, views, colours and the walkthrough are %keys% of package.nls.json', function () {
