@@ -129,6 +129,16 @@ function describeModel(graph: ModelGraph, inputs: readonly InputSpec[], config: 
   return parts.length > 0 ? parts.join(', ') : undefined;
 }
 
+/**
+ * Awaits every promise, then returns their values or throws the first rejection in array order
+ * (Promise.all throws whichever rejects first in time).
+ */
+async function inOrder<T extends readonly unknown[]>(promises: { readonly [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const settled = await Promise.allSettled(promises);
+  for (const result of settled) if (result.status === 'rejected') throw result.reason;
+  return settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
 export class AttentionModel {
   private constructor(
     private readonly session: ort.InferenceSession,
@@ -150,11 +160,13 @@ export class AttentionModel {
   static async load(location: ModelLocation, wasmDir: string, runtime = wasmRuntime(wasmDir), runtimeFallback?: string): Promise<AttentionModel> {
     const started = performance.now();
     const files = modelFiles(location);
-    const [fileBytes, tokenizerBytes, configText] = await Promise.all([
+    // Read together, but reported in a fixed order (model, tokenizer, config): with several files
+    // missing, the message must not depend on which read happened to fail first.
+    const [fileBytes, tokenizerBytes, configText] = await inOrder([
       readModelFile(files.model),
       readRequiredFile(files.tokenizer, 'tokenizer'),
       readOptionalText(files.config),
-    ]);
+    ] as const);
     const config = parseModelConfig(configText, files.config);
     const tokenizer = parseTokenizer(tokenizerBytes, files.tokenizer);
     const graph = inspectModelGraph(fileBytes, files.model);
