@@ -15,6 +15,11 @@ case "$1" in
   copy25)     opts=(--phases $SHIPPED --copy-share 0.25) ;;
   lr4e3)      opts=(--phases $SHIPPED --lr 4e-3 --warmup 40) ;;
   batch4x)    opts=(--phases 0.69:128x16,0.31:512x4) ;;
+  batch4x-copy25) opts=(--phases 0.69:128x16,0.31:512x4 --copy-share 0.25) ;;
+  batch4x-lr4e3)  opts=(--phases 0.69:128x16,0.31:512x4 --lr 4e-3 --warmup 40) ;;
+  batch16x)   opts=(--phases 0.69:128x4,0.31:512x1) ;;
+  # Not an equal-budget ablation: the trend of the likely long-run settings over 3x the tokens.
+  long6m)     TOKENS=6000000; opts=(--phases 0.69:128x16,0.31:512x4 --copy-share 0.25) ;;
   untied)     opts=(--phases $SHIPPED --untied) ;;
   short-ctx)  opts=(--phases 0.4:64x128,0.3:128x64,0.3:512x16) ;;
   *) echo "unknown variant '$1'" >&2; exit 1 ;;

@@ -133,7 +133,10 @@ def main(argv=None):
                             lr=args.lr, betas=(0.9, 0.98), eps=1e-9)
     total_steps = sum(p[0] for p in phases)
     bytes_per_token = stats["val"]["bytes"] / stats["val"]["tokens"]
-    options = {k: v for k, v in vars(args).items() if k not in ("out", "state", "stop_after_minutes", "stop_at_step", "threads")}
+    # What decides the weights; a checkpoint continues only under the same (threads change the
+    # last bits, not the schedule, so a stretch on another machine may use another count).
+    options = {k: v for k, v in vars(args).items()
+               if k not in ("out", "state", "stop_after_minutes", "stop_at_step", "threads", "score_every", "export_every")}
     log = {"config": cfg.to_dict(), "params": params, "seed": args.seed, "threads": args.threads,
            "phases": phases, "peak_lr": args.lr, "options": options,
            "machine": f"{platform.machine()} {os.cpu_count()} cores", "torch": torch.__version__,
