@@ -182,7 +182,7 @@ async function main(): Promise<void> {
   console.log(`Bits per byte: ${valBitsPerByte.toFixed(4)}`);
   console.log(`Head scores: previous-token and bracket (${bracketCount} pairs) over ${fullWindows} windows of ${context} tokens,`);
   console.log(`entropy and sparsity over ${distributionWindows.size} of them, induction over ${INDUCTION_SEQUENCES} random blocks of ${INDUCTION_BLOCK} tokens repeated twice,`);
-  console.log(`natural induction (induct. code) over ${naturalCount} repeated two-token suffixes in the held-out windows.`);
+  console.log(`natural induction ('induct. code') over the ${naturalCount} tokens of those windows whose two-token suffix occurred earlier in the window.`);
   console.log(`Chance (uniform causal attention): previous-token ${uniformPreviousToken(context).toFixed(4)}, ` +
     `bracket ${(bracketChance / bracketCount).toFixed(4)}, induction ${uniformInduction(INDUCTION_BLOCK).toFixed(4)}, ` +
     `natural induction ${(naturalChance / naturalCount).toFixed(4)}`);
