@@ -4,7 +4,9 @@
  *  - held-out compression in bits per UTF-8 byte, on training/heldout-sample.txt (committed, so
  *    the report is the same on any clone);
  *  - per layer/head: previous-token and bracket scores on held-out 512-token windows, induction
- *    score on random token blocks repeated twice (fixed seed), entropy and sparsity.
+ *    score on random token blocks repeated twice (fixed seed), induction on natural code (the
+ *    same held-out windows, see repeatTargets), entropy and sparsity.
+ * training/scores.py computes the same scores in PyTorch during training; keep the two in step.
  * Prints a table, then as its last line one JSON object with the headline numbers.
  * An optional argument scores another export of the same model (e.g. training/work/model.onnx).
  */
@@ -25,7 +27,7 @@ const INDUCTION_SEQUENCES = 8;
 const INDUCTION_BLOCK = 100;
 const INDUCTION_SEED = 20240613;
 
-type HeadScoreName = 'previous_token' | 'bracket' | 'induction' | 'entropy' | 'sparsity';
+type HeadScoreName = 'previous_token' | 'bracket' | 'induction' | 'induction_natural' | 'entropy' | 'sparsity';
 
 /** Weighted running mean per layer/head. */
 class HeadMeans {
@@ -66,6 +68,31 @@ function nextTokenNats(logits: ort.Tensor, ids: readonly number[]): number {
     nats += Math.log(sumExp) + max - row[ids[t + 1]!]!;
   }
   return nats;
+}
+
+/**
+ * Induction targets in natural text: each query i whose two-token suffix (ids[i-1], ids[i])
+ * occurred before, ending at j <= i-2 (the most recent such j), paired with key j+1, the token
+ * that followed last time. An induction head attends there; real code repeats names and call
+ * patterns, so this shows whether a head found on synthetic repeats works on what users read.
+ */
+function repeatTargets(ids: readonly number[]): { query: number; key: number }[] {
+  const last = new Map<string, number>();
+  const targets: { query: number; key: number }[] = [];
+  for (let i = 1; i < ids.length; i++) {
+    const bigram = `${ids[i - 1]},${ids[i]}`;
+    const j = last.get(bigram);
+    if (j !== undefined && j <= i - 2) targets.push({ query: i, key: j + 1 });
+    last.set(bigram, i);
+  }
+  return targets;
+}
+
+/** Mean weight from each target's query on its key, for one head's T*T matrix. */
+function targetWeight(attn: Float32Array, T: number, targets: readonly { query: number; key: number }[]): number {
+  let sum = 0;
+  for (const { query, key } of targets) sum += attn[query * T + key]!;
+  return sum / targets.length;
 }
 
 function chunk<T>(items: readonly T[], size: number): T[][] {
@@ -109,6 +136,8 @@ async function main(): Promise<void> {
   let predicted = 0;
   let bracketChance = 0;
   let bracketCount = 0;
+  let naturalChance = 0;
+  let naturalCount = 0;
   for (const [w, ids] of idWindows.entries()) {
     const full = ids.length === context;
     const outputs = await runner.run({ input_ids: idsTensor(ids) }, full ? ['logits', ...attnNames] : ['logits']);
@@ -119,11 +148,15 @@ async function main(): Promise<void> {
     // An argmax on a random attendable key hits the opener with probability 1/(closer+1).
     for (const pair of pairs) bracketChance += 1 / (pair.closer + 1);
     bracketCount += pairs.length;
+    const repeats = repeatTargets(ids);
+    for (const { query } of repeats) naturalChance += 1 / (query + 1);
+    naturalCount += repeats.length;
     attnNames.forEach((name, layer) => {
       for (let head = 0; head < heads; head++) {
         const attn = headMatrix(outputs[name]!, head);
         means.add('previous_token', layer, head, previousTokenScore(attn));
         means.add('bracket', layer, head, bracketScore(attn, textWindows[w]!), pairs.length);
+        if (repeats.length > 0) means.add('induction_natural', layer, head, targetWeight(attn, context, repeats), repeats.length);
         if (!distributionWindows.has(w)) continue;
         means.add('entropy', layer, head, entropy(attn));
         means.add('sparsity', layer, head, sparsity(attn));
@@ -148,11 +181,13 @@ async function main(): Promise<void> {
   console.log(`Held-out: ${path.relative(REPO_ROOT, HELD_OUT_SAMPLE)}, ${utf8Bytes} bytes, ${tokens.ids.length} tokens, ${idWindows.length} windows of <= ${context}`);
   console.log(`Bits per byte: ${valBitsPerByte.toFixed(4)}`);
   console.log(`Head scores: previous-token and bracket (${bracketCount} pairs) over ${fullWindows} windows of ${context} tokens,`);
-  console.log(`entropy and sparsity over ${distributionWindows.size} of them, induction over ${INDUCTION_SEQUENCES} random blocks of ${INDUCTION_BLOCK} tokens repeated twice.`);
+  console.log(`entropy and sparsity over ${distributionWindows.size} of them, induction over ${INDUCTION_SEQUENCES} random blocks of ${INDUCTION_BLOCK} tokens repeated twice,`);
+  console.log(`natural induction ('induct. code') over the ${naturalCount} tokens of those windows whose two-token suffix occurred earlier in the window.`);
   console.log(`Chance (uniform causal attention): previous-token ${uniformPreviousToken(context).toFixed(4)}, ` +
-    `bracket ${(bracketChance / bracketCount).toFixed(4)}, induction ${uniformInduction(INDUCTION_BLOCK).toFixed(4)}`);
+    `bracket ${(bracketChance / bracketCount).toFixed(4)}, induction ${uniformInduction(INDUCTION_BLOCK).toFixed(4)}, ` +
+    `natural induction ${(naturalChance / naturalCount).toFixed(4)}`);
   console.log('');
-  const columns: [HeadScoreName, string][] = [['previous_token', 'prev-token'], ['bracket', 'bracket'], ['induction', 'induction'], ['entropy', 'entropy(bits)'], ['sparsity', 'sparsity@90%']];
+  const columns: [HeadScoreName, string][] = [['previous_token', 'prev-token'], ['bracket', 'bracket'], ['induction', 'induction'], ['induction_natural', 'induct. code'], ['entropy', 'entropy(bits)'], ['sparsity', 'sparsity@90%']];
   console.log(['layer', 'head', ...columns.map(([, title]) => title)].map((c) => c.padStart(14)).join(''));
   for (let layer = 0; layer < layers; layer++)
     for (let head = 0; head < heads; head++)
@@ -174,6 +209,7 @@ async function main(): Promise<void> {
     previous_token: best('previous_token'),
     bracket: best('bracket'),
     induction: best('induction'),
+    induction_natural: best('induction_natural'),
   }));
 }
 

@@ -56,9 +56,9 @@ def main():
     here = os.path.dirname(os.path.abspath(__file__))
     work = os.path.join(here, "work")
     out = os.path.join(os.path.dirname(here), "media", "model")
-    with open(os.path.join(work, "tokenizer.json")) as f:
-        vocab = len(json.load(f)["model"]["vocab"])
-    cfg = Config(vocab=vocab)
+    # The training log holds the trained model's Config (size, tying, positional scale).
+    with open(os.path.join(work, "train-log.json")) as f:
+        cfg = Config(**json.load(f)["config"])
     model = TransformerLM(cfg)
     model.load_state_dict(torch.load(os.path.join(work, "checkpoint.pt")))
     os.makedirs(out, exist_ok=True)

@@ -3,7 +3,7 @@
 Token embedding scaled by sqrt(d_model), sinusoidal positional encoding, N post-norm encoder
 layers (as nn.TransformerEncoderLayer lays them out), each with multi-head self-attention
 softmax(Q K^T / sqrt(d_k) + causal mask) V and a ReLU feed-forward, then a linear decoder to the
-vocabulary (tied to the embedding). Attention is not fused, so each layer has one Softmax whose
+vocabulary (tied to the embedding by default). Attention is not fused, so each layer has one Softmax whose
 output [B, H, T, T] is returned and exported as the graph output attn_<layer>.
 """
 import math
@@ -21,6 +21,11 @@ class Config:
     layers: int = 4
     d_ff: int = 512
     context: int = 512
+    # Ablation levers; the defaults are the textbook model the extension's reference forward pass
+    # (test/reference/transformerForward.ts) reproduces. An untied decoder or a scaled table
+    # changes the exported graph's math, so only the defaults may be shipped without changing it.
+    tied: bool = True
+    pos_scale: float = 1.0
 
     def to_dict(self):
         return asdict(self)
@@ -82,7 +87,8 @@ class TransformerLM(nn.Module):
         self.embed = nn.Embedding(cfg.vocab, cfg.d_model)
         self.layers = nn.ModuleList(EncoderLayer(cfg) for _ in range(cfg.layers))
         self.decoder = nn.Linear(cfg.d_model, cfg.vocab)
-        self.decoder.weight = self.embed.weight
+        if cfg.tied:
+            self.decoder.weight = self.embed.weight
         self.register_buffer("pos", sinusoidal_table(cfg.context, cfg.d_model), persistent=False)
         # generate_square_subsequent_mask: -inf above the diagonal, 0 elsewhere.
         causal = torch.triu(torch.full((cfg.context, cfg.context), float("-inf")), diagonal=1)
@@ -98,7 +104,8 @@ class TransformerLM(nn.Module):
 
     def forward(self, ids, with_parts=False):
         t = ids.shape[1]
-        x = self.embed(ids) * math.sqrt(self.cfg.d_model) + self.pos[:t]
+        pos = self.pos[:t] if self.cfg.pos_scale == 1.0 else self.pos[:t] * self.cfg.pos_scale
+        x = self.embed(ids) * math.sqrt(self.cfg.d_model) + pos
         mask = self.causal[:t, :t]
         parts = []
         for layer in self.layers:

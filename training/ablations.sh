@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Ablations of training/ABLATIONS.md: the same token budget for every variant, head scores and
+# bits per byte every 500k tokens (work/ablations/NAME/scores.jsonl). One job at a time, on one
+# thread at the lowest priority, so it can share a busy machine:
+#   bash training/ablations.sh NAME      (NAME: a variant below)
+# Needs the encoded corpus (train.sh steps 2-4) and work/heldout.json (node training/heldout.mjs).
+set -euo pipefail
+cd "$(dirname "$0")"
+export OPENBLAS_NUM_THREADS=1
+TOKENS=${TOKENS:-2000000}
+# The shipped curriculum's shares: 69% of tokens at 128 x batch 64, 31% at 512 x batch 16.
+SHIPPED=0.69:128x64,0.31:512x16
+case "$1" in
+  baseline)   opts=(--phases $SHIPPED) ;;
+  copy25)     opts=(--phases $SHIPPED --copy-share 0.25) ;;
+  lr4e3)      opts=(--phases $SHIPPED --lr 4e-3 --warmup 40) ;;
+  batch4x)    opts=(--phases 0.69:128x16,0.31:512x4) ;;
+  batch4x-copy25) opts=(--phases 0.69:128x16,0.31:512x4 --copy-share 0.25) ;;
+  batch4x-lr4e3)  opts=(--phases 0.69:128x16,0.31:512x4 --lr 4e-3 --warmup 40) ;;
+  batch16x)   opts=(--phases 0.69:128x4,0.31:512x1) ;;
+  # Not an equal-budget ablation: the trend of the likely long-run settings over 3x the tokens.
+  long6m)     TOKENS=6000000; opts=(--phases 0.69:128x16,0.31:512x4 --copy-share 0.25) ;;
+  untied)     opts=(--phases $SHIPPED --untied) ;;
+  short-ctx)  opts=(--phases 0.4:64x128,0.3:128x64,0.3:512x16) ;;
+  *) echo "unknown variant '$1'" >&2; exit 1 ;;
+esac
+out=work/ablations/$1
+rm -rf "$out"; mkdir -p "$out"
+exec nice -n 19 /usr/bin/python3 train.py --tokens "$TOKENS" --threads 1 --score-every 500000 \
+  --export-every 1000000 --out "$out" "${opts[@]}" "${@:2}"
