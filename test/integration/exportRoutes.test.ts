@@ -7,7 +7,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as vscode from 'vscode';
-import { api } from './support';
+import { runWithModelFolder } from './support';
 
 // The suite is bundled to out/test/integration/; the repository root is three levels up.
 const repoRoot = resolve(__dirname, '..', '..', '..');
@@ -34,12 +34,7 @@ describe('Show Attention with models users export', function () {
       folders.push(folder);
       copyFileSync(join(fixtures, c.file), join(folder, 'model.onnx'));
       copyFileSync(join(fixtures, 'tokenizer.json'), join(folder, 'tokenizer.json'));
-      await vscode.workspace.getConfiguration('attentionLens').update('modelFolder', folder, vscode.ConfigurationTarget.Global);
-      const ws = vscode.workspace.workspaceFolders![0];
-      const document = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(ws.uri, 'sample.py'));
-      const editor = await vscode.window.showTextDocument(document, vscode.ViewColumn.One);
-      editor.selection = new vscode.Selection(1, 0, 2, 0);
-      const run = await (await api()).showAttention();
+      const { run } = await runWithModelFolder(folder);
       assert.ok(run, 'the command returned a run');
       assert.equal(run.model.layers, c.layers);
       assert.equal(run.model.heads, c.heads);

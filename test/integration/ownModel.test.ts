@@ -5,7 +5,7 @@ import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as vscode from 'vscode';
-import { api } from './support';
+import { runWithModelFolder } from './support';
 
 // The suite is bundled to out/test/integration/; the repository root is three levels up.
 const repoRoot = resolve(__dirname, '..', '..', '..');
@@ -29,12 +29,7 @@ describe('Show Attention with a user model', () => {
   });
 
   it('exposes the model attention and marks [CLS]/[SEP] as special', async () => {
-    await vscode.workspace.getConfiguration('attentionLens').update('modelFolder', folder, vscode.ConfigurationTarget.Global);
-    const ws = vscode.workspace.workspaceFolders![0];
-    const document = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(ws.uri, 'sample.py'));
-    const editor = await vscode.window.showTextDocument(document, vscode.ViewColumn.One);
-    editor.selection = new vscode.Selection(1, 0, 2, 0);
-    const run = await (await api()).showAttention();
+    const { run, document } = await runWithModelFolder(folder);
     assert.ok(run, 'the command returned a run');
     assert.equal(run.model.causal, false);
     assert.equal(run.model.layers, 1);

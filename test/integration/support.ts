@@ -1,6 +1,7 @@
 // What the integration tests share: the extension's exported API, and waiting for a condition.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { AttentionRun } from '../../src/attention/attentionRun';
 import type { AttentionLensTestApi } from '../../src/extension';
 
 export const EXTENSION_ID = 'attention-lens.attention-lens';
@@ -35,4 +36,18 @@ export function assertNoRun(value: unknown, message: string): void {
     const runId = (value as { runId?: unknown } | null)?.runId;
     throw new Error(`${message}: got a result${runId === undefined ? '' : ` (run ${String(runId)})`}`);
   }
+}
+
+/**
+ * Points attentionLens.modelFolder at `folder` and runs Show Attention on lines 2–3 of the
+ * workspace's sample.py, as a user who selected a model folder would; gives the run (undefined when
+ * the command gave none) and the document it ran on.
+ */
+export async function runWithModelFolder(folder: string): Promise<{ run: AttentionRun | undefined; document: vscode.TextDocument }> {
+  await vscode.workspace.getConfiguration('attentionLens').update('modelFolder', folder, vscode.ConfigurationTarget.Global);
+  const ws = vscode.workspace.workspaceFolders![0];
+  const document = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(ws.uri, 'sample.py'));
+  const editor = await vscode.window.showTextDocument(document, vscode.ViewColumn.One);
+  editor.selection = new vscode.Selection(1, 0, 2, 0);
+  return { run: await (await api()).showAttention(), document };
 }
