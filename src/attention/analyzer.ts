@@ -5,7 +5,7 @@
  * a burst of requests costs at most two model runs.
  */
 import type * as vscode from 'vscode';
-import { capAnalysisText } from '../shared/textCap';
+import { capAnalysisText, sendCap } from '../shared/textCap';
 import type { InferenceEngines } from '../inference/inferenceEngines';
 import type { BackendSetting } from '../settings';
 import type { ModelLocation } from '../inference/workerProtocol';
@@ -54,7 +54,8 @@ export class Analyzer {
     const started = performance.now();
     // Offsets refer to the document as it is now; the run keeps this version (see StaleTracker).
     const version = request.document.version;
-    const sent = capAnalysisText(request.text, request.maxTokens);
+    // The worker tokenizes only what the first maxTokens tokens need; the host bounds the copy.
+    const sent = capAnalysisText(request.text, request.maxTokens, sendCap(request.maxTokens));
     const work = this.client.run(request.model, sent.text, request.maxTokens, request.backend);
     this.inFlight = work.then(
       () => undefined,

@@ -9,7 +9,7 @@ import { loadAttentionModel } from '../inference/nativeEngine';
 import { checkInferenceOutput } from '../inference/outputChecks';
 import { resultToJson } from '../shared/resultJson';
 import { summarize } from '../shared/resultSummary';
-import { capAnalysisText } from '../shared/textCap';
+import { capAnalysisText, sendCap } from '../shared/textCap';
 import { coveredEnd } from '../shared/tokens';
 import { CliUsageError, USAGE, parseCliArgs } from './cliArgs';
 import { checkPaths, cliModelMessage, NOTHING_TO_ANALYSE, selectText } from './cliText';
@@ -37,7 +37,7 @@ export async function runCli(argv: readonly string[], paths: CliPaths): Promise<
   await checkPaths(options.file, [options.json, options.html]);
   const { documentText, startOffset, endOffset, startLine } = selectText(await readFile(options.file, 'utf8'), options.range, options.file);
   // As in the extension: cut the text to what maxTokens can use before tokenizing it.
-  const sent = capAnalysisText(documentText.slice(startOffset, endOffset), options.maxTokens);
+  const sent = capAnalysisText(documentText.slice(startOffset, endOffset), options.maxTokens, sendCap(options.maxTokens));
   const text = sent.text;
 
   // onnxruntime-node runs the model when installed (npm's optional dependency, or a platform

@@ -23,6 +23,7 @@ import { decodeOutputs, fetchedOutputs, type OutputNames, type VectorOutputs } f
 import { checkRequestBudget } from './requestBudget';
 import type { ExternalDataFile, SessionRuntime } from './sessionRuntime';
 import { truncateTokens } from './truncateTokens';
+import { encodePrefix } from '../shared/textCap';
 import type { FeedTensor, InferenceOutput, ModelInfo, ModelLocation, PreparedRun } from './workerProtocol';
 
 export { ModelLoadError } from './modelErrors';
@@ -238,10 +239,13 @@ export class AttentionModel {
 
   private tokenize(text: string, maxTokens: number): { tokens: SourceToken[]; truncated: boolean; tokenizeMs: number } {
     const t0 = performance.now();
-    const { tokens, truncated } = truncateTokens(this.tokenizer.encode(text), Math.min(maxTokens, this.info.context));
+    const limit = Math.min(maxTokens, this.info.context);
+    // Only the prefix that holds the first `limit` tokens is tokenized (see encodePrefix).
+    const prefix = encodePrefix(text, limit, (part) => this.tokenizer.encode(part));
+    const { tokens, truncated } = truncateTokens(prefix.tokens, limit);
     const tokenizeMs = performance.now() - t0;
     checkRequestBudget(this.info, tokens.length);
-    return { tokens, truncated, tokenizeMs };
+    return { tokens, truncated: truncated || prefix.capped, tokenizeMs };
   }
 
   private async runIds(

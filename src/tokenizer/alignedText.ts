@@ -1,3 +1,4 @@
+import { codePointWidth } from '../shared/utf16';
 /**
  * Text derived from the source string (normalised, byte-mapped, split) that remembers, for each of
  * its UTF-16 code units, the source range [starts[i], ends[i]) it came from. Every transformation
@@ -113,12 +114,3 @@ export class AlignedText {
   }
 }
 
-/** 2 for a well-formed surrogate pair at `index`, otherwise 1 (lone surrogates count as one unit). */
-export function codePointWidth(text: string, index: number): 1 | 2 {
-  const unit = text.charCodeAt(index);
-  if (unit >= 0xd800 && unit <= 0xdbff && index + 1 < text.length) {
-    const next = text.charCodeAt(index + 1);
-    if (next >= 0xdc00 && next <= 0xdfff) return 2;
-  }
-  return 1;
-}

@@ -1,4 +1,5 @@
-import { AlignedText, codePointWidth } from './alignedText';
+import { AlignedText } from './alignedText';
+import { codePointWidth } from '../shared/utf16';
 import { toByteLevel } from './byteLevel';
 import { expectArray, expectObject, expectString, optionalBoolean, unsupported, type JsonObject } from './configJson';
 import { CONTROL, isChineseChar, NONSPACING_MARK, WHITESPACE } from './unicodeClasses';

@@ -1,4 +1,5 @@
-import { AlignedText, codePointWidth } from './alignedText';
+import { AlignedText } from './alignedText';
+import { codePointWidth } from '../shared/utf16';
 import { TokenizerError } from './tokenizerError';
 
 /**

@@ -1,6 +1,7 @@
 import { expectArray, expectNumber, expectString, expectTokenId, optionalBoolean, type JsonObject } from './configJson';
 import { byteFallbackPieces, WordCache, type ModelPiece, type TokenModel } from './tokenModel';
 import { TokenizerError } from './tokenizerError';
+import { codePointWidth } from '../shared/utf16';
 
 /** The reference's penalty, below the worst piece score, for covering a character with the unknown token. */
 const UNKNOWN_PENALTY = 10;
@@ -59,7 +60,7 @@ export function createUnigramModel(json: JsonObject, path: string): TokenModel {
       }
     };
     for (let start = 0; start < word.length; ) {
-      const charEnd = start + codePointWidthAt(word, start);
+      const charEnd = start + codePointWidth(word, start);
       let coversChar = false;
       let node: TrieNode | undefined = root;
       for (let i = start; i < word.length && node; i++) {
@@ -90,7 +91,3 @@ export function createUnigramModel(json: JsonObject, path: string): TokenModel {
   return { kind: 'Unigram', vocab, size: scores.length, tokenizeWord: (word) => cache.getOrCompute(word, segment) };
 }
 
-function codePointWidthAt(text: string, index: number): number {
-  const unit = text.charCodeAt(index);
-  return unit >= 0xd800 && unit <= 0xdbff && index + 1 < text.length ? 2 : 1;
-}

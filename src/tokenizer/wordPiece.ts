@@ -1,6 +1,7 @@
 import { expectObject, expectString, expectTokenId, optionalNumber, optionalString, type JsonObject } from './configJson';
 import { WordCache, type ModelPiece, type TokenModel } from './tokenModel';
 import { TokenizerError } from './tokenizerError';
+import { isLowSurrogate } from '../shared/utf16';
 
 /**
  * WordPiece: greedy longest-match-first from the start of the word; pieces after the first carry
@@ -48,10 +49,6 @@ export function createWordPieceModel(json: JsonObject, path: string): TokenModel
 
   const cache = new WordCache();
   return { kind: 'WordPiece', vocab, size: vocab.size, tokenizeWord: (word) => cache.getOrCompute(word, splitWord) };
-}
-
-function isLowSurrogate(unit: number): boolean {
-  return unit >= 0xdc00 && unit <= 0xdfff;
 }
 
 /** Characters as the reference counts them (text here is well-formed: lone surrogates were replaced). */

@@ -152,7 +152,7 @@ describe('Reliability: bad input', function () {
     }
   });
 
-  it('a 10 MB document: only textCap(maxTokens) characters reach the worker; the host stays responsive', async () => {
+  it('a 10 MB document: only sendCap(maxTokens) characters reach the worker, textCap(maxTokens) are tokenized; the host stays responsive', async () => {
     const content = 'function f(a, b) { return a + b; } // padding padding\n'.repeat(Math.ceil(10_000_000 / 54));
     const editor = await openUntitled(content, 'javascript');
     try {

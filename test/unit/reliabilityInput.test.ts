@@ -6,12 +6,12 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Analyzer, DOCUMENT_CLOSED_MESSAGE, type AnalysisRequest, type ModelRunner } from '../../src/attention/analyzer';
 import type { AttentionRun } from '../../src/attention/attentionRun';
-import { MAX_TOKEN_SPAN, capAnalysisText, textCap } from '../../src/shared/textCap';
+import { MAX_TOKEN_SPAN, capAnalysisText, encodePrefix, sendCap, textCap } from '../../src/shared/textCap';
 import { truncateTokens } from '../../src/inference/truncateTokens';
 import type { InferenceOutput, ModelInfo } from '../../src/inference/workerProtocol';
 import { seededRandom } from '../../src/shared/seededRandom';
 import { loadTokenizer, type TextTokenizer } from '../../src/tokenizer';
-import { assertRangeInvariants, randomText } from '../fixtures/tokenizers/tokenizerFixtures';
+import { FIXTURES, assertRangeInvariants, randomText, readFixture } from '../fixtures/tokenizers/tokenizerFixtures';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const TOKENIZER_JSON = path.join(REPO_ROOT, 'media', 'model', 'tokenizer.json');
@@ -81,6 +81,45 @@ describe('reliability: text cap before tokenizing', function () {
     const kept = truncateTokens(tokenizer.encode(text), 512).tokens;
     const reference = truncateTokens(tokenizer.encode(huge.slice(0, 200_000)), 512).tokens;
     assert.deepEqual(kept, reference);
+  });
+
+  it('encodes one prefix of textCap(maxTokens) units for the bundled tokenizer, whose tokens are short', () => {
+    const huge = 'let x = 1; // some code\n'.repeat(20_000);
+    const encoded: number[] = [];
+    const { tokens, capped } = encodePrefix(huge, 512, (part) => {
+      encoded.push(part.length);
+      return tokenizer.encode(part);
+    });
+    assert.ok(capped);
+    assert.equal(encoded.length, 1);
+    assert.ok(encoded[0] <= textCap(512));
+    assert.deepEqual(truncateTokens(tokens, 512).tokens, truncateTokens(tokenizer.encode(huge.slice(0, 200_000)), 512).tokens);
+  });
+
+  it('grows the prefix per tokenizer: WordPiece [UNK] words of 200 characters keep the first maxTokens tokens exactly', function () {
+    const json = readFixture(FIXTURES.tinyBert);
+    if (json === undefined) return this.skip();
+    const wordPiece = loadTokenizer(json);
+    // A word over max_input_chars_per_word (100) is one [UNK] token of 200 units: 64 tokens cover
+    // 12,864 units, more than textCap(64) = 8,192 holds at all.
+    const random = seededRandom(77);
+    const word = () => Array.from({ length: 200 }, () => 'abcdefghij'[Math.floor(random() * 10)]).join('');
+    const full = Array.from({ length: 400 }, word).join(' ');
+    const encoded: number[] = [];
+    const { tokens, capped } = encodePrefix(full, 64, (part) => {
+      encoded.push(part.length);
+      return wordPiece.encode(part);
+    });
+    assert.ok(capped);
+    assert.deepEqual(encoded, [textCap(64), 2 * textCap(64), 4 * textCap(64)]);
+    const fromPrefix = truncateTokens(tokens, 64).tokens;
+    assert.equal(fromPrefix.length, 64);
+    assert.deepEqual(fromPrefix, truncateTokens(wordPiece.encode(full), 64).tokens);
+    // A single cut at textCap(64), as before, kept 43 of the 64 tokens the model takes, the last
+    // of them a word the cut had split.
+    const oneCut = truncateTokens(wordPiece.encode(capAnalysisText(full, 64).text), 64).tokens;
+    assert.equal(oneCut.length, 43);
+    assert.notDeepEqual(oneCut.slice(0, 42), fromPrefix.slice(0, 42));
   });
 
   it('keeps the first maxTokens tokens exactly as the whole text gives them (300 seeded random long texts)', () => {
@@ -227,13 +266,13 @@ describe('reliability: Analyzer under bad timing', () => {
     assert.equal((await second).kind, 'done');
   });
 
-  it('sends at most textCap(maxTokens) units and marks the run truncated when it cut the text', async () => {
+  it('sends at most sendCap(maxTokens) units and marks the run truncated when it cut the text', async () => {
     const runner = new ControlledRunner();
     const { analyzer } = analyzerWith(runner);
     const huge = 'abc\n'.repeat(1_000_000);
     const outcome = analyzer.analyze(request(fakeDocument(), huge, 8));
     await tick();
-    assert.ok(runner.calls[0].text.length <= textCap(8));
+    assert.ok(runner.calls[0].text.length <= sendCap(8));
     runner.calls[0].finish();
     const result = await outcome;
     assert.ok(result.kind === 'done' && result.run.truncated && result.run.text === huge.slice(0, 8));

@@ -2,6 +2,7 @@
 import { AttentionFileError } from './attentionFileError';
 import { ROW_SUM_TOLERANCE } from './limits';
 import type { TokenSequence } from './types';
+import { splitsSurrogatePair } from '../utf16';
 
 /**
  * Each row attention[layer][head][query][:] must be a probability distribution over the keys:
@@ -41,19 +42,6 @@ export function checkFinite(data: Float32Array, name: string): void {
   }
 }
 
-function isLowSurrogate(code: number): boolean {
-  return code >= 0xdc00 && code <= 0xdfff;
-}
-
-function isHighSurrogate(code: number): boolean {
-  return code >= 0xd800 && code <= 0xdbff;
-}
-
-/** True when `offset` falls between the two halves of a surrogate pair. */
-function splitsPair(text: string, offset: number): boolean {
-  return offset > 0 && offset < text.length && isLowSurrogate(text.charCodeAt(offset)) && isHighSurrogate(text.charCodeAt(offset - 1));
-}
-
 /**
  * Offsets are UTF-16 code units into source.text: 0 <= start <= end <= text.length, and neither
  * falls inside a surrogate pair (a sign of code point or byte offsets written as UTF-16).
@@ -70,7 +58,7 @@ export function checkOffsets(sequence: TokenSequence, label: string): void {
     if (end > text.length) {
       throw new AttentionFileError('offsets', `${where} ends at ${end}, past the end of its source text (${text.length} UTF-16 code units). Offsets must be UTF-16 code units into that text.`);
     }
-    if (splitsPair(text, start) || splitsPair(text, end)) {
+    if (splitsSurrogatePair(text, start) || splitsSurrogatePair(text, end)) {
       throw new AttentionFileError('offsets', `${where} [${start}, ${end}) splits a character in two: offsets must be UTF-16 code units, not code points or bytes.`);
     }
   });
