@@ -4,7 +4,7 @@
  *
  * 1. The extension host sends at most `sendCap(maxTokens)` UTF-16 units to the worker (a bound
  *    that leaves 1,024 units per token, so copying the text between threads stays cheap).
- * 2. The worker, which knows the tokenizer, encodes the shortest prefix that provably holds the
+ * 2. The worker, which knows the tokenizer, encodes the shortest prefix that holds the
  *    first `maxTokens` tokens for that tokenizer (`encodePrefix`), starting from
  *    `maxTokens * 128` units and doubling. A token of the bundled byte-level BPE never covers more
  *    than 64 units (its longest vocabulary entry is 64 bytes, and a UTF-16 unit is at least one
