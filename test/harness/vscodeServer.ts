@@ -34,6 +34,8 @@ export interface StartOptions {
   /** The server machine's settings: where machine-scoped settings (such as paths) take effect
    *  in a remote window; the workbench ignores those in the browser-side user settings. */
   machineSettings?: Record<string, unknown>;
+  /** More server options, e.g. `['--locale', 'zh-tw']`. */
+  extraArgs?: readonly string[];
 }
 
 export interface RunningServer {
@@ -256,6 +258,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       // Makes the workbench honour test payloads (extensionTestsPath) and expose its driver.
       '--enable-smoke-test-driver',
       ...serverArgs(dirs),
+      ...(options.extraArgs ?? []),
     ],
     { detached: true, stdio: ['ignore', log, log], env: serverEnv(dirs) },
   );

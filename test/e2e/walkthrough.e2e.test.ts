@@ -1,0 +1,216 @@
+// The first run in the real workbench (Chromium, packaged extension, a fresh profile): the Get
+// Started walkthrough opens by itself and each step is checked off as the user does what it
+// teaches; then, in a workbench whose display language is Traditional Chinese, the command titles
+// come from package.nls.zh-tw.json. Screenshots go to test/e2e/artifacts/walkthrough-*.png and
+// locale-zh-tw*.png.
+import * as assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createVSIX } from '@vscode/vsce';
+import type { Locator, Page } from 'playwright-core';
+import { installExtension, repoRoot, startServer, testStateRoot, type RunningServer } from '../harness/vscodeServer';
+import { artifactsDir, launchBrowser, openWorkbench, runCommand, screenshot, webviewFrame, type Browser } from '../harness/workbench';
+import { openTab, vsix, workspace } from './steps';
+
+// A machine-scoped setting: in this remote window the server machine's settings hold it.
+const OPEN_ON_INSTALL = { 'workbench.welcomePage.walkthroughs.openOnInstall': true };
+
+/** The walkthrough's step button (its id ends with `#<step>`). */
+function step(page: Page, id: string): Locator {
+  return page.locator(`button.getting-started-step[data-step-id$="#${id}"]`);
+}
+
+/** Waits until the step shows as done. */
+async function checked(page: Page, id: string): Promise<void> {
+  await step(page, id).and(page.locator('[aria-checked="true"]')).waitFor({ timeout: 30_000 });
+}
+
+/** Expands a step and clicks the button its description renders for a `[label](command:...)` link. */
+async function clickStepButton(page: Page, id: string, label: string): Promise<void> {
+  await step(page, id).click();
+  await step(page, id).and(page.locator('[aria-expanded="true"]')).waitFor();
+  await step(page, id).getByText(label, { exact: true }).click();
+}
+
+/** Saves a screenshot of one element (e.g. the panel) under test/e2e/artifacts/. */
+async function elementShot(target: Locator, name: string): Promise<string> {
+  mkdirSync(artifactsDir, { recursive: true });
+  const path = join(artifactsDir, `${name}.png`);
+  await target.screenshot({ path });
+  return path;
+}
+
+/** Extensions: Install from VSIX…, answering the workbench's file dialog with `path`. */
+async function installThroughWorkbench(page: Page, path: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.pressSequentially('Extensions: Install from VSIX');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Install from VSIX' }).first().waitFor();
+  await page.keyboard.press('Enter');
+  // The dialog fills in its own starting folder, sometimes more than once: type the path until it stays.
+  const value = () => input.inputValue();
+  await page.waitForFunction(() => ((globalThis as any).document.querySelector('.quick-input-widget input')?.value ?? '').startsWith('/'));
+  for (let attempt = 0; ; attempt++) {
+    await input.fill(path);
+    await page.waitForTimeout(500);
+    if ((await value()) === path) break;
+    if (attempt === 10) throw new Error(`the file dialog kept replacing the path: ${await value()}`);
+  }
+  await page.keyboard.press('Enter');
+  // Enter accepts the file; should the dialog still be open, its button does.
+  const widget = page.locator('.quick-input-widget');
+  await widget.waitFor({ state: 'hidden', timeout: 5_000 }).catch(async () => {
+    await widget.locator('.monaco-button').first().click();
+  });
+}
+
+async function start(stateDir: string, machineSettings: Record<string, unknown>): Promise<{ server: RunningServer; browser: Browser }> {
+  assert.ok(existsSync(vsix), 'attention-lens.vsix exists (npm run package)');
+  installExtension(vsix, stateDir);
+  const server = await startServer({ stateDir, workspaceFolder: workspace, machineSettings });
+  const browser = await launchBrowser({ profileDir: join(stateDir, 'chromium') });
+  return { server, browser };
+}
+
+describe('First run: the walkthrough and a zh-tw workbench', function () {
+  let server: RunningServer | undefined;
+  let browser: Browser | undefined;
+
+  afterEach(async function () {
+    await browser?.close();
+    await server?.stop();
+    browser = undefined;
+    server = undefined;
+  });
+
+  it('opens the walkthrough once after install and checks off each step as the user does it', async function () {
+    ({ server, browser } = await start(join(testStateRoot, 'walkthrough'), OPEN_ON_INSTALL));
+    const page = browser.page;
+    await openWorkbench(page, server.url.split('?')[0], workspace);
+
+    // Opened by the extension on its first start: nobody asked for it.
+    await step(page, 'openSample').waitFor({ timeout: 60_000 });
+    await page.getByText('Get Started with Attention Lens').first().waitFor();
+    for (const id of ['openSample', 'showAttention', 'readHead', 'findHeads', 'ownModel']) {
+      assert.equal(await step(page, id).getAttribute('aria-checked'), 'false', `${id} starts unchecked`);
+    }
+    await screenshot(page, 'walkthrough-opened');
+
+    // 1. Open the sample: it opens beside the walkthrough.
+    await clickStepButton(page, 'openSample', 'Open Sample Code');
+    await page.locator('.editor-instance .monaco-editor .view-lines', { hasText: 'class LruCache' }).first().waitFor();
+    await checked(page, 'openSample');
+    await screenshot(page, 'walkthrough-sample');
+
+    // 2. Show Attention from the walkthrough's button: the model runs on the sample.
+    await clickStepButton(page, 'showAttention', 'Show Attention on the Sample');
+    const view = webviewFrame(page);
+    await view.locator('body[data-painted-run]').waitFor({ timeout: 60_000 });
+    await checked(page, 'showAttention');
+    assert.ok((await view.locator('.chip').count()) > 50, 'the panel shows the tokens of the sample');
+    assert.equal(await step(page, 'readHead').getAttribute('aria-checked'), 'false', 'a run alone does not check "read a head"');
+
+    // 3. Read a head in the Matrix view: picking one checks the step.
+    await openTab(view, 'matrix');
+    await view.locator('#layer').selectOption('1');
+    await checked(page, 'readHead');
+    assert.equal(await step(page, 'findHeads').getAttribute('aria-checked'), 'false', 'any head does not check "find the heads"');
+
+    // 4. Sort the Model view by previous-token score and click the first head.
+    await openTab(view, 'model');
+    await view.locator('body[data-thumbs-run]').waitFor({ timeout: 30_000 });
+    await view.locator('#sort').selectOption('previous');
+    await view.locator('.thumb-grid[data-sorted="previous"]').waitFor();
+    await view.locator('.thumb-grid .thumb').first().click();
+    await view.locator('.thumb[aria-pressed="true"]').waitFor();
+    await checked(page, 'findHeads');
+    await screenshot(page, 'walkthrough-progress');
+    // The panel alone, with room for the thumbnails, for the walkthrough's own picture of this step.
+    await runCommand(page, 'View: Toggle Maximize Editor Group');
+    await page.waitForTimeout(500); // let the webview re-lay out its grid
+    await elementShot(page.locator('iframe.webview.ready'), 'walkthrough-model-sorted');
+    await runCommand(page, 'View: Toggle Maximize Editor Group');
+
+    // 5. Select Model… from the walkthrough: the picker opens; closing it still counts (the command ran).
+    await clickStepButton(page, 'ownModel', 'Select Model…');
+    await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'Bundled model' }).waitFor();
+    await screenshot(page, 'walkthrough-select-model');
+    await page.keyboard.press('Escape');
+    await checked(page, 'ownModel');
+
+    for (const id of ['openSample', 'showAttention', 'readHead', 'findHeads', 'ownModel']) {
+      assert.equal(await step(page, id).getAttribute('aria-checked'), 'true', `${id} is checked`);
+    }
+    await screenshot(page, 'walkthrough');
+
+    // Once: close it and reload (same profile, same extension state): it does not open again.
+    await page.locator('.tab', { hasText: 'Welcome' }).click({ button: 'middle' });
+    await step(page, 'openSample').waitFor({ state: 'detached' });
+    // Reload Window, as a user would: it waits for the workbench to store its state (a browser
+    // reload does not, and the extension's "shown once" flag could be lost with it).
+    await runCommand(page, 'Developer: Reload Window');
+    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+    // The status bar item appears once the extension has activated, which is when it would open the walkthrough.
+    await page.locator('.statusbar-item', { hasText: /Attention Lens|attention-lens/ }).first().waitFor({ timeout: 30_000 });
+    await page.waitForTimeout(3_000);
+    if ((await step(page, 'openSample').count()) !== 0) await screenshot(page, 'walkthrough-after-reload');
+    assert.equal(await step(page, 'openSample').count(), 0, 'the walkthrough did not open again');
+
+    // The status bar item's tooltip says which model runs and how to change it.
+    await page.locator('.statusbar-item', { hasText: 'Attention Lens' }).first().hover();
+    const tooltip = page.locator('.workbench-hover, .monaco-hover').filter({ hasText: 'bundled model' }).first();
+    await tooltip.waitFor({ timeout: 30_000 });
+    assert.match((await tooltip.innerText()).replace(/\s+/g, ' '), /Model: the bundled model.*Change it with Select Model…/);
+    await screenshot(page, 'status-bar-tooltip');
+  });
+
+  it('shows the command titles in Traditional Chinese when the display language is zh-tw', async function () {
+    // A display language needs an installed extension that contributes it (see the fixture's README).
+    const packDir = join(repoRoot, 'test', 'fixtures', 'language-pack-zh-tw');
+    const packVsix = join(mkdtempSync(join(tmpdir(), 'attention-lens-zh-tw-')), 'language-pack-zh-tw.vsix');
+    await createVSIX({ cwd: packDir, packagePath: packVsix, dependencies: false, allowMissingRepository: true, skipLicense: true });
+    const stateDir = join(testStateRoot, 'locale-zh-tw');
+    ({ server, browser } = await start(stateDir, {}));
+    const page = browser.page;
+    await openWorkbench(page, server.url.split('?')[0], workspace);
+    // The running server records language packs (languagepacks.json) only for extensions installed
+    // through it, as the Extensions view does; `--install-extension` on the command line does not.
+    await installThroughWorkbench(page, packVsix);
+    const languagePacks = join(server.dirs.userDataDir, 'languagepacks.json');
+    for (let waited = 0; !existsSync(languagePacks); waited += 250) {
+      if (waited > 90_000) {
+        await screenshot(page, 'locale-zh-tw-install-failed');
+        throw new Error(`${languagePacks} was not written`);
+      }
+      await page.waitForTimeout(250);
+    }
+    assert.match(readFileSync(languagePacks, 'utf8'), /"zh-tw"/);
+    // Configure Display Language writes argv.json and restarts: the server resolves the display
+    // language (and with it every extension's package.nls.<language>.json) when it starts.
+    writeFileSync(join(server.dirs.userDataDir, 'User', 'argv.json'), JSON.stringify({ locale: 'zh-tw' }) + '\n');
+    await server.stop();
+    server = await startServer({ stateDir, fresh: false, workspaceFolder: workspace, extraArgs: ['--locale', 'zh-tw'] });
+    await openWorkbench(page, server.url.split('?')[0], workspace);
+
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await page.locator('.quick-input-list .monaco-list-row').first().waitFor();
+    await input.pressSequentially('Attention Lens');
+    const rows = page.locator('.quick-input-list .monaco-list-row');
+    await rows.filter({ hasText: '顯示注意力' }).first().waitFor({ timeout: 30_000 });
+    // Each row: the title in the display language, then VS Code's English alias under it.
+    const titles = (await rows.allInnerTexts()).map((row) => row.split('\n')[0]);
+    for (const title of ['Attention Lens: 顯示注意力', 'Attention Lens: 選擇模型…', 'Attention Lens: 開啟範例程式碼', 'Attention Lens: 開啟面板']) {
+      assert.ok(titles.includes(title), `"${title}" in ${JSON.stringify(titles)}`);
+    }
+    assert.deepEqual(titles.filter((t) => /Show Attention|Select Model|Open Panel/.test(t)), [], 'no title is left in English');
+    await screenshot(page, 'locale-zh-tw');
+    await page.keyboard.press('Escape');
+
+    // The activity bar view is named from the same translations.
+    await page.locator('.part.activitybar [aria-label^="注意力"]').first().click();
+    await page.locator('.part.sidebar', { hasText: '熱圖' }).first().waitFor({ timeout: 30_000 });
+    await screenshot(page, 'locale-zh-tw-view');
+  });
+});
