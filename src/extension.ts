@@ -74,7 +74,7 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
       log.warn(`inference worker stopped: ${reason}`);
       if (!warnedWorkerExit) {
         warnedWorkerExit = true;
-        void vscode.window.showWarningMessage(`Attention Lens: the inference worker stopped (${reason}); it restarts on the next run.`);
+        void vscode.window.showWarningMessage(vscode.l10n.t('Attention Lens: the inference worker stopped ({0}); it restarts on the next run.', reason));
       }
     },
   );

@@ -12,15 +12,15 @@ export async function selectModel(): Promise<void> {
   const current = vscode.workspace.getConfiguration('attentionLens').inspect<string>(SETTING)?.globalValue?.trim();
   const picked = await vscode.window.showQuickPick<Choice>(
     [
-      { choice: 'bundled', label: 'Bundled model', description: current ? undefined : 'current', detail: 'The small code model that ships with Attention Lens.' },
+      { choice: 'bundled', label: vscode.l10n.t('Bundled model'), description: current ? undefined : vscode.l10n.t('current'), detail: vscode.l10n.t('The small code model that ships with Attention Lens.') },
       {
         choice: 'folder',
-        label: 'Choose a folder…',
+        label: vscode.l10n.t('Choose a folder…'),
         description: current || undefined,
-        detail: `Any ONNX Transformer: a folder with ${MODEL_FILE} and ${TOKENIZER_FILE} (config.json optional).`,
+        detail: vscode.l10n.t('Any ONNX Transformer: a folder with {0} and {1} (config.json optional).', MODEL_FILE, TOKENIZER_FILE),
       },
     ],
-    { title: 'Attention Lens: Select Model' },
+    { title: vscode.l10n.t('Attention Lens: Select Model') },
   );
   if (picked?.choice === 'bundled') await useFolder(undefined);
   if (picked?.choice === 'folder') await chooseFolder(current);
@@ -32,20 +32,25 @@ async function chooseFolder(current: string | undefined): Promise<void> {
       canSelectFolders: true,
       canSelectFiles: false,
       canSelectMany: false,
-      openLabel: 'Use This Model',
-      title: `Folder with ${MODEL_FILE} and ${TOKENIZER_FILE}`,
+      openLabel: vscode.l10n.t('Use This Model'),
+      title: vscode.l10n.t('Folder with {0} and {1}', MODEL_FILE, TOKENIZER_FILE),
       ...(current ? { defaultUri: vscode.Uri.file(current) } : {}),
     })) ?? [];
   if (!uri) return;
   if (uri.scheme !== 'file') {
-    void vscode.window.showErrorMessage(`Attention Lens: ${uri.toString()} is not on this machine's disk; choose a local folder.`);
+    void vscode.window.showErrorMessage(vscode.l10n.t("Attention Lens: {0} is not on this machine's disk; choose a local folder.", uri.toString()));
     return;
   }
   const missing = await missingModelFiles(uri.fsPath);
   if (missing.length > 0) {
     void vscode.window.showErrorMessage(
-      `Attention Lens: ${uri.fsPath} has no ${missing.join(' and ')}. A model folder needs ${MODEL_FILE} (the ONNX export) ` +
-        `and ${TOKENIZER_FILE} (from the model's Hugging Face repository) side by side.`,
+      vscode.l10n.t(
+        "Attention Lens: {0} has no {1}. A model folder needs {2} (the ONNX export) and {3} (from the model's Hugging Face repository) side by side.",
+        uri.fsPath,
+        missing.join(vscode.l10n.t(' and ')),
+        MODEL_FILE,
+        TOKENIZER_FILE,
+      ),
     );
     return;
   }
@@ -63,12 +68,16 @@ async function useFolder(folder: string | undefined): Promise<void> {
   await config.update(SETTING, folder, vscode.ConfigurationTarget.Global);
   const override = config.inspect<string>(SETTING);
   const workspaceValue = override?.workspaceFolderValue ?? override?.workspaceValue;
-  const what = folder ? `the model in ${folder}` : 'the bundled model';
+  const what = folder ? vscode.l10n.t('the model in {0}', folder) : vscode.l10n.t('the bundled model');
   if (workspaceValue !== undefined && vscode.workspace.isTrusted) {
     void vscode.window.showWarningMessage(
-      `Attention Lens: saved ${what} in your user settings, but this workspace sets attentionLens.modelFolder to "${workspaceValue}", which takes precedence. Remove it from the workspace settings to use your choice here.`,
+      vscode.l10n.t(
+        'Attention Lens: saved {0} in your user settings, but this workspace sets attentionLens.modelFolder to "{1}", which takes precedence. Remove it from the workspace settings to use your choice here.',
+        what,
+        workspaceValue,
+      ),
     );
     return;
   }
-  void vscode.window.showInformationMessage(`Attention Lens: using ${what} for the next Show Attention.`);
+  void vscode.window.showInformationMessage(vscode.l10n.t('Attention Lens: using {0} for the next Show Attention.', what));
 }
