@@ -4,15 +4,39 @@
  * `onWorkerExit` is told once, and the next request starts a fresh worker. After a failed load
  * the worker is replaced quietly too: onnxruntime remembers a failed start for the life of its
  * thread, and the user's fix (a restored file, another model folder) must take effect.
+ *
+ * Every request has a time limit (a watchdog): a request that runs out of it fails with a message
+ * naming the stage it was in (load, tokenize, run; the worker announces each), and its worker is
+ * stopped and replaced, so an endless model or a pathological tokenizer never blocks the next
+ * request. `cancel()` stops the request in flight the same way. A WASM worker is terminated; a
+ * worker inside onnxruntime-node cannot be (see `stop()`), so it is abandoned: its replies are
+ * ignored, it exits once its native call returns (if ever), and a fresh worker takes its place.
  */
 import { Worker } from 'node:worker_threads';
-import { PendingRequests } from '../shared/pendingRequests';
-import { InferenceError } from './workerFailure';
-import type { InferenceOutput, ModelInfo, ModelLocation, PreparedRun, WorkerReply, WorkerRequest } from './workerProtocol';
+import { PendingRequests, type LostReason } from '../shared/pendingRequests';
+import { cancelledMessage, timeoutMessage } from './requestTimeout';
+import { InferenceError, type FailureKind } from './workerFailure';
+import type { InferenceOutput, ModelInfo, ModelLocation, PreparedRun, RequestStage, WorkerReply, WorkerRequest } from './workerProtocol';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 export { InferenceError } from './workerFailure';
+
+/** The watchdog's settings. */
+export interface WatchdogOptions {
+  /** The time limit of each request in ms, read as the request starts; undefined or 0: no limit. */
+  readonly timeoutMs?: () => number | undefined;
+  /** What raises the limit, named in the message: the setting, or the CLI's `--timeout`. */
+  readonly limitName?: string;
+}
+
+/** The stage a request is in until the worker says otherwise. */
+const FIRST_STAGE: Record<Exclude<WorkerRequest['kind'], 'exit'>, RequestStage> = {
+  load: 'load',
+  modelBytes: 'load',
+  run: 'tokenize',
+  prepare: 'tokenize',
+};
 
 /** What the integration tests may see and do to the worker; reached only through the extension's API. */
 export interface InferenceTestHooks {
@@ -28,11 +52,13 @@ export interface InferenceTestHooks {
 
 export class InferenceClient {
   private worker: Worker | undefined;
-  private readonly pending = new PendingRequests<WorkerReply>((reason) =>
-    new InferenceError(reason.kind === 'closed' ? reason.message : 'The inference worker did not answer.', 'worker'),
-  );
+  private readonly pending = new PendingRequests<WorkerReply>((reason, requestId) => this.lostError(reason, requestId));
   /** The worker each pending request went to: a worker that stops fails only its own requests. */
   private readonly sentTo = new Map<number, Worker>();
+  /** The stage each pending request is in, as the worker last announced it. */
+  private readonly stages = new Map<number, RequestStage>();
+  /** The kind of failure `failAll` gives the requests it fails (a crash unless said otherwise). */
+  private closingKind: FailureKind = 'worker';
   private loaded: { key: string; info: Promise<ModelInfo> } | undefined;
   private live = 0;
   private started = 0;
@@ -44,6 +70,7 @@ export class InferenceClient {
     private readonly workerPath: string,
     private readonly wasmDir: string,
     private readonly onWorkerExit: (reason: string) => void = () => {},
+    private readonly watchdog: WatchdogOptions = {},
   ) {}
 
   /** Load the model at `location` unless it is the one already loaded. */
@@ -95,6 +122,21 @@ export class InferenceClient {
     return reply.bytes;
   }
 
+  /**
+   * Stops the request in flight for real: its worker is terminated (abandoned when it runs
+   * onnxruntime-node, see `stop()`) and replaced, so the next request starts a fresh worker and
+   * loads the model again. Every request sent to that worker fails with kind 'cancelled'.
+   * Returns false, and stops nothing, when no request is waiting for the worker.
+   */
+  cancel(): boolean {
+    const worker = this.worker;
+    const requests = [...this.sentTo].filter(([, to]) => to === worker).map(([id]) => id);
+    if (!worker || requests.length === 0) return false;
+    const request = requests[requests.length - 1];
+    this.replace(worker, cancelledMessage(this.stages.get(request) ?? 'run'), 'cancelled');
+    return true;
+  }
+
   /** For the integration tests (see InferenceTestHooks). */
   readonly testHooks: InferenceTestHooks = ((client: InferenceClient): InferenceTestHooks => ({
     get pendingRequests() {
@@ -125,19 +167,27 @@ export class InferenceClient {
 
   private send(request: DistributiveOmit<WorkerRequest, 'requestId'>): Promise<WorkerReply> {
     const worker = this.ensureWorker();
+    const timeoutMs = this.watchdog.timeoutMs?.();
     let sent = 0;
     return this.pending
-      .request((requestId) => {
-        sent = requestId;
-        this.sentTo.set(requestId, worker);
-        try {
-          worker.postMessage({ ...request, requestId } as WorkerRequest);
-        } catch (err) {
-          // A message that cannot be cloned, or a worker already gone: nothing will answer it.
-          throw new Error(`The inference worker could not be reached: ${(err as Error).message}`, { cause: err });
-        }
+      .request(
+        (requestId) => {
+          sent = requestId;
+          this.sentTo.set(requestId, worker);
+          this.stages.set(requestId, FIRST_STAGE[request.kind as keyof typeof FIRST_STAGE]);
+          try {
+            worker.postMessage({ ...request, requestId } as WorkerRequest);
+          } catch (err) {
+            // A message that cannot be cloned, or a worker already gone: nothing will answer it.
+            throw new Error(`The inference worker could not be reached: ${(err as Error).message}`, { cause: err });
+          }
+        },
+        timeoutMs !== undefined && timeoutMs > 0 ? { timeoutMs } : {},
+      )
+      .finally(() => {
+        this.sentTo.delete(sent);
+        this.stages.delete(sent);
       })
-      .finally(() => this.sentTo.delete(sent))
       .then((reply) => {
         if (reply.kind === 'failed') throw new InferenceError(reply.failure.message, reply.failure.kind);
         return reply;
@@ -152,7 +202,12 @@ export class InferenceClient {
     worker.on('message', (reply: WorkerReply) => {
       if (this.stopping.has(worker)) return;
       const requestId = (reply as { requestId?: unknown } | null)?.requestId;
-      if (typeof requestId === 'number') this.pending.settle(requestId, reply);
+      if (typeof requestId !== 'number') return;
+      if (reply.kind === 'stage') {
+        if (this.stages.has(requestId)) this.stages.set(requestId, reply.stage);
+        return;
+      }
+      this.pending.settle(requestId, reply);
     });
     const lost = (reason: string) => {
       if (this.worker !== worker) return;
@@ -171,6 +226,33 @@ export class InferenceClient {
     worker.unref();
     this.worker = worker;
     return worker;
+  }
+
+  /** What a request that lost its reply fails with; one that ran out of time also stops its worker. */
+  private lostError(reason: LostReason, requestId: number): InferenceError {
+    if (reason.kind === 'closed') return new InferenceError(reason.message, this.closingKind);
+    if (reason.kind !== 'timeout') return new InferenceError('The inference worker did not answer.', 'worker');
+    const worker = this.sentTo.get(requestId);
+    const stage = this.stages.get(requestId) ?? 'run';
+    const abandoned = worker !== undefined && this.nativeWorkers.has(worker);
+    const message = timeoutMessage(stage, reason.timeoutMs, this.watchdog.limitName ?? 'the time limit', abandoned);
+    // After this request has settled: the worker's other requests then fail as stopped.
+    if (worker) queueMicrotask(() => this.replace(worker, `The inference worker was stopped: an earlier request ran out of time (stage: ${stage}).`, 'timeout'));
+    return new InferenceError(message, 'timeout');
+  }
+
+  /**
+   * Stops `worker` because of one of its requests (time limit, cancel): its other requests fail
+   * with `message` and `kind`, and the next request starts a fresh worker. Not reported through
+   * `onWorkerExit`: the request's own failure tells the user.
+   */
+  private replace(worker: Worker, message: string, kind: FailureKind): void {
+    this.failAll(message, worker, kind);
+    if (this.worker === worker) {
+      this.worker = undefined;
+      this.loaded = undefined;
+    }
+    this.stop(worker);
   }
 
   /** Replaces `worker` quietly: the next request starts a fresh one. */
@@ -203,7 +285,12 @@ export class InferenceClient {
     }
   }
 
-  private failAll(message: string, worker?: Worker): void {
-    this.pending.closeAll(message, (requestId) => worker === undefined || this.sentTo.get(requestId) === worker);
+  private failAll(message: string, worker?: Worker, kind: FailureKind = 'worker'): void {
+    this.closingKind = kind;
+    try {
+      this.pending.closeAll(message, (requestId) => worker === undefined || this.sentTo.get(requestId) === worker);
+    } finally {
+      this.closingKind = 'worker';
+    }
   }
 }

@@ -8,7 +8,7 @@ import { loadAttentionModel } from './nativeEngine';
 import { checkInferenceOutput } from './outputChecks';
 import { RuntimeFilesError, checkRuntimeFiles, explainRuntimeFailure } from './runtimeFiles';
 import { failureOf } from './workerFailure';
-import type { WorkerReply, WorkerRequest } from './workerProtocol';
+import type { RequestStage, WorkerReply, WorkerRequest } from './workerProtocol';
 
 if (!parentPort) throw new Error('worker.js must run as a worker thread');
 const port = parentPort;
@@ -19,8 +19,11 @@ function reply(message: WorkerReply, transfer: ArrayBuffer[] = []): void {
 }
 
 async function handle(request: Exclude<WorkerRequest, { kind: 'exit' }>): Promise<void> {
+  // Posted before each stage starts: the host's time limit names the stage that ran out of it.
+  const stage = (name: RequestStage) => reply({ kind: 'stage', requestId: request.requestId, stage: name });
   try {
     if (request.kind === 'load') {
+      stage('load');
       const previous = model;
       const { wasmDir } = request;
       model = checkRuntimeFiles(wasmDir)
@@ -38,14 +41,14 @@ async function handle(request: Exclude<WorkerRequest, { kind: 'exit' }>): Promis
       if (!model) throw new Error('No model is loaded.');
       const loaded = await model;
       if (request.kind === 'prepare') {
-        reply({ kind: 'prepared', requestId: request.requestId, prepared: loaded.prepare(request.text, request.maxTokens) });
+        reply({ kind: 'prepared', requestId: request.requestId, prepared: loaded.prepare(request.text, request.maxTokens, stage) });
       } else if (request.kind === 'modelBytes') {
         // A copy (Uint8Array.from, not Buffer#slice, which shares memory): the model keeps its
         // bytes for the next engine that asks, and the copy's buffer can be transferred.
         const bytes = Uint8Array.from(loaded.modelBytes);
         reply({ kind: 'modelBytes', requestId: request.requestId, bytes }, [bytes.buffer as ArrayBuffer]);
       } else {
-        const output = await loaded.run(request.text, request.maxTokens);
+        const output = await loaded.run(request.text, request.maxTokens, stage);
         checkInferenceOutput(output, loaded.info);
         const vectorBuffers = (output.vectors ?? []).flatMap((v) => [v.q.buffer, v.k.buffer, v.v.buffer, v.o.buffer]);
         const transfer = [...output.attention.map((a) => a.buffer), ...vectorBuffers] as ArrayBuffer[];
