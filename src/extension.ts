@@ -77,6 +77,7 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
         void vscode.window.showWarningMessage(`Attention Lens: the inference worker stopped (${reason}); it restarts on the next run.`);
       }
     },
+    { timeoutMs: () => readSettings().requestTimeoutSeconds * 1000, limitName: 'attentionLens.requestTimeoutSeconds' },
   );
   const webGpu = new WebGpuEngine(client, () => readFile(context.asAbsolutePath('dist/ort/ort-wasm-simd-threaded.asyncify.wasm')));
   const notices = new FallbackNotices();
@@ -114,6 +115,7 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
     views,
     bundledModelFolder: context.asAbsolutePath('media/model'),
     log,
+    cancelRun: () => client.cancel(),
   };
   const focus = new CursorFocus(tracker);
   const decorations = new AttentionDecorations(tracker, focus, shownHead, matrices);
