@@ -4,12 +4,15 @@
  * and summary; result JSON), without VS Code. main.ts calls it with the installed paths.
  *
  * The model runs in the extension's inference worker (dist/worker.js), under the same watchdog:
- * tokenizing is synchronous JavaScript and a WASM run blocks its thread, so only a model in
- * another thread can be stopped when it runs out of `--timeout`.
+ * tokenizing is synchronous JavaScript and a run blocks its thread, so only a model elsewhere can
+ * be stopped when it runs out of `--timeout`. The worker is a child process, not a thread: a
+ * thread inside onnxruntime-node can be neither terminated nor waited for at exit; a process can
+ * be killed.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { InferenceClient } from '../inference/inferenceClient';
+import { startWorkerProcess } from '../inference/workerHandle';
 import type { ModelLocation } from '../inference/workerProtocol';
 import { resultToJson } from '../shared/resultJson';
 import { summarize } from '../shared/resultSummary';
@@ -50,6 +53,7 @@ export async function runCli(argv: readonly string[], paths: CliPaths): Promise<
   const client = new InferenceClient(join(paths.distDir, 'worker.js'), paths.ortDir, () => {}, {
     timeoutMs: () => options.timeoutSeconds * 1000,
     limitName: '--timeout',
+    start: startWorkerProcess,
   });
   try {
     const info = await client.load(location).catch((err: unknown) => {

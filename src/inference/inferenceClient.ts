@@ -12,10 +12,10 @@
  * worker inside onnxruntime-node cannot be (see `stop()`), so it is abandoned: its replies are
  * ignored, it exits once its native call returns (if ever), and a fresh worker takes its place.
  */
-import { Worker } from 'node:worker_threads';
 import { PendingRequests, type LostReason } from '../shared/pendingRequests';
 import { cancelledMessage, timeoutMessage } from './requestTimeout';
 import { InferenceError, type FailureKind } from './workerFailure';
+import { startWorkerThread, type WorkerHandle } from './workerHandle';
 import type { InferenceOutput, ModelInfo, ModelLocation, PreparedRun, RequestStage, WorkerReply, WorkerRequest } from './workerProtocol';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -28,6 +28,8 @@ export interface WatchdogOptions {
   readonly timeoutMs?: () => number | undefined;
   /** What raises the limit, named in the message: the setting, or the CLI's `--timeout`. */
   readonly limitName?: string;
+  /** Starts a worker from the script at the given path (default: a worker thread). */
+  readonly start?: (workerPath: string) => WorkerHandle;
 }
 
 /** The stage a request is in until the worker says otherwise. */
@@ -46,15 +48,17 @@ export interface InferenceTestHooks {
   readonly liveWorkers: number;
   /** Worker threads started since activation. */
   readonly workersStarted: number;
+  /** The stage of each request not answered yet, as the worker last announced it. */
+  readonly stages: readonly RequestStage[];
   /** Kills the worker as a crash would (pending requests fail, onWorkerExit is called); false when none runs. */
   terminateWorker(): boolean;
 }
 
 export class InferenceClient {
-  private worker: Worker | undefined;
+  private worker: WorkerHandle | undefined;
   private readonly pending = new PendingRequests<WorkerReply>((reason, requestId) => this.lostError(reason, requestId));
   /** The worker each pending request went to: a worker that stops fails only its own requests. */
-  private readonly sentTo = new Map<number, Worker>();
+  private readonly sentTo = new Map<number, WorkerHandle>();
   /** The stage each pending request is in, as the worker last announced it. */
   private readonly stages = new Map<number, RequestStage>();
   /** The kind of failure `failAll` gives the requests it fails (a crash unless said otherwise). */
@@ -63,8 +67,8 @@ export class InferenceClient {
   private live = 0;
   private started = 0;
   /** Workers asked to load onnxruntime-node, and those told to exit (their replies are ignored). */
-  private readonly nativeWorkers = new WeakSet<Worker>();
-  private readonly stopping = new WeakSet<Worker>();
+  private readonly nativeWorkers = new WeakSet<WorkerHandle>();
+  private readonly stopping = new WeakSet<WorkerHandle>();
 
   constructor(
     private readonly workerPath: string,
@@ -148,6 +152,9 @@ export class InferenceClient {
     get workersStarted() {
       return client.started;
     },
+    get stages() {
+      return [...client.stages.values()];
+    },
     terminateWorker() {
       const worker = client.worker;
       if (!worker) return false;
@@ -194,12 +201,12 @@ export class InferenceClient {
       });
   }
 
-  private ensureWorker(): Worker {
+  private ensureWorker(): WorkerHandle {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.workerPath);
+    const worker = (this.watchdog.start ?? startWorkerThread)(this.workerPath);
     this.live++;
     this.started++;
-    worker.on('message', (reply: WorkerReply) => {
+    worker.onMessage((reply) => {
       if (this.stopping.has(worker)) return;
       const requestId = (reply as { requestId?: unknown } | null)?.requestId;
       if (typeof requestId !== 'number') return;
@@ -216,8 +223,8 @@ export class InferenceClient {
       this.failAll(`The inference worker stopped: ${reason}`, worker);
       this.onWorkerExit(reason);
     };
-    worker.on('error', (err) => lost(err.message));
-    worker.on('exit', (code) => {
+    worker.onError((err) => lost(err.message));
+    worker.onExit((code) => {
       this.live--;
       lost(`exit code ${code}`);
       // A retired worker may still have had requests queued behind its failed load.
@@ -234,7 +241,7 @@ export class InferenceClient {
     if (reason.kind !== 'timeout') return new InferenceError('The inference worker did not answer.', 'worker');
     const worker = this.sentTo.get(requestId);
     const stage = this.stages.get(requestId) ?? 'run';
-    const abandoned = worker !== undefined && this.nativeWorkers.has(worker);
+    const abandoned = worker !== undefined && !worker.killable && this.nativeWorkers.has(worker);
     const message = timeoutMessage(stage, reason.timeoutMs, this.watchdog.limitName ?? 'the time limit', abandoned);
     // After this request has settled: the worker's other requests then fail as stopped.
     if (worker) queueMicrotask(() => this.replace(worker, `The inference worker was stopped: an earlier request ran out of time (stage: ${stage}).`, 'timeout'));
@@ -246,7 +253,7 @@ export class InferenceClient {
    * with `message` and `kind`, and the next request starts a fresh worker. Not reported through
    * `onWorkerExit`: the request's own failure tells the user.
    */
-  private replace(worker: Worker, message: string, kind: FailureKind): void {
+  private replace(worker: WorkerHandle, message: string, kind: FailureKind): void {
     this.failAll(message, worker, kind);
     if (this.worker === worker) {
       this.worker = undefined;
@@ -256,7 +263,7 @@ export class InferenceClient {
   }
 
   /** Replaces `worker` quietly: the next request starts a fresh one. */
-  private retire(worker: Worker): void {
+  private retire(worker: WorkerHandle): void {
     if (this.worker !== worker) return;
     this.worker = undefined;
     this.loaded = undefined;
@@ -269,10 +276,10 @@ export class InferenceClient {
    * process (the extension host). Such a worker is told to exit once its current request is done;
    * its replies from now on are ignored, and its 'exit' fails what is pending as a crash would.
    */
-  private stop(worker: Worker): void {
+  private stop(worker: WorkerHandle): void {
     this.stopping.add(worker);
-    if (!this.nativeWorkers.has(worker)) {
-      void worker.terminate();
+    if (worker.killable || !this.nativeWorkers.has(worker)) {
+      worker.terminate();
       return;
     }
     worker.postMessage({ kind: 'exit', requestId: 0 } satisfies WorkerRequest);
@@ -285,7 +292,7 @@ export class InferenceClient {
     }
   }
 
-  private failAll(message: string, worker?: Worker, kind: FailureKind = 'worker'): void {
+  private failAll(message: string, worker?: WorkerHandle, kind: FailureKind = 'worker'): void {
     this.closingKind = kind;
     try {
       this.pending.closeAll(message, (requestId) => worker === undefined || this.sentTo.get(requestId) === worker);

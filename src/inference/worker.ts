@@ -1,6 +1,7 @@
 /**
  * The inference worker thread. onnxruntime-web's session.run() blocks its thread for the whole
  * run, so it lives here, never on the extension host's main thread (shared by every extension).
+ * The CLI runs the same script as a child process, which can be killed whatever it runs.
  */
 import { parentPort } from 'node:worker_threads';
 import type { AttentionModel } from './attentionModel';
@@ -10,8 +11,25 @@ import { RuntimeFilesError, checkRuntimeFiles, explainRuntimeFailure } from './r
 import { failureOf } from './workerFailure';
 import type { RequestStage, WorkerReply, WorkerRequest } from './workerProtocol';
 
-if (!parentPort) throw new Error('worker.js must run as a worker thread');
-const port = parentPort;
+/** The channel to the host: the worker thread's port, or the IPC channel of a child process (the CLI's, see workerHandle.ts). */
+interface HostPort {
+  postMessage(message: WorkerReply, transfer: ArrayBuffer[]): void;
+  on(event: 'message', listener: (request: WorkerRequest) => void): void;
+}
+
+function hostPort(): HostPort {
+  if (parentPort) return parentPort as HostPort;
+  const send = process.send?.bind(process);
+  if (!send) throw new Error('worker.js must run as a worker thread or a child process with an IPC channel');
+  // A host that is gone leaves nobody to answer to: end with it.
+  process.on('disconnect', () => process.exit(0));
+  return {
+    postMessage: (message) => void send(message),
+    on: (_event, listener) => void process.on('message', (request) => listener(request as WorkerRequest)),
+  };
+}
+
+const port = hostPort();
 let model: Promise<AttentionModel> | undefined;
 
 function reply(message: WorkerReply, transfer: ArrayBuffer[] = []): void {
