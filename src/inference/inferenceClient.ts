@@ -50,6 +50,8 @@ export interface InferenceTestHooks {
   readonly workersStarted: number;
   /** The stage of each request not answered yet, as the worker last announced it. */
   readonly stages: readonly RequestStage[];
+  /** The last request stopped by its time limit or by `cancel()`: its failure's kind and message. */
+  readonly lastStopped: { readonly kind: FailureKind; readonly message: string } | undefined;
   /** Kills the worker as a crash would (pending requests fail, onWorkerExit is called); false when none runs. */
   terminateWorker(): boolean;
 }
@@ -63,6 +65,7 @@ export class InferenceClient {
   private readonly stages = new Map<number, RequestStage>();
   /** The kind of failure `failAll` gives the requests it fails (a crash unless said otherwise). */
   private closingKind: FailureKind = 'worker';
+  private lastStopped: { kind: FailureKind; message: string } | undefined;
   private loaded: { key: string; info: Promise<ModelInfo> } | undefined;
   private live = 0;
   private started = 0;
@@ -137,7 +140,9 @@ export class InferenceClient {
     const requests = [...this.sentTo].filter(([, to]) => to === worker).map(([id]) => id);
     if (!worker || requests.length === 0) return false;
     const request = requests[requests.length - 1];
-    this.replace(worker, cancelledMessage(this.stages.get(request) ?? 'run'), 'cancelled');
+    const message = cancelledMessage(this.stages.get(request) ?? 'run');
+    this.lastStopped = { kind: 'cancelled', message };
+    this.replace(worker, message, 'cancelled');
     return true;
   }
 
@@ -154,6 +159,9 @@ export class InferenceClient {
     },
     get stages() {
       return [...client.stages.values()];
+    },
+    get lastStopped() {
+      return client.lastStopped;
     },
     terminateWorker() {
       const worker = client.worker;
@@ -243,6 +251,7 @@ export class InferenceClient {
     const stage = this.stages.get(requestId) ?? 'run';
     const abandoned = worker !== undefined && !worker.killable && this.nativeWorkers.has(worker);
     const message = timeoutMessage(stage, reason.timeoutMs, this.watchdog.limitName ?? 'the time limit', abandoned);
+    this.lastStopped = { kind: 'timeout', message };
     // After this request has settled: the worker's other requests then fail as stopped.
     if (worker) queueMicrotask(() => this.replace(worker, `The inference worker was stopped: an earlier request ran out of time (stage: ${stage}).`, 'timeout'));
     return new InferenceError(message, 'timeout');
