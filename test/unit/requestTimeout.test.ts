@@ -239,6 +239,32 @@ describe('request time limit: a worker thread on onnxruntime-node is abandoned',
   });
 });
 
+describe('request time limit: other requests on a stopped worker', function () {
+  this.timeout(20_000);
+
+  it('fail with a message naming the earlier request, nothing stays pending, and no crash is reported', async () => {
+    const exits: string[] = [];
+    const limit = { ms: ROOMY_MS };
+    const c = new InferenceClient(FAKE_WORKER, 'unused', (reason) => exits.push(reason), { timeoutMs: () => limit.ms, limitName: SETTING });
+    const fake: ModelLocation = { folder: 'fake', threads: 1 };
+    try {
+      await c.load(fake);
+      limit.ms = 200;
+      const first = c.run(fake, 'hang', 8);
+      await until(() => c.testHooks.pendingRequests === 1, 'the first run to be sent');
+      limit.ms = ROOMY_MS;
+      const second = c.run(fake, 'hang', 8);
+      await assert.rejects(first, failure('timeout', timeoutMessage('tokenize', 200, SETTING)));
+      await assert.rejects(second, failure('timeout', 'The inference worker was stopped: an earlier request ran out of time (stage: tokenize).'));
+      assert.equal(c.testHooks.pendingRequests, 0);
+      assert.equal((await c.run(fake, 'next', 8)).output.tokens[0].text, 'next');
+      assert.deepEqual(exits, []);
+    } finally {
+      c.dispose();
+    }
+  });
+});
+
 describe('request time limit: the CLI', function () {
   this.timeout(120_000);
 
