@@ -152,7 +152,9 @@ async function analyseTarget(deps: ShowAttentionDeps, target: AnalysisTarget, in
     const message = err instanceof Error ? err.message : String(err);
     deps.log.error(`Show Attention failed: ${message}`);
     panel?.postStatus('error', message);
-    if (interactive) void offerFix(deps, err, settings.modelFolder !== undefined);
+    // A run stopped by Cancel needs no pop-up: the user asked for it.
+    const cancelled = err instanceof InferenceError && err.kind === 'cancelled';
+    if (interactive && !cancelled) void offerFix(deps, err, settings.modelFolder !== undefined);
     return undefined;
   }
 }
