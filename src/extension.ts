@@ -77,6 +77,7 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
         void vscode.window.showWarningMessage(vscode.l10n.t('Attention Lens: the inference worker stopped ({0}); it restarts on the next run.', reason));
       }
     },
+    { timeoutMs: () => readSettings().requestTimeoutSeconds * 1000, limitName: 'attentionLens.requestTimeoutSeconds' },
   );
   const webGpu = new WebGpuEngine(client, () => readFile(context.asAbsolutePath('dist/ort/ort-wasm-simd-threaded.asyncify.wasm')));
   const notices = new FallbackNotices();
@@ -114,6 +115,7 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
     views,
     bundledModelFolder: context.asAbsolutePath('media/model'),
     log,
+    cancelRun: () => client.cancel(),
   };
   const focus = new CursorFocus(tracker);
   const decorations = new AttentionDecorations(tracker, focus, shownHead, matrices);

@@ -1,6 +1,7 @@
 /** Reads and validates Attention Lens settings; invalid values fall back to defaults. */
 import { availableParallelism } from 'node:os';
 import * as vscode from 'vscode';
+import { DEFAULT_REQUEST_TIMEOUT_SECONDS, MAX_REQUEST_TIMEOUT_SECONDS, MIN_REQUEST_TIMEOUT_SECONDS } from './inference/requestTimeout';
 
 export type BackendSetting = 'auto' | 'native' | 'wasm' | 'webgpu';
 export type DefaultAggregate = 'head' | 'mean' | 'max';
@@ -21,6 +22,8 @@ export interface Settings {
   readonly liveRerun: boolean;
   /** Leave special tokens and the first token (attention sinks) out of hovers and shading. */
   readonly hideSinkTokens: boolean;
+  /** Time limit of each worker request (model load; tokenize and run), in seconds. */
+  readonly requestTimeoutSeconds: number;
 }
 
 function integerIn(value: unknown, min: number, max: number, fallback: number): number {
@@ -41,8 +44,8 @@ export interface SettingLevels<T> {
 /**
  * The value a setting takes given workspace trust. In an untrusted workspace only the user-level
  * value counts: a cloned repository's `.vscode/settings.json` must not choose the model path, nor
- * raise `maxTokens`/`threads` or pick a backend to make the extension do more work than the user
- * asked for. `undefined` means "use the default".
+ * raise `maxTokens`/`threads`/`requestTimeoutSeconds` or pick a backend to make the extension do
+ * more work than the user asked for. `undefined` means "use the default".
  */
 export function trustedSettingValue<T>(levels: SettingLevels<T> | undefined, trusted: boolean): T | undefined {
   return trusted ? (levels?.workspaceFolderValue ?? levels?.workspaceValue ?? levels?.globalValue) : levels?.globalValue;
@@ -68,5 +71,11 @@ export function readSettings(): Settings {
     defaultAggregate: oneOf(config.get('defaultAggregate'), AGGREGATES, 'head'),
     liveRerun: config.get('liveRerun') === true,
     hideSinkTokens: config.get('hideSinkTokens') === true,
+    requestTimeoutSeconds: integerIn(
+      levelled('requestTimeoutSeconds') ?? DEFAULT_REQUEST_TIMEOUT_SECONDS,
+      MIN_REQUEST_TIMEOUT_SECONDS,
+      MAX_REQUEST_TIMEOUT_SECONDS,
+      DEFAULT_REQUEST_TIMEOUT_SECONDS,
+    ),
   };
 }

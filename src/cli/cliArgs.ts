@@ -1,12 +1,15 @@
 /** Command-line arguments of the attention-lens tool, parsed and validated. */
 import { parseArgs } from 'node:util';
+import { DEFAULT_REQUEST_TIMEOUT_SECONDS, MAX_REQUEST_TIMEOUT_SECONDS } from '../inference/requestTimeout';
 
 export const USAGE = `Usage: attention-lens <file> [--range L:C-L:C] [--model DIR] [--max-tokens N] [--threads N]
-                      (--json OUT.json | --html OUT.html)...
+                      [--timeout SECONDS] (--json OUT.json | --html OUT.html)...
 
 Runs the model over a file (or a range of it: 1-based line:column, end exclusive) and writes
 the tokens and every layer's attention as JSON, and/or a self-contained offline HTML report.
---model DIR   a folder with model.onnx and tokenizer.json (default: the bundled model)`;
+--model DIR          a folder with model.onnx and tokenizer.json (default: the bundled model)
+--timeout SECONDS    time limit of loading the model, and of tokenizing and running it
+                     (default: ${DEFAULT_REQUEST_TIMEOUT_SECONDS}); a step that takes longer is stopped`;
 
 export interface CliRange {
   readonly start: { readonly line: number; readonly character: number };
@@ -19,6 +22,8 @@ export interface CliOptions {
   readonly model: string | undefined;
   readonly maxTokens: number;
   readonly threads: number;
+  /** Time limit of each worker request (model load; tokenize and run), in seconds. */
+  readonly timeoutSeconds: number;
   readonly json: string | undefined;
   readonly html: string | undefined;
 }
@@ -45,6 +50,16 @@ function positiveInteger(value: string | undefined, name: string, fallback: numb
   return n;
 }
 
+/** A number of seconds in (0, MAX_REQUEST_TIMEOUT_SECONDS]; fractions allowed. */
+function timeoutSeconds(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_REQUEST_TIMEOUT_SECONDS;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0 || n > MAX_REQUEST_TIMEOUT_SECONDS) {
+    throw new CliUsageError(`--timeout must be a number of seconds above 0 and at most ${MAX_REQUEST_TIMEOUT_SECONDS}, got "${value}"`);
+  }
+  return n;
+}
+
 export function parseCliArgs(argv: readonly string[]): CliOptions {
   let parsed;
   try {
@@ -56,6 +71,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         model: { type: 'string' },
         'max-tokens': { type: 'string' },
         threads: { type: 'string' },
+        timeout: { type: 'string' },
         json: { type: 'string' },
         html: { type: 'string' },
       },
@@ -72,6 +88,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     model: values.model,
     maxTokens: positiveInteger(values['max-tokens'], '--max-tokens', 512),
     threads: positiveInteger(values.threads, '--threads', 1),
+    timeoutSeconds: timeoutSeconds(values.timeout),
     json: values.json,
     html: values.html,
   };

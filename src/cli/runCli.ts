@@ -2,11 +2,18 @@
  * The attention-lens command: the same core as the extension (tokenizer, AttentionModel on
  * onnxruntime-node where installed, else onnxruntime-web; the extension's text cap, output checks
  * and summary; result JSON), without VS Code. main.ts calls it with the installed paths.
+ *
+ * The model runs in the extension's inference worker (dist/worker.js), under the same watchdog:
+ * tokenizing is synchronous JavaScript and a run blocks its thread, so only a model elsewhere can
+ * be stopped when it runs out of `--timeout`. The worker is a child process, not a thread: a
+ * thread inside onnxruntime-node can be neither terminated nor waited for at exit; a process can
+ * be killed.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
-import { loadAttentionModel } from '../inference/nativeEngine';
-import { checkInferenceOutput } from '../inference/outputChecks';
+import { basename, join, resolve } from 'node:path';
+import { InferenceClient } from '../inference/inferenceClient';
+import { startWorkerProcess } from '../inference/workerHandle';
+import type { ModelLocation } from '../inference/workerProtocol';
 import { resultToJson } from '../shared/resultJson';
 import { summarize } from '../shared/resultSummary';
 import { capAnalysisText, sendCap } from '../shared/textCap';
@@ -19,7 +26,7 @@ import { writeHtmlReport } from './htmlReport';
 export interface CliPaths {
   readonly ortDir: string;
   readonly bundledModelDir: string;
-  /** Where webview.js and report.js (the HTML report's scripts) are. */
+  /** Where worker.js (the inference worker), webview.js and report.js (the HTML report's scripts) are. */
   readonly distDir: string;
 }
 
@@ -42,27 +49,28 @@ export async function runCli(argv: readonly string[], paths: CliPaths): Promise<
 
   // onnxruntime-node runs the model when installed (npm's optional dependency, or a platform
   // package's dist/native); otherwise WebAssembly, with the reason noted.
-  const model = await loadAttentionModel(
-    { folder: options.model ? resolve(options.model) : paths.bundledModelDir, threads: options.threads, runtime: 'native' },
-    paths.ortDir,
-    paths.distDir,
-  ).catch((err: unknown) => {
-    if (err instanceof Error) err.message = cliModelMessage(err.message);
-    throw err;
+  const location: ModelLocation = { folder: options.model ? resolve(options.model) : paths.bundledModelDir, threads: options.threads, runtime: 'native' };
+  const client = new InferenceClient(join(paths.distDir, 'worker.js'), paths.ortDir, () => {}, {
+    timeoutMs: () => options.timeoutSeconds * 1000,
+    limitName: '--timeout',
+    start: startWorkerProcess,
   });
-  // Say what was found in a model that is not the bundled one (KV cache, fused attention rewritten, …).
-  if (model.info.found) console.error(`model ${model.info.name}: ${model.info.layers} layers x ${model.info.heads} heads, ${model.info.found}`);
-  if (model.info.runtimeFallback) console.error(`note: running on WebAssembly: ${model.info.runtimeFallback}`);
   try {
-    const frame = model.specialTokenCount();
+    const info = await client.load(location).catch((err: unknown) => {
+      if (err instanceof Error) err.message = cliModelMessage(err.message);
+      throw err;
+    });
+    // Say what was found in a model that is not the bundled one (KV cache, fused attention rewritten, …).
+    if (info.found) console.error(`model ${info.name}: ${info.layers} layers x ${info.heads} heads, ${info.found}`);
+    if (info.runtimeFallback) console.error(`note: running on WebAssembly: ${info.runtimeFallback}`);
+    const frame = info.specialTokens ?? 0;
     if (options.maxTokens <= frame) {
       throw new CliUsageError(`--max-tokens ${options.maxTokens} leaves no room for text: this model adds ${frame} special token${frame === 1 ? '' : 's'}; give at least ${frame + 1}`);
     }
-    const output = await model.run(text, options.maxTokens);
+    const { output } = await client.run(location, text, options.maxTokens);
     const end = coveredEnd(output.tokens);
     if (end === undefined) throw new CliUsageError(NOTHING_TO_ANALYSE);
-    // The extension's checks: attention that cannot be shown is refused with a message.
-    checkInferenceOutput(output, model.info);
+    // The worker has made the extension's checks: attention that cannot be shown was refused with a message.
     if (output.truncated || sent.capped) {
       console.error(`note: the text is longer than ${output.tokens.length} tokens; analysed the first ${end} characters`);
     }
@@ -70,22 +78,22 @@ export async function runCli(argv: readonly string[], paths: CliPaths): Promise<
       source: { file: basename(options.file), startOffset, text: text.slice(0, end) },
       tokens: output.tokens,
       attention: output.attention,
-      model: model.info,
+      model: info,
       documentText,
     });
     if (options.json) {
       await writeFile(options.json, JSON.stringify(result));
-      console.error(`wrote ${options.json}: ${result.tokens.length} tokens, ${model.info.layers} layers x ${model.info.heads} heads${model.info.found ? `, ${model.info.found}` : ''}`);
+      console.error(`wrote ${options.json}: ${result.tokens.length} tokens, ${info.layers} layers x ${info.heads} heads${info.found ? `, ${info.found}` : ''}`);
     }
     if (options.html) {
       const summary = summarize({
         runId: 1,
         text: result.source.text,
         tokens: output.tokens,
-        model: model.info,
+        model: info,
         source: `${result.source.file}:${startLine + 1}`,
         truncated: output.truncated || sent.capped,
-        timings: { tokenize: output.tokenizeMs, inference: output.inferenceMs, load: model.info.loadMs, transfer: 0, total: 0 },
+        timings: { tokenize: output.tokenizeMs, inference: output.inferenceMs, load: info.loadMs, transfer: 0, total: 0 },
       });
       const { attention: _nested, ...meta } = result;
       await writeHtmlReport(options.html, summary, output.attention, paths.distDir, meta);
@@ -93,6 +101,6 @@ export async function runCli(argv: readonly string[], paths: CliPaths): Promise<
     }
     return 0;
   } finally {
-    await model.dispose();
+    client.dispose();
   }
 }

@@ -9,8 +9,9 @@ import type { FailureKind } from '../inference/workerFailure';
 export const SELECT_MODEL = 'Select Model…';
 export const USE_BUNDLED_MODEL = 'Use Bundled Model';
 export const SHOW_LOG = 'Show Log';
+export const TIME_LIMIT_SETTING = 'Change Time Limit…';
 
-export type ErrorAction = typeof SELECT_MODEL | typeof USE_BUNDLED_MODEL | typeof SHOW_LOG;
+export type ErrorAction = typeof SELECT_MODEL | typeof USE_BUNDLED_MODEL | typeof SHOW_LOG | typeof TIME_LIMIT_SETTING;
 
 /** Failures caused by the model folder's files (or a model they describe that cannot be shown). */
 const MODEL_KINDS: ReadonlySet<FailureKind> = new Set<FailureKind>([
@@ -32,6 +33,10 @@ const MODEL_KINDS: ReadonlySet<FailureKind> = new Set<FailureKind>([
  * (the bundled model is not in use), so going back to the bundled model is a way out.
  */
 export function errorActions(kind: FailureKind, ownModel: boolean): ErrorAction[] {
+  // Out of time: the text may be too long for the limit (raise it), or the model or its tokenizer
+  // never finishes (use another one). A cancelled run needs no action at all.
+  if (kind === 'timeout') return ownModel ? [TIME_LIMIT_SETTING, USE_BUNDLED_MODEL, SHOW_LOG] : [TIME_LIMIT_SETTING, SHOW_LOG];
+  if (kind === 'cancelled') return [];
   if (MODEL_KINDS.has(kind)) return ownModel ? [SELECT_MODEL, USE_BUNDLED_MODEL, SHOW_LOG] : [SELECT_MODEL, SHOW_LOG];
   return [SHOW_LOG];
 }

@@ -8,7 +8,7 @@ import { readSettings } from '../settings';
 import { InferenceError } from '../inference/workerFailure';
 import { AttentionPanel } from '../views/attentionPanel';
 import type { ViewContext } from '../views/viewBackend';
-import { SELECT_MODEL, SHOW_LOG, USE_BUNDLED_MODEL, errorActions } from './errorActions';
+import { SELECT_MODEL, SHOW_LOG, TIME_LIMIT_SETTING, USE_BUNDLED_MODEL, errorActions } from './errorActions';
 import { useBundledModel } from './selectModel';
 import { analysisTarget, describeSpan, type AnalysisTarget } from './analysisTarget';
 
@@ -16,8 +16,9 @@ import { analysisTarget, describeSpan, type AnalysisTarget } from './analysisTar
 export const PROGRESS_NOTIFICATION_DELAY_MS = 1000;
 
 /**
- * The result store, with a gate for cancelled runs: the model run itself cannot be interrupted,
- * so a cancelled run finishes in the worker, but its result is dropped instead of published.
+ * The result store, with a gate for cancelled runs: Cancel stops the worker's run (see
+ * `ShowAttentionDeps.cancelRun`), but a run on WebGPU in the panel cannot be stopped; it
+ * finishes there, and its result is dropped instead of published.
  * Only the latest request can publish (older ones are superseded), so one flag is enough:
  * each new request opens the gate, cancelling it closes it.
  */
@@ -48,6 +49,8 @@ export interface ShowAttentionDeps {
   readonly views: ViewContext;
   readonly bundledModelFolder: string;
   readonly log: vscode.LogOutputChannel;
+  /** Stops the inference worker's request in flight (the worker is replaced); false when none was. */
+  readonly cancelRun?: () => boolean;
 }
 
 export async function showAttention(deps: ShowAttentionDeps): Promise<AttentionRun | undefined> {
@@ -120,7 +123,11 @@ async function analyseTarget(deps: ShowAttentionDeps, target: AnalysisTarget, in
     );
     if (outcome === CANCELLED) {
       deps.store.discardPending();
-      deps.log.info(`Show Attention cancelled after ${(performance.now() - started).toFixed(0)} ms; its result will be discarded`);
+      const stopped = deps.cancelRun?.() ?? false;
+      deps.log.info(
+        `Show Attention cancelled after ${(performance.now() - started).toFixed(0)} ms; ` +
+          (stopped ? 'the inference worker was stopped and will be restarted for the next run' : 'its result will be discarded'),
+      );
       panel?.postStatus('idle', 'Cancelled.');
       return undefined;
     }
@@ -145,7 +152,9 @@ async function analyseTarget(deps: ShowAttentionDeps, target: AnalysisTarget, in
     const message = err instanceof Error ? err.message : String(err);
     deps.log.error(`Show Attention failed: ${message}`);
     panel?.postStatus('error', message);
-    if (interactive) void offerFix(deps, err, settings.modelFolder !== undefined);
+    // A run stopped by Cancel needs no pop-up: the user asked for it.
+    const cancelled = err instanceof InferenceError && err.kind === 'cancelled';
+    if (interactive && !cancelled) void offerFix(deps, err, settings.modelFolder !== undefined);
     return undefined;
   }
 }
@@ -158,4 +167,5 @@ async function offerFix(deps: ShowAttentionDeps, err: unknown, ownModel: boolean
   if (picked === SELECT_MODEL) await vscode.commands.executeCommand('attentionLens.selectModel');
   else if (picked === USE_BUNDLED_MODEL) await useBundledModel();
   else if (picked === SHOW_LOG) deps.log.show(true);
+  else if (picked === TIME_LIMIT_SETTING) await vscode.commands.executeCommand('workbench.action.openSettings', 'attentionLens.requestTimeoutSeconds');
 }

@@ -22,6 +22,7 @@ import { toFloat32 } from './floatData';
 import { decodeOutputs, fetchedOutputs, type OutputNames, type VectorOutputs } from './outputDecoding';
 import { checkRequestBudget } from './requestBudget';
 import type { ExternalDataFile, SessionRuntime } from './sessionRuntime';
+import type { RequestStage } from './requestTimeout';
 import { truncateTokens } from './truncateTokens';
 import { encodePrefix } from '../shared/textCap';
 import type { FeedTensor, InferenceOutput, ModelInfo, ModelLocation, PreparedRun } from './workerProtocol';
@@ -209,28 +210,37 @@ export class AttentionModel {
       ...partial,
       heads: layout.heads,
       ...(found ? { found } : {}),
+      specialTokens: tokenizer.encode('').filter((t) => t.special).length,
       loadMs: performance.now() - started,
     });
   }
 
   /** Special tokens the tokenizer frames every text with ([CLS] … [SEP]: 2; Llama's BOS: 1). */
   specialTokenCount(): number {
-    return this.tokenizer.encode('').filter((t) => t.special).length;
+    return this.info.specialTokens ?? this.tokenizer.encode('').filter((t) => t.special).length;
   }
 
-  async run(text: string, maxTokens: number): Promise<InferenceOutput> {
+  /**
+   * Tokenizes `text` (at most `maxTokens` tokens) and runs the model on it.
+   * @param onStage told before each stage starts ('tokenize', then 'run'), so that a caller with
+   *   a time limit can say which stage ran out of it.
+   */
+  async run(text: string, maxTokens: number, onStage: (stage: RequestStage) => void = () => {}): Promise<InferenceOutput> {
+    onStage('tokenize');
     const { tokens, truncated, tokenizeMs } = this.tokenize(text, maxTokens);
     // A frame of special tokens alone ([CLS] [SEP] around blank text) has nothing to show.
     if (tokens.every((t) => t.special)) {
       return { tokens: [], attention: [], vectors: undefined, truncated, tokenizeMs, inferenceMs: 0 };
     }
+    onStage('run');
     const t1 = performance.now();
     const { attention, vectors } = await this.runIds(tokens.map((t) => t.id));
     return { tokens, attention, vectors, truncated, tokenizeMs, inferenceMs: performance.now() - t1 };
   }
 
   /** Tokens and input feeds of a run that another engine will execute (see WebGpuEngine). */
-  prepare(text: string, maxTokens: number): PreparedRun {
+  prepare(text: string, maxTokens: number, onStage: (stage: RequestStage) => void = () => {}): PreparedRun {
+    onStage('tokenize');
     const { tokens, truncated, tokenizeMs } = this.tokenize(text, maxTokens);
     const ids = tokens.every((t) => t.special) ? [] : tokens.map((t) => t.id);
     const feeds = buildFeeds<FeedTensor>(this.inputs, ids, (type, data, dims) => ({ type, data, dims }));

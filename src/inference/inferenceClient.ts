@@ -4,15 +4,41 @@
  * `onWorkerExit` is told once, and the next request starts a fresh worker. After a failed load
  * the worker is replaced quietly too: onnxruntime remembers a failed start for the life of its
  * thread, and the user's fix (a restored file, another model folder) must take effect.
+ *
+ * Every request has a time limit (a watchdog): a request that runs out of it fails with a message
+ * naming the stage it was in (load, tokenize, run; the worker announces each), and its worker is
+ * stopped and replaced, so an endless model or a pathological tokenizer never blocks the next
+ * request. `cancel()` stops the request in flight the same way. A WASM worker is terminated; a
+ * worker inside onnxruntime-node cannot be (see `stop()`), so it is abandoned: its replies are
+ * ignored, it exits once its native call returns (if ever), and a fresh worker takes its place.
  */
-import { Worker } from 'node:worker_threads';
-import { PendingRequests } from '../shared/pendingRequests';
-import { InferenceError } from './workerFailure';
-import type { InferenceOutput, ModelInfo, ModelLocation, PreparedRun, WorkerReply, WorkerRequest } from './workerProtocol';
+import { PendingRequests, type LostReason } from '../shared/pendingRequests';
+import { cancelledMessage, timeoutMessage } from './requestTimeout';
+import { InferenceError, type FailureKind } from './workerFailure';
+import { startWorkerThread, type WorkerHandle } from './workerHandle';
+import type { InferenceOutput, ModelInfo, ModelLocation, PreparedRun, RequestStage, WorkerReply, WorkerRequest } from './workerProtocol';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 export { InferenceError } from './workerFailure';
+
+/** The watchdog's settings. */
+export interface WatchdogOptions {
+  /** The time limit of each request in ms, read as the request starts; undefined or 0: no limit. */
+  readonly timeoutMs?: () => number | undefined;
+  /** What raises the limit, named in the message: the setting, or the CLI's `--timeout`. */
+  readonly limitName?: string;
+  /** Starts a worker from the script at the given path (default: a worker thread). */
+  readonly start?: (workerPath: string) => WorkerHandle;
+}
+
+/** The stage a request is in until the worker says otherwise. */
+const FIRST_STAGE: Record<Exclude<WorkerRequest['kind'], 'exit'>, RequestStage> = {
+  load: 'load',
+  modelBytes: 'load',
+  run: 'tokenize',
+  prepare: 'tokenize',
+};
 
 /** What the integration tests may see and do to the worker; reached only through the extension's API. */
 export interface InferenceTestHooks {
@@ -22,28 +48,36 @@ export interface InferenceTestHooks {
   readonly liveWorkers: number;
   /** Worker threads started since activation. */
   readonly workersStarted: number;
+  /** The stage of each request not answered yet, as the worker last announced it. */
+  readonly stages: readonly RequestStage[];
+  /** The last request stopped by its time limit or by `cancel()`: its failure's kind and message. */
+  readonly lastStopped: { readonly kind: FailureKind; readonly message: string } | undefined;
   /** Kills the worker as a crash would (pending requests fail, onWorkerExit is called); false when none runs. */
   terminateWorker(): boolean;
 }
 
 export class InferenceClient {
-  private worker: Worker | undefined;
-  private readonly pending = new PendingRequests<WorkerReply>((reason) =>
-    new InferenceError(reason.kind === 'closed' ? reason.message : 'The inference worker did not answer.', 'worker'),
-  );
+  private worker: WorkerHandle | undefined;
+  private readonly pending = new PendingRequests<WorkerReply>((reason, requestId) => this.lostError(reason, requestId));
   /** The worker each pending request went to: a worker that stops fails only its own requests. */
-  private readonly sentTo = new Map<number, Worker>();
+  private readonly sentTo = new Map<number, WorkerHandle>();
+  /** The stage each pending request is in, as the worker last announced it. */
+  private readonly stages = new Map<number, RequestStage>();
+  /** The kind of failure `failAll` gives the requests it fails (a crash unless said otherwise). */
+  private closingKind: FailureKind = 'worker';
+  private lastStopped: { kind: FailureKind; message: string } | undefined;
   private loaded: { key: string; info: Promise<ModelInfo> } | undefined;
   private live = 0;
   private started = 0;
   /** Workers asked to load onnxruntime-node, and those told to exit (their replies are ignored). */
-  private readonly nativeWorkers = new WeakSet<Worker>();
-  private readonly stopping = new WeakSet<Worker>();
+  private readonly nativeWorkers = new WeakSet<WorkerHandle>();
+  private readonly stopping = new WeakSet<WorkerHandle>();
 
   constructor(
     private readonly workerPath: string,
     private readonly wasmDir: string,
     private readonly onWorkerExit: (reason: string) => void = () => {},
+    private readonly watchdog: WatchdogOptions = {},
   ) {}
 
   /** Load the model at `location` unless it is the one already loaded. */
@@ -95,6 +129,23 @@ export class InferenceClient {
     return reply.bytes;
   }
 
+  /**
+   * Stops the request in flight for real: its worker is terminated (abandoned when it runs
+   * onnxruntime-node, see `stop()`) and replaced, so the next request starts a fresh worker and
+   * loads the model again. Every request sent to that worker fails with kind 'cancelled'.
+   * Returns false, and stops nothing, when no request is waiting for the worker.
+   */
+  cancel(): boolean {
+    const worker = this.worker;
+    const requests = [...this.sentTo].filter(([, to]) => to === worker).map(([id]) => id);
+    if (!worker || requests.length === 0) return false;
+    const request = requests[requests.length - 1];
+    const message = cancelledMessage(this.stages.get(request) ?? 'run');
+    this.lastStopped = { kind: 'cancelled', message };
+    this.replace(worker, message, 'cancelled');
+    return true;
+  }
+
   /** For the integration tests (see InferenceTestHooks). */
   readonly testHooks: InferenceTestHooks = ((client: InferenceClient): InferenceTestHooks => ({
     get pendingRequests() {
@@ -105,6 +156,12 @@ export class InferenceClient {
     },
     get workersStarted() {
       return client.started;
+    },
+    get stages() {
+      return [...client.stages.values()];
+    },
+    get lastStopped() {
+      return client.lastStopped;
     },
     terminateWorker() {
       const worker = client.worker;
@@ -125,34 +182,47 @@ export class InferenceClient {
 
   private send(request: DistributiveOmit<WorkerRequest, 'requestId'>): Promise<WorkerReply> {
     const worker = this.ensureWorker();
+    const timeoutMs = this.watchdog.timeoutMs?.();
     let sent = 0;
     return this.pending
-      .request((requestId) => {
-        sent = requestId;
-        this.sentTo.set(requestId, worker);
-        try {
-          worker.postMessage({ ...request, requestId } as WorkerRequest);
-        } catch (err) {
-          // A message that cannot be cloned, or a worker already gone: nothing will answer it.
-          throw new Error(`The inference worker could not be reached: ${(err as Error).message}`, { cause: err });
-        }
+      .request(
+        (requestId) => {
+          sent = requestId;
+          this.sentTo.set(requestId, worker);
+          this.stages.set(requestId, FIRST_STAGE[request.kind as keyof typeof FIRST_STAGE]);
+          try {
+            worker.postMessage({ ...request, requestId } as WorkerRequest);
+          } catch (err) {
+            // A message that cannot be cloned, or a worker already gone: nothing will answer it.
+            throw new Error(`The inference worker could not be reached: ${(err as Error).message}`, { cause: err });
+          }
+        },
+        timeoutMs !== undefined && timeoutMs > 0 ? { timeoutMs } : {},
+      )
+      .finally(() => {
+        this.sentTo.delete(sent);
+        this.stages.delete(sent);
       })
-      .finally(() => this.sentTo.delete(sent))
       .then((reply) => {
         if (reply.kind === 'failed') throw new InferenceError(reply.failure.message, reply.failure.kind);
         return reply;
       });
   }
 
-  private ensureWorker(): Worker {
+  private ensureWorker(): WorkerHandle {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.workerPath);
+    const worker = (this.watchdog.start ?? startWorkerThread)(this.workerPath);
     this.live++;
     this.started++;
-    worker.on('message', (reply: WorkerReply) => {
+    worker.onMessage((reply) => {
       if (this.stopping.has(worker)) return;
       const requestId = (reply as { requestId?: unknown } | null)?.requestId;
-      if (typeof requestId === 'number') this.pending.settle(requestId, reply);
+      if (typeof requestId !== 'number') return;
+      if (reply.kind === 'stage') {
+        if (this.stages.has(requestId)) this.stages.set(requestId, reply.stage);
+        return;
+      }
+      this.pending.settle(requestId, reply);
     });
     const lost = (reason: string) => {
       if (this.worker !== worker) return;
@@ -161,8 +231,8 @@ export class InferenceClient {
       this.failAll(`The inference worker stopped: ${reason}`, worker);
       this.onWorkerExit(reason);
     };
-    worker.on('error', (err) => lost(err.message));
-    worker.on('exit', (code) => {
+    worker.onError((err) => lost(err.message));
+    worker.onExit((code) => {
       this.live--;
       lost(`exit code ${code}`);
       // A retired worker may still have had requests queued behind its failed load.
@@ -173,8 +243,36 @@ export class InferenceClient {
     return worker;
   }
 
+  /** What a request that lost its reply fails with; one that ran out of time also stops its worker. */
+  private lostError(reason: LostReason, requestId: number): InferenceError {
+    if (reason.kind === 'closed') return new InferenceError(reason.message, this.closingKind);
+    if (reason.kind !== 'timeout') return new InferenceError('The inference worker did not answer.', 'worker');
+    const worker = this.sentTo.get(requestId);
+    const stage = this.stages.get(requestId) ?? 'run';
+    const abandoned = worker !== undefined && !worker.killable && this.nativeWorkers.has(worker);
+    const message = timeoutMessage(stage, reason.timeoutMs, this.watchdog.limitName ?? 'the time limit', abandoned);
+    this.lastStopped = { kind: 'timeout', message };
+    // After this request has settled: the worker's other requests then fail as stopped.
+    if (worker) queueMicrotask(() => this.replace(worker, `The inference worker was stopped: an earlier request ran out of time (stage: ${stage}).`, 'timeout'));
+    return new InferenceError(message, 'timeout');
+  }
+
+  /**
+   * Stops `worker` because of one of its requests (time limit, cancel): its other requests fail
+   * with `message` and `kind`, and the next request starts a fresh worker. Not reported through
+   * `onWorkerExit`: the request's own failure tells the user.
+   */
+  private replace(worker: WorkerHandle, message: string, kind: FailureKind): void {
+    this.failAll(message, worker, kind);
+    if (this.worker === worker) {
+      this.worker = undefined;
+      this.loaded = undefined;
+    }
+    this.stop(worker);
+  }
+
   /** Replaces `worker` quietly: the next request starts a fresh one. */
-  private retire(worker: Worker): void {
+  private retire(worker: WorkerHandle): void {
     if (this.worker !== worker) return;
     this.worker = undefined;
     this.loaded = undefined;
@@ -187,10 +285,10 @@ export class InferenceClient {
    * process (the extension host). Such a worker is told to exit once its current request is done;
    * its replies from now on are ignored, and its 'exit' fails what is pending as a crash would.
    */
-  private stop(worker: Worker): void {
+  private stop(worker: WorkerHandle): void {
     this.stopping.add(worker);
-    if (!this.nativeWorkers.has(worker)) {
-      void worker.terminate();
+    if (worker.killable || !this.nativeWorkers.has(worker)) {
+      worker.terminate();
       return;
     }
     worker.postMessage({ kind: 'exit', requestId: 0 } satisfies WorkerRequest);
@@ -203,7 +301,12 @@ export class InferenceClient {
     }
   }
 
-  private failAll(message: string, worker?: Worker): void {
-    this.pending.closeAll(message, (requestId) => worker === undefined || this.sentTo.get(requestId) === worker);
+  private failAll(message: string, worker?: WorkerHandle, kind: FailureKind = 'worker'): void {
+    this.closingKind = kind;
+    try {
+      this.pending.closeAll(message, (requestId) => worker === undefined || this.sentTo.get(requestId) === worker);
+    } finally {
+      this.closingKind = 'worker';
+    }
   }
 }

@@ -60,6 +60,8 @@ export interface ModelInfo {
   /** What was found in the model beyond layers × heads, e.g. "decoder with KV cache (fed empty),
    *  fused GroupQueryAttention rewritten"; empty for a plain model. */
   readonly found?: string;
+  /** Special tokens the tokenizer frames every text with ([CLS] … [SEP]: 2; Llama's BOS: 1). */
+  readonly specialTokens?: number;
 }
 
 export interface InferenceOutput {

@@ -1,6 +1,7 @@
 /**
  * The inference worker thread. onnxruntime-web's session.run() blocks its thread for the whole
  * run, so it lives here, never on the extension host's main thread (shared by every extension).
+ * The CLI runs the same script as a child process, which can be killed whatever it runs.
  */
 import { parentPort } from 'node:worker_threads';
 import type { AttentionModel } from './attentionModel';
@@ -8,10 +9,27 @@ import { loadAttentionModel } from './nativeEngine';
 import { checkInferenceOutput } from './outputChecks';
 import { RuntimeFilesError, checkRuntimeFiles, explainRuntimeFailure } from './runtimeFiles';
 import { failureOf } from './workerFailure';
-import type { WorkerReply, WorkerRequest } from './workerProtocol';
+import type { RequestStage, WorkerReply, WorkerRequest } from './workerProtocol';
 
-if (!parentPort) throw new Error('worker.js must run as a worker thread');
-const port = parentPort;
+/** The channel to the host: the worker thread's port, or the IPC channel of a child process (the CLI's, see workerHandle.ts). */
+interface HostPort {
+  postMessage(message: WorkerReply, transfer: ArrayBuffer[]): void;
+  on(event: 'message', listener: (request: WorkerRequest) => void): void;
+}
+
+function hostPort(): HostPort {
+  if (parentPort) return parentPort as HostPort;
+  const send = process.send?.bind(process);
+  if (!send) throw new Error('worker.js must run as a worker thread or a child process with an IPC channel');
+  // A host that is gone leaves nobody to answer to: end with it.
+  process.on('disconnect', () => process.exit(0));
+  return {
+    postMessage: (message) => void send(message),
+    on: (_event, listener) => void process.on('message', (request) => listener(request as WorkerRequest)),
+  };
+}
+
+const port = hostPort();
 let model: Promise<AttentionModel> | undefined;
 
 function reply(message: WorkerReply, transfer: ArrayBuffer[] = []): void {
@@ -19,8 +37,11 @@ function reply(message: WorkerReply, transfer: ArrayBuffer[] = []): void {
 }
 
 async function handle(request: Exclude<WorkerRequest, { kind: 'exit' }>): Promise<void> {
+  // Posted before each stage starts: the host's time limit names the stage that ran out of it.
+  const stage = (name: RequestStage) => reply({ kind: 'stage', requestId: request.requestId, stage: name });
   try {
     if (request.kind === 'load') {
+      stage('load');
       const previous = model;
       const { wasmDir } = request;
       model = checkRuntimeFiles(wasmDir)
@@ -38,14 +59,14 @@ async function handle(request: Exclude<WorkerRequest, { kind: 'exit' }>): Promis
       if (!model) throw new Error('No model is loaded.');
       const loaded = await model;
       if (request.kind === 'prepare') {
-        reply({ kind: 'prepared', requestId: request.requestId, prepared: loaded.prepare(request.text, request.maxTokens) });
+        reply({ kind: 'prepared', requestId: request.requestId, prepared: loaded.prepare(request.text, request.maxTokens, stage) });
       } else if (request.kind === 'modelBytes') {
         // A copy (Uint8Array.from, not Buffer#slice, which shares memory): the model keeps its
         // bytes for the next engine that asks, and the copy's buffer can be transferred.
         const bytes = Uint8Array.from(loaded.modelBytes);
         reply({ kind: 'modelBytes', requestId: request.requestId, bytes }, [bytes.buffer as ArrayBuffer]);
       } else {
-        const output = await loaded.run(request.text, request.maxTokens);
+        const output = await loaded.run(request.text, request.maxTokens, stage);
         checkInferenceOutput(output, loaded.info);
         const vectorBuffers = (output.vectors ?? []).flatMap((v) => [v.q.buffer, v.k.buffer, v.v.buffer, v.o.buffer]);
         const transfer = [...output.attention.map((a) => a.buffer), ...vectorBuffers] as ArrayBuffer[];

@@ -12,9 +12,11 @@ import { RuntimeFilesError } from './runtimeFiles';
  * What went wrong, as far as the user can act on it: a ModelLoadErrorKind (the model folder's
  * files), 'runtime-files' (the extension's own WebAssembly runtime is missing or damaged),
  * 'output' (the model ran but returned attention that cannot be shown), 'worker' (the worker
- * thread stopped or could not be reached), 'internal' (anything else).
+ * thread stopped or could not be reached), 'timeout' (the request ran out of its time limit and
+ * the worker was stopped), 'cancelled' (the user cancelled the request and the worker was
+ * stopped), 'internal' (anything else).
  */
-export type FailureKind = ModelLoadErrorKind | 'runtime-files' | 'output' | 'worker' | 'internal';
+export type FailureKind = ModelLoadErrorKind | 'runtime-files' | 'output' | 'worker' | 'timeout' | 'cancelled' | 'internal';
 
 /** A failure as the worker sends it. */
 export interface WorkerFailure {

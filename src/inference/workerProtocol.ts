@@ -1,7 +1,9 @@
 /** Messages between the extension host and its inference worker thread. */
 import type { InferenceOutput, ModelInfo, ModelLocation, PreparedRun } from './runTypes';
+import type { RequestStage } from './requestTimeout';
 import type { WorkerFailure } from './workerFailure';
 
+export type { RequestStage } from './requestTimeout';
 export type { FeedTensor, InferenceOutput, ModelInfo, ModelLocation, PreparedRun } from './runTypes';
 
 export type WorkerRequest =
@@ -17,5 +19,7 @@ export type WorkerReply =
   | { readonly kind: 'ran'; readonly requestId: number; readonly output: InferenceOutput }
   | { readonly kind: 'prepared'; readonly requestId: number; readonly prepared: PreparedRun }
   | { readonly kind: 'modelBytes'; readonly requestId: number; readonly bytes: Uint8Array }
+  /** Not a reply: the request entered `stage`, so a request stopped by its time limit can say where it was. */
+  | { readonly kind: 'stage'; readonly requestId: number; readonly stage: RequestStage }
   /** The request failed: its kind survives the boundary (an Error's class would not). */
   | { readonly kind: 'failed'; readonly requestId: number; readonly failure: WorkerFailure };

@@ -174,7 +174,7 @@ describe('In the editor', () => {
     assert.equal(pickModelFolder(undefined, true), undefined);
   });
 
-  it('counts only user-level maxTokens, threads and backend in an untrusted workspace, and declares them restricted', () => {
+  it('counts only user-level maxTokens, threads, backend and requestTimeoutSeconds in an untrusted workspace, and declares them restricted', () => {
     const levels = { globalValue: 256, workspaceValue: 8192, workspaceFolderValue: 4096 };
     assert.equal(trustedSettingValue(levels, true), 4096);
     assert.equal(trustedSettingValue(levels, false), 256);
@@ -184,7 +184,7 @@ describe('In the editor', () => {
     };
     assert.deepEqual(
       [...manifest.capabilities.untrustedWorkspaces.restrictedConfigurations].sort(),
-      ['attentionLens.backend', 'attentionLens.maxTokens', 'attentionLens.modelFolder', 'attentionLens.threads'],
+      ['attentionLens.backend', 'attentionLens.maxTokens', 'attentionLens.modelFolder', 'attentionLens.requestTimeoutSeconds', 'attentionLens.threads'],
     );
   });
 });

@@ -1,12 +1,13 @@
 // Reliability and security inside the real extension host: bad documents (untitled, read-only,
 // binary-looking, 10 MB, far beyond the context), faults (the worker killed mid-run, the panel
-// closed mid-run, a broken model folder), 200 quick invocations, and the webview's CSP and roots.
+// closed mid-run, a broken model folder, a model whose load or run never ends), 200 quick
+// invocations, and the webview's CSP and roots.
 import * as assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as vscode from 'vscode';
-import { api, assertNoRun, EXTENSION_ID, until } from './support';
+import { api, assertNoRun, EXTENSION_ID, runWithModelFolder, until } from './support';
 import type { AttentionRun } from '../../src/attention/attentionRun';
 import { textCap } from '../../src/shared/textCap';
 import { webviewHtml, webviewOptions, webviewRoots } from '../../src/views/webviewHtml';
@@ -315,6 +316,84 @@ describe('Reliability: faults', function () {
     } finally {
       await config.update('modelFolder', undefined, vscode.ConfigurationTarget.Global);
       rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('Reliability: the request time limit', function () {
+  this.timeout(120_000);
+
+  const config = () => vscode.workspace.getConfiguration('attentionLens');
+
+  /** A model folder with one of the endless-Loop test models (make_endless_loop.py) and the fixture tokenizer. */
+  function endlessModelFolder(model: string): string {
+    const folder = mkdtempSync(join(tmpdir(), 'attention-lens-endless-'));
+    copyFileSync(join(repoRoot, 'test', 'fixtures', 'models', model), join(folder, 'model.onnx'));
+    copyFileSync(join(repoRoot, 'test', 'fixtures', 'models', 'tokenizer.json'), join(folder, 'tokenizer.json'));
+    return folder;
+  }
+
+  async function restoreSettings(folder: string): Promise<void> {
+    await config().update('requestTimeoutSeconds', undefined, vscode.ConfigurationTarget.Global);
+    await config().update('modelFolder', undefined, vscode.ConfigurationTarget.Global);
+    rmSync(folder, { recursive: true, force: true });
+  }
+
+  /** The bundled model runs again, in a fresh worker (the stopped one was replaced). */
+  async function bundledModelRuns(startedBefore: number): Promise<void> {
+    const lens = await api();
+    await config().update('requestTimeoutSeconds', undefined, vscode.ConfigurationTarget.Global);
+    await config().update('modelFolder', undefined, vscode.ConfigurationTarget.Global);
+    const run = await showAttention();
+    assert.ok(run, 'the bundled model runs');
+    assert.equal(run.model.layers, 4);
+    assert.ok(lens.inference.workersStarted > startedBefore, 'a fresh worker');
+    await until(() => lens.inference.liveWorkers === 1, 'exactly one live worker');
+  }
+
+  it('a model whose load never ends is cut by the time limit with a message naming the stage, and the bundled model then runs', async () => {
+    const lens = await api();
+    const folder = endlessModelFolder('endless-loop-load.onnx');
+    try {
+      const startedBefore = lens.inference.workersStarted;
+      await config().update('requestTimeoutSeconds', 2, vscode.ConfigurationTarget.Global);
+      const { run } = await runWithModelFolder(folder);
+      assertNoRun(run, 'the endless load gives no run');
+      assert.deepEqual(lens.inference.lastStopped, {
+        kind: 'timeout',
+        message:
+          'Attention Lens stopped the model after 2 s while it was loading (stage: load). ' +
+          'Check the model, or raise attentionLens.requestTimeoutSeconds if it is large and just slow to load.',
+      });
+      assert.equal(lens.inference.pendingRequests, 0);
+      await bundledModelRuns(startedBefore);
+    } finally {
+      await restoreSettings(folder);
+    }
+  });
+
+  it('a model whose run never ends is cut at the run stage, and the bundled model then runs', async () => {
+    const lens = await api();
+    const folder = endlessModelFolder('endless-loop-run.onnx');
+    try {
+      const startedBefore = lens.inference.workersStarted;
+      await config().update('modelFolder', folder, vscode.ConfigurationTarget.Global);
+      const ws = vscode.workspace.workspaceFolders![0];
+      const editor = await vscode.window.showTextDocument(vscode.Uri.joinPath(ws.uri, 'sample.py'), { viewColumn: vscode.ViewColumn.One });
+      // One letter: [CLS] d [SEP], the three tokens the model still finishes (under the default
+      // limit, however slow this machine loads it).
+      editor.selection = new vscode.Selection(0, 0, 0, 1);
+      assert.ok(await showAttention(), 'the model loads and runs three tokens');
+      await config().update('requestTimeoutSeconds', 2, vscode.ConfigurationTarget.Global);
+      editor.selection = new vscode.Selection(0, 0, 2, 0);
+      assertNoRun(await showAttention(), 'the endless run gives no run');
+      assert.equal(
+        lens.inference.lastStopped?.message,
+        'Attention Lens stopped the model after 2 s while it was running (stage: run). Select less text, raise attentionLens.requestTimeoutSeconds, or check the model.',
+      );
+      await bundledModelRuns(startedBefore);
+    } finally {
+      await restoreSettings(folder);
     }
   });
 });
