@@ -41,3 +41,9 @@ export function headName(layer: number, head: number, rank: number | undefined, 
   const values = scores.map(([label, v]) => `${label} ${Number.isNaN(v) ? 'n/a' : v.toFixed(label.startsWith('entropy') ? 1 : 2)}`);
   return `Layer ${layer}, head ${head}${rank !== undefined ? `, rank ${rank}` : ''}: ${values.join(', ')}`;
 }
+
+/** The first line number of a run's source (`sample.ts:12-40` → 12), or 1 when it names none. */
+export function firstLineOf(source: string): number {
+  const match = /:(\d+)(?:-\d+)?$/.exec(source);
+  return match ? Number(match[1]) : 1;
+}

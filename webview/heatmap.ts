@@ -9,10 +9,10 @@ import type { TokenInfo } from '../src/shared/protocol';
 import { escapedText } from '../src/shared/tokenText';
 import { el } from './dom';
 import { HeatmapAxes, HeatmapLegend, ROW_STRIP, COL_STRIP } from './heatmapAxes';
-import { listenHover, listenInteractive } from './heatmapInput';
+import { listenHover, listenInteractive, listenKeys } from './heatmapInput';
 import { HeatmapRenderer, type HeatmapDisplay } from './heatmapRenderer';
 import { DEFAULT_ZOOM, type Zoom } from './panelState';
-import { cellAt, clampZoom, keepVisible, maxScale, panBy, zoomAround } from './viewport';
+import { cellAt, clampZoom, keepVisible, maxScale, panBy, zoomAround, zoomAroundCell } from './viewport';
 
 export type { HeatmapDisplay } from './heatmapRenderer';
 
@@ -26,8 +26,23 @@ export interface HeatmapOptions {
 
 export class Heatmap {
   readonly element = el('div', { className: 'heatmap' });
-  readonly canvas = el('canvas', { className: 'heatmap-canvas', attrs: { 'aria-label': 'Attention matrix: rows are queries, columns are keys' } });
-  private readonly readout = el('div', { className: 'readout', attrs: { id: 'readout', 'aria-live': 'polite' }, text: 'Hover the matrix to read a weight.' });
+  /**
+   * The matrix for assistive technology: an application (it takes the arrow keys), described by
+   * its keys and with the read-out (query, key, weight under the crosshair) as its live value.
+   */
+  readonly canvas = el('canvas', {
+    className: 'heatmap-canvas',
+    attrs: {
+      role: 'application',
+      'aria-roledescription': 'attention matrix',
+      'aria-label': 'Attention matrix: rows are queries, columns are keys',
+      'aria-describedby': 'matrix-keys readout',
+      tabindex: '0',
+    },
+  });
+  private readonly readout = el('div', { className: 'readout', attrs: { id: 'readout', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true' }, text: 'Hover the matrix, or focus it and use the arrow keys, to read a weight.' });
+  private readonly keysHelp = el('p', { className: 'visually-hidden', attrs: { id: 'matrix-keys' } });
+  private readonly pinState = el('span', { className: 'pin-state', attrs: { id: 'matrix-pin' } });
   private readonly renderer = new HeatmapRenderer(this.canvas);
   private readonly axes = new HeatmapAxes();
   private readonly legend = new HeatmapLegend();
@@ -38,6 +53,7 @@ export class Heatmap {
   private zoom: Zoom = DEFAULT_ZOOM;
   private cursor: { row: number; col: number } | undefined;
   private marked: number | undefined;
+  private pinned: number | undefined;
   /** Milliseconds the last colouring of the matrix took (the O(T²) part of a repaint). */
   lastDrawMs = 0;
 
@@ -73,14 +89,16 @@ export class Heatmap {
       zoomIn.addEventListener('click', () => this.zoomBy(2, 0.5, 0.5));
       zoomOut.addEventListener('click', () => this.zoomBy(0.5, 0.5, 0.5));
       reset.addEventListener('click', () => this.setZoom(DEFAULT_ZOOM, true));
-      this.canvas.tabIndex = 0;
+      this.keysHelp.textContent = 'Arrow keys move the crosshair, plus and minus zoom about it, Enter pins the query row, Escape clears the pin, then the zoom.';
       const grid = el('div', { className: 'matrix-grid' },
         el('div', { className: 'axis-corner', text: 'query ↓ key →' }), this.axes.colStrip, this.axes.rowStrip, this.canvas);
-      this.element.append(el('div', { className: 'matrix-toolbar' }, zoomIn, zoomOut, reset, el('span', { className: 'hint', text: 'Wheel to zoom, drag to pan, arrow keys move the crosshair, Enter pins the row.' })), grid, this.legend.element, this.readout);
+      this.element.append(el('div', { className: 'matrix-toolbar' }, zoomIn, zoomOut, reset, el('span', { className: 'hint', text: 'Wheel to zoom, drag to pan, arrow keys move the crosshair, Enter pins the row.' }), this.pinState), grid, this.legend.element, this.readout, this.keysHelp);
       listenInteractive(target);
       new ResizeObserver(() => this.layout()).observe(this.element);
     } else {
-      this.element.append(this.canvas, this.legend.element, this.readout);
+      this.keysHelp.textContent = 'Arrow keys move the crosshair, Enter reveals the query token in the editor.';
+      this.element.append(this.canvas, this.legend.element, this.readout, this.keysHelp);
+      listenKeys(target);
       new ResizeObserver(() => this.render()).observe(this.canvas);
     }
     listenHover(target);
@@ -113,6 +131,18 @@ export class Heatmap {
     this.render();
   }
 
+  /**
+   * The query row pinned by the user (drawn as a band, said in the toolbar), or none; `label`
+   * names its token.
+   */
+  setPinned(row: number | undefined, label?: string): void {
+    this.pinState.textContent = row === undefined ? '' : `Pinned row ${label ?? `#${row}`} · Escape clears`;
+    this.element.dataset.pinned = row === undefined ? '' : String(row);
+    if (row === this.pinned) return;
+    this.pinned = row;
+    this.render();
+  }
+
   private repaint(): number {
     this.lastDrawMs = this.matrix ? this.renderer.paint(this.matrix, this.size, this.display) : 0;
     this.legend.update(this.display, this.renderer.colorMaxValue);
@@ -136,7 +166,7 @@ export class Heatmap {
 
   /** Draw the visible part of the matrix, the crosshair and the labels. Cheap: no per-cell work. */
   private render(): void {
-    const marks = { cursor: this.cursor, marked: this.marked };
+    const marks = { cursor: this.cursor, marked: this.marked, pinned: this.pinned };
     const size = this.matrix ? this.size : 0;
     if (!this.renderer.render(size, this.zoom, marks) || size === 0) return;
     if (this.options.interactive) this.element.dataset.labels = this.axes.render(this.canvas.clientWidth, size, this.tokens, this.zoom, marks);
@@ -168,12 +198,11 @@ export class Heatmap {
       this.setCursor(row, col);
       return true;
     }
-    if (key === '+' || key === '=') {
-      this.zoomBy(2, 0.5, 0.5);
-      return true;
-    }
-    if (key === '-') {
-      this.zoomBy(0.5, 0.5, 0.5);
+    if ((key === '+' || key === '=' || key === '-') && this.options.interactive) {
+      // About the crosshair, so it stays in view; about the centre before there is one.
+      const factor = key === '-' ? 0.5 : 2;
+      if (this.cursor) this.setZoom(zoomAroundCell(this.zoom, this.size, this.maxScale(), factor, this.cursor.row, this.cursor.col), true);
+      else this.zoomBy(factor, 0.5, 0.5);
       return true;
     }
     if (key === 'Enter' && this.cursor) {

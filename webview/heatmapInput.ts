@@ -70,7 +70,12 @@ export function listenInteractive(target: HeatmapInputTarget): void {
     if (cell) target.pickRow(cell.row);
   });
   canvas.addEventListener('dblclick', () => target.fit());
-  canvas.addEventListener('keydown', (e) => {
-    if (target.key(e.key)) e.preventDefault();
+  listenKeys(target);
+}
+
+/** Keys on the focused canvas (both views; the target decides what each key does). */
+export function listenKeys(target: HeatmapInputTarget): void {
+  target.canvas.addEventListener('keydown', (e) => {
+    if (!e.altKey && !e.ctrlKey && !e.metaKey && target.key(e.key)) e.preventDefault();
   });
 }

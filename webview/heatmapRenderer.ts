@@ -13,11 +13,15 @@ export interface HeatmapDisplay {
   readonly threshold: number;
 }
 
-/** What is drawn over the matrix: the crosshair cell and the outlined query row. */
+/** What is drawn over the matrix: the crosshair cell, the outlined query row, the pinned row. */
 export interface HeatmapMarks {
   readonly cursor: { readonly row: number; readonly col: number } | undefined;
   readonly marked: number | undefined;
+  readonly pinned?: number | undefined;
 }
+
+/** Smallest side of the crosshair's cell box, CSS pixels: visible however small cells get. */
+const MIN_BOX_PX = 9;
 
 export class HeatmapRenderer {
   private readonly image = document.createElement('canvas');
@@ -61,26 +65,41 @@ export class HeatmapRenderer {
     context.drawImage(this.image, x, y, span, span, 0, 0, width, width);
     const cell = width / span;
     const accent = cssVar('--vscode-focusBorder', '#3794ff');
-    context.lineWidth = Math.max(1, ratio);
-    if (marks.marked !== undefined) {
-      context.strokeStyle = accent;
-      context.strokeRect(0, (marks.marked - y) * cell, width, cell);
+    const fg = cssVar('--vscode-editor-foreground', '#ccc');
+    const bg = cssVar('--vscode-editor-background', '#1e1e1e');
+    // Every mark is a line in the theme's foreground (or focus colour) on a wider halo in its
+    // background, so it stands out on both the dark and the bright end of the colour scale.
+    const twoTone = (draw: () => void, colour: string, px: number) => {
+      context.lineWidth = (px + 2) * ratio;
+      context.strokeStyle = bg;
+      draw();
+      context.lineWidth = px * ratio;
+      context.strokeStyle = colour;
+      draw();
+    };
+    if (marks.pinned !== undefined) {
+      const top = (marks.pinned - y) * cell;
+      twoTone(() => context.strokeRect(0, top, width, Math.max(cell, ratio)), accent, 2);
+      // A pin tab at the left edge, visible even where the row is one pixel tall.
+      context.fillStyle = accent;
+      context.fillRect(0, top + cell / 2 - 4 * ratio, 6 * ratio, 8 * ratio);
+    }
+    if (marks.marked !== undefined && marks.marked !== marks.pinned) {
+      twoTone(() => context.strokeRect(0, (marks.marked! - y) * cell, width, cell), accent, 1);
     }
     if (marks.cursor) {
-      const fg = cssVar('--vscode-editor-foreground', '#ccc');
-      context.strokeStyle = fg;
-      context.globalAlpha = 0.65;
       const cx = (marks.cursor.col - x + 0.5) * cell;
       const cy = (marks.cursor.row - y + 0.5) * cell;
-      context.beginPath();
-      context.moveTo(0, cy);
-      context.lineTo(width, cy);
-      context.moveTo(cx, 0);
-      context.lineTo(cx, width);
-      context.stroke();
-      context.globalAlpha = 1;
-      context.strokeStyle = accent;
-      context.strokeRect((marks.cursor.col - x) * cell, (marks.cursor.row - y) * cell, Math.max(cell, 2), Math.max(cell, 2));
+      twoTone(() => {
+        context.beginPath();
+        context.moveTo(0, cy);
+        context.lineTo(width, cy);
+        context.moveTo(cx, 0);
+        context.lineTo(cx, width);
+        context.stroke();
+      }, fg, 1);
+      const box = Math.max(cell, MIN_BOX_PX * ratio);
+      twoTone(() => context.strokeRect(cx - box / 2, cy - box / 2, box, box), accent, 2);
     }
     return true;
   }

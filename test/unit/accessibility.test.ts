@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { AA_TEXT, composite, contrastRatio, cssRgb, parseColor, readableText, relativeLuminance, type Rgba } from '../../src/shared/contrast';
 import { SHADE_BUCKETS, shadeBucket, shadeColorId } from '../../src/shared/shadeBuckets';
-import { headName, spokenText, tokenName } from '../../webview/accessibleNames';
+import { firstLineOf, headName, spokenText, tokenName } from '../../webview/accessibleNames';
 import { lineNeighbour, type TokenLines } from '../../webview/tokenLines';
 import { cellAt, maxScale, visibleSpan, zoomAroundCell } from '../../webview/viewport';
 
@@ -77,6 +77,12 @@ describe('screen-reader names', () => {
     assert.equal(tokenName({ text: ' =', special: false, line: 1 }), '=, line 1');
     assert.equal(tokenName({ text: '<s>', special: true, line: 1, weight: 0.5 }), 'special token <s>, line 1, weight 0.5000');
     assert.equal(tokenName({ text: '\n    ', special: false, line: 7, weight: Number.NaN }), 'newline, 4 spaces, line 7');
+  });
+
+  it('reads the first editor line from a run source', () => {
+    assert.equal(firstLineOf('sample.ts:12-40'), 12);
+    assert.equal(firstLineOf('a:b.ts:7'), 7);
+    assert.equal(firstLineOf('Untitled-1'), 1);
   });
 
   it('speaks whitespace-only tokens by name', () => {
