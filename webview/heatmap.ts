@@ -85,7 +85,7 @@ export class Heatmap {
     if (interactive) {
       const zoomIn = el('button', { text: '+', attrs: { type: 'button', 'aria-label': 'Zoom in', title: 'Zoom in (or wheel, or + on the matrix)' } });
       const zoomOut = el('button', { text: '−', attrs: { type: 'button', 'aria-label': 'Zoom out', title: 'Zoom out' } });
-      const reset = el('button', { text: 'Fit', attrs: { type: 'button', id: 'zoom-reset', 'aria-label': 'Show the whole matrix', title: 'Show the whole matrix (or double-click)' } });
+      const reset = el('button', { text: 'Fit', attrs: { type: 'button', id: 'zoom-reset', 'aria-label': 'Fit: show the whole matrix', title: 'Show the whole matrix (or double-click)' } });
       zoomIn.addEventListener('click', () => this.zoomBy(2, 0.5, 0.5));
       zoomOut.addEventListener('click', () => this.zoomBy(0.5, 0.5, 0.5));
       reset.addEventListener('click', () => this.setZoom(DEFAULT_ZOOM, true));
@@ -169,6 +169,11 @@ export class Heatmap {
     const marks = { cursor: this.cursor, marked: this.marked, pinned: this.pinned };
     const size = this.matrix ? this.size : 0;
     if (!this.renderer.render(size, this.zoom, marks) || size === 0) return;
+    // Whether the crosshair's cell is on the canvas (for tests of keyboard zoom).
+    const span = this.size / this.zoom.scale;
+    const c = this.cursor;
+    this.element.dataset.cursorVisible = String(!!c && c.col >= this.zoom.x - 1e-6 && c.col + 1 <= this.zoom.x + span + 1e-6 && c.row >= this.zoom.y - 1e-6 && c.row + 1 <= this.zoom.y + span + 1e-6);
+    this.element.dataset.zoomed = String(this.zoom.scale > 1);
     if (this.options.interactive) this.element.dataset.labels = this.axes.render(this.canvas.clientWidth, size, this.tokens, this.zoom, marks);
   }
 
