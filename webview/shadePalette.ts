@@ -3,7 +3,8 @@
  * `attentionLens.attention1..5` (the editor shades with the same colours) composited over the
  * editor background into opaque colours, each with a text colour that reaches WCAG AA (4.5:1) on
  * it: the theme's foreground where it does, black or white where it does not. Recomputed when the
- * theme changes (VS Code rewrites the --vscode-* variables and the body's theme class).
+ * theme changes (VS Code rewrites the --vscode-* variables and the body's theme class; the
+ * standalone report follows the system's colour scheme).
  */
 import { composite, cssRgb, parseColor, readableText, type Rgba } from '../src/shared/contrast';
 import { SHADE_BUCKETS, shadeColorId } from '../src/shared/shadeBuckets';
@@ -30,7 +31,8 @@ function computed(style: string, property: 'backgroundColor' | 'color'): Rgba | 
 export function shadeColors(): ShadeColors[] {
   const body = getComputedStyle(document.body);
   const page = parseColor(body.backgroundColor);
-  const background = page && page.a > 0 ? { ...page, a: 1 } : { r: 30, g: 30, b: 30, a: 1 };
+  // A page without a background shows the browser's default canvas, white.
+  const background = page && page.a > 0 ? { ...page, a: 1 } : { r: 255, g: 255, b: 255, a: 1 };
   const foreground = parseColor(body.color);
   return Array.from({ length: SHADE_BUCKETS }, (_, i) => {
     const variable = `--vscode-${shadeColorId(i).replace('.', '-')}`;
@@ -54,4 +56,6 @@ export function onThemeChange(onChange: () => void): void {
   });
   observer.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
   observer.observe(document.body, { attributes: true, attributeFilter: ['class'] });
+  // The standalone report follows the system's light or dark preference instead.
+  matchMedia('(prefers-color-scheme: dark)').addEventListener('change', onChange);
 }
