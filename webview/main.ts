@@ -30,6 +30,8 @@ import { fitState, hostSelector, restoreState, type PanelState, type ViewTab } f
 import { Tabs } from './tabs';
 import { TokenView } from './tokenView';
 import { escapedText } from '../src/shared/tokenText';
+import { firstLineOf } from './accessibleNames';
+import { FIT } from './viewport';
 import { runOnWebGpu } from './webGpuClient';
 
 const host = new HostChannel<PanelState>(onMessage);
@@ -44,6 +46,8 @@ let matrixAsked = 0;
 let thumbsFor: string | undefined;
 /** The shading drawn last (what the tokens figure shows). */
 let shaded: { weights: Float32Array; focus: number[] } | undefined;
+/** Set by a keyboard move: the next shade() scrolls the active token into view. */
+let scrollToActive = false;
 
 const status = el('div', { className: 'status', attrs: { id: 'status', role: 'status' }, text: 'Select text and run "Show Attention".' });
 const summaryLine = el('div', { className: 'summary', attrs: { id: 'summary' } });
@@ -75,14 +79,15 @@ const tokenView = new TokenView({
   onReveal: (index) => {
     if (result) host.post({ type: MessageType.RevealToken, runId: result.runId, index });
   },
-  onStep: (delta, extend) => {
+  onStep: (delta, extend, byLine) => {
     if (!result) return;
     const last = result.tokens.length - 1;
     const from = state.span && extend ? (state.span.end > (state.pinned ?? 0) ? state.span.end : state.span.start) : (state.pinned ?? -1);
-    const to = Math.max(0, Math.min(last, from + delta));
+    const to = byLine ? (from < 0 ? 0 : tokenView.lineNeighbour(from, delta)) : Math.max(0, Math.min(last, from + delta));
     if (extend && state.pinned !== undefined) save({ ...state, span: { start: Math.min(state.pinned, to), end: Math.max(state.pinned, to) } });
     else save({ ...state, pinned: to, span: undefined });
     hovered = undefined;
+    scrollToActive = true;
     shade();
   },
 });
@@ -137,8 +142,15 @@ const tabs = new Tabs<ViewTab>(
     showTab();
   },
 );
+const header = el('header', {}, el('div', { className: 'tab-row' }, tabs.element, exportBar.element), controls.element, display.element, summaryLine);
+// The header's height while it is sticky, for the tokens' scroll-margin (a focused token is
+// scrolled into view below it, not under it).
+new ResizeObserver(() => {
+  const sticky = getComputedStyle(header).position === 'sticky';
+  document.body.style.setProperty('--header-height', `${sticky ? header.offsetHeight : 0}px`);
+}).observe(header);
 document.getElementById('app')!.append(
-  el('header', {}, el('div', { className: 'tab-row' }, tabs.element, exportBar.element), controls.element, display.element, summaryLine),
+  header,
   status,
   el('main', { className: 'views' }, ...Object.values(panes)),
 );
@@ -235,6 +247,7 @@ function focusIndices(): number[] | undefined {
 function shade(): void {
   const focus = focusIndices();
   heatmap.markRow(focus?.length === 1 ? focus[0] : undefined);
+  showPinned();
   if (!result || !matrix || !focus) {
     shaded = undefined;
     tokenView.shade(undefined, undefined);
@@ -245,6 +258,40 @@ function shade(): void {
   shaded = { weights, focus };
   tokenView.shade(weights, { description: `${focusName(focus)} (${headName()}); strongest:`, focus, threshold: state.threshold });
 }
+
+/** The pinned token or span, in the token view (selected, active) and the matrix (pinned row). */
+function showPinned(): void {
+  const span = state.span;
+  const selected = span ? Array.from({ length: span.end - span.start + 1 }, (_, i) => span.start + i) : state.pinned !== undefined ? [state.pinned] : [];
+  // The keyboard's place: the moving end of a span, else the pinned token.
+  const active = span ? (span.start === state.pinned ? span.end : span.start) : state.pinned;
+  tokenView.setSelection(active, selected, scrollToActive);
+  scrollToActive = false;
+  const row = state.pinned ?? span?.start;
+  heatmap.setPinned(row, row === undefined ? undefined : `#${row} "${escapedText(result?.tokens[row]?.text ?? '')}"`);
+}
+
+/**
+ * Escape steps back one level at a time: the pinned token, then the span, then the matrix zoom.
+ * Returns whether there was anything to clear.
+ */
+function clearOneLevel(): boolean {
+  if (state.pinned !== undefined) save({ ...state, pinned: undefined });
+  else if (state.span) save({ ...state, span: undefined });
+  else if (state.zoom.scale !== FIT.scale || state.zoom.x !== FIT.x || state.zoom.y !== FIT.y) {
+    heatmap.setZoom(FIT, true);
+    return true;
+  } else return false;
+  hovered = undefined;
+  shade();
+  if (state.tab === 'math') requestMath();
+  return true;
+}
+
+document.addEventListener('keydown', (e) => {
+  if (e.key !== 'Escape' || e.defaultPrevented) return;
+  if (clearOneLevel()) e.preventDefault();
+});
 
 /** "#3 "foo" attends to", or the span's first and last tokens. */
 function focusName(focus: readonly number[]): string {
@@ -295,7 +342,7 @@ function showResult(next: ResultSummary, pushed?: ShowResultMessage['matrix']): 
   thumbsFor = undefined;
   save(fitState(state, next.layers, next.heads, next.tokens.length));
   controls.setShape(next.layers, next.heads, state);
-  tokenView.render(next.text, next.tokens);
+  tokenView.render(next.text, next.tokens, firstLineOf(next.source));
   mathView.setTokens(next.tokens);
   heatmap.setZoom(state.zoom);
   const t = next.timings;

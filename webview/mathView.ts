@@ -12,7 +12,9 @@ const TOP_KEYS = 16;
 const TOLERANCE = 1e-4;
 
 function vector(values: Float32Array, className = 'vector'): HTMLElement {
-  return el('code', { className, text: `[${Array.from(values, (v) => v.toFixed(3)).join(', ')}]` });
+  // A full-width vector scrolls sideways: focusable, so the keyboard can scroll it too.
+  const attrs: Record<string, string> = className === 'vector' ? { tabindex: '0' } : {};
+  return el('code', { className, attrs, text: `[${Array.from(values, (v) => v.toFixed(3)).join(', ')}]` });
 }
 
 function diff(value: number): HTMLElement {
@@ -126,7 +128,7 @@ export class MathView {
       el('div', { className: 'math-row' }, el('span', { className: 'math-label', text: `q (query #${math.query}, ${d} values)` }), vector(q)),
       checks,
       el('div', { className: 'math-label', text: this.all ? `All ${T} keys` : `The ${Math.min(TOP_KEYS, T)} keys with the largest S (of ${T})` }, toggle),
-      el('div', { className: 'table-scroll' }, table),
+      el('div', { className: 'table-scroll', attrs: { tabindex: '0', role: 'region', 'aria-label': 'Keys of this query' } }, table),
       el('div', { className: 'math-row' }, el('span', { className: 'math-label', text: 'O = S·V (the model\'s o)' }), vector(o)),
       el('div', { className: 'math-row' }, el('span', { className: 'math-label', text: 'Σⱼ Sⱼ·vⱼ (recomputed here)' }), vector(recomputedO)),
     );

@@ -5,6 +5,7 @@
  */
 import { VIRIDIS, colorIndex } from '../src/shared/colorScale';
 import { HEAD_SCORE_NAMES, type HeadScoreName } from '../src/shared/protocol';
+import { headName } from './accessibleNames';
 import { el } from './dom';
 import type { SortKey } from './panelState';
 
@@ -145,7 +146,7 @@ export class ModelView {
       }
       context.putImageData(image, 0, 0);
     }
-    const badges = el('div', { className: 'badges' });
+    const badges = el('div', { className: 'badges', attrs: { 'aria-hidden': 'true' } });
     const shown: HeadScoreName[] = this.sortKey === 'layer' ? ['previous', 'entropy'] : [this.sortKey, ...(this.sortKey === 'previous' ? [] : (['previous'] as const))];
     for (const name of HEAD_SCORE_NAMES) {
       const v = this.score(layer, head, name);
@@ -155,9 +156,14 @@ export class ModelView {
       badges.append(el('span', { className: `badge${strong ? ' strong' : ''}`, text: `${SHORT[name]} ${name === 'entropy' ? v.toFixed(1) : v.toFixed(2)}` }));
     }
     const details = HEAD_SCORE_NAMES.map((name) => `${SCORE_LABELS[name]}: ${Number.isNaN(this.score(layer, head, name)) ? 'n/a' : this.score(layer, head, name).toFixed(3)}`).join('\n');
+    // The spoken name carries every score (the badges show only some, abbreviated; they and the
+    // short name are hidden from screen readers).
+    const spoken = headName(layer, head, rank, HEAD_SCORE_NAMES.map((name) => [SCORE_LABELS[name], this.score(layer, head, name)] as const));
     return el('button', {
       className: 'thumb',
-      attrs: { type: 'button', 'data-layer': String(layer), 'data-head': String(head), 'aria-pressed': 'false', title: `Layer ${layer}, head ${head}\n${details}`, 'aria-label': `Layer ${layer} head ${head}` },
-    }, canvas, el('span', { className: 'thumb-name', text: `${rank !== undefined ? `${rank}. ` : ''}L${layer} H${head}` }), badges);
+      attrs: { type: 'button', 'data-layer': String(layer), 'data-head': String(head), 'aria-pressed': 'false', title: `Layer ${layer}, head ${head}\n${details}` },
+    }, canvas, el('span', { className: 'thumb-name', attrs: { 'aria-hidden': 'true' }, text: `${rank !== undefined ? `${rank}. ` : ''}L${layer} H${head}` }), badges,
+    // Named from this text (no aria-label, so the name never contradicts the visible one).
+    el('span', { className: 'visually-hidden', text: spoken }));
   }
 }

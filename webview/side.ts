@@ -27,9 +27,13 @@ const controls = new Controls((next) => {
   host.post({ type: MessageType.HeadPicked, layer: selector.layer, head: selector.head });
   requestMatrix();
 });
-const heatmap = new Heatmap((row) => {
-  hoveredRow = row;
-});
+const heatmap = new Heatmap(
+  (row) => {
+    hoveredRow = row;
+  },
+  // Enter on the focused canvas reveals the crosshair's query token, as a click does.
+  { onPickRow: (row) => result && host.post({ type: MessageType.RevealToken, runId: result.runId, index: row }) },
+);
 const canvas = heatmap.canvas;
 canvas.style.cursor = 'pointer';
 canvas.style.width = '100%';

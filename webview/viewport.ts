@@ -72,3 +72,15 @@ export function keepVisible(zoom: Zoom, size: number, row: number, col: number):
   if (row + 1 > y + span) y = row + 1 - span;
   return x === zoom.x && y === zoom.y ? zoom : { scale: zoom.scale, x, y };
 }
+
+/**
+ * Zooms by `factor` about cell (row, col), the keyboard crosshair: the cell keeps its place on
+ * the canvas (as zoomAround does for the pointer) and, if clamping moved it, is panned back into
+ * view, so zooming from the keyboard never loses the crosshair.
+ */
+export function zoomAroundCell(zoom: Zoom, size: number, most: number, factor: number, row: number, col: number): Zoom {
+  const span = size / zoom.scale;
+  const fx = Math.max(0, Math.min(1, (col + 0.5 - zoom.x) / span));
+  const fy = Math.max(0, Math.min(1, (row + 0.5 - zoom.y) / span));
+  return keepVisible(zoomAround(zoom, size, most, factor, fx, fy), size, row, col);
+}

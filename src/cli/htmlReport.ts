@@ -9,18 +9,23 @@ import { join } from 'node:path';
 import type { ResultSummary } from '../shared/protocol';
 import type { ReportData } from '../shared/reportData';
 
-/** Default values for the --vscode-* variables the webview styles use, light and dark. */
+/** Default values for the --vscode-* variables the webview styles use, light and dark (the
+ *  attention colours are package.json's contributed defaults). */
 const THEME_CSS = `:root{--vscode-font-family:system-ui,sans-serif;--vscode-font-size:13px;
 --vscode-editor-font-family:ui-monospace,Menlo,Consolas,monospace;--vscode-editor-font-size:13px;
 --vscode-foreground:#1f1f1f;--vscode-descriptionForeground:#616161;--vscode-editor-background:#ffffff;
 --vscode-panel-border:#e5e5e5;--vscode-focusBorder:#005fb8;--vscode-dropdown-background:#ffffff;
 --vscode-dropdown-foreground:#1f1f1f;--vscode-dropdown-border:#cecece;--vscode-errorForeground:#c72e0f;
 --vscode-textPreformat-foreground:#a31515;--vscode-editorInfo-foreground:#1a85ff;
---vscode-editorIndentGuide-background:#d3d3d3;--vscode-button-background:#005fb8;--vscode-button-foreground:#ffffff}
+--vscode-editorIndentGuide-background:#d3d3d3;--vscode-button-background:#005fb8;--vscode-button-foreground:#ffffff;
+--vscode-badge-background:#cccccc;--vscode-badge-foreground:#3b3b3b;
+--vscode-attentionLens-attention1:#c864001f;--vscode-attentionLens-attention2:#c8640033;--vscode-attentionLens-attention3:#c864004d;--vscode-attentionLens-attention4:#c864006b;--vscode-attentionLens-attention5:#c864008c;--vscode-attentionLens-attentionRuler:#c86400cc}
 @media (prefers-color-scheme: dark){:root{--vscode-foreground:#cccccc;--vscode-descriptionForeground:#9d9d9d;
 --vscode-editor-background:#1f1f1f;--vscode-panel-border:#2b2b2b;--vscode-dropdown-background:#313131;
 --vscode-dropdown-foreground:#cccccc;--vscode-dropdown-border:#3c3c3c;--vscode-textPreformat-foreground:#d7ba7d;
---vscode-editorIndentGuide-background:#404040}}`;
+--vscode-editorIndentGuide-background:#404040;
+--vscode-badge-background:#616161;--vscode-badge-foreground:#f8f8f8;
+--vscode-attentionLens-attention1:#ffa50024;--vscode-attentionLens-attention2:#ffa5003d;--vscode-attentionLens-attention3:#ffa5005c;--vscode-attentionLens-attention4:#ffa50080;--vscode-attentionLens-attention5:#ffa500a8;--vscode-attentionLens-attentionRuler:#ffa500cc}}`;
 
 function sha256(text: string): string {
   return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;

@@ -1,6 +1,7 @@
 /**
  * Attention shaded in place: with the cursor on an analysed token, the tokens it attends to get a
- * background whose strength follows the weight (five theme colours, `attentionLens.attention1..5`),
+ * background whose strength follows the weight (five theme colours, `attentionLens.attention1..5`,
+ * the family the panel's token view shades with too; see shared/shadeBuckets.ts),
  * the strongest also get overview-ruler marks, and the query token an outline.
  * Nothing is drawn for a stale run, so shading never sits on text the model did not see.
  */
@@ -8,12 +9,12 @@ import * as vscode from 'vscode';
 import type { ShownHead } from '../attention/shownHead';
 import { matrixRow } from '../shared/attentionMath';
 import { readSettings } from '../settings';
+import { SHADE_BUCKETS, shadeColorId } from '../shared/shadeBuckets';
 import type { CursorFocus } from './cursorFocus';
 import type { MatrixCache } from './matrixCache';
 import type { StaleTracker } from './staleTracking';
 import { shadedKeys } from './tokenGeometry';
 
-export const SHADE_BUCKETS = 5;
 /** How many of the strongest keys get an overview-ruler mark. */
 export const RULER_MARKS = 3;
 /** At most this many keys are shaded, and none under this fraction of the strongest. */
@@ -48,7 +49,7 @@ export class AttentionDecorations implements vscode.Disposable {
   ) {
     this.buckets = Array.from({ length: SHADE_BUCKETS }, (_, i) =>
       vscode.window.createTextEditorDecorationType({
-        backgroundColor: new vscode.ThemeColor(`attentionLens.attention${i + 1}`),
+        backgroundColor: new vscode.ThemeColor(shadeColorId(i)),
         borderRadius: '2px',
         rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
       }),

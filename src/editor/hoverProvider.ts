@@ -1,8 +1,8 @@
 /**
  * Hover tooltips on analysed tokens: the token (text, id), then the tokens it attends to most in
- * the current layer/head, each with a weight bar and a link that reveals it in the editor, and a
- * link that opens the panel on the token. Outside the latest run's tokens (or once its text was
- * edited) there is no hover.
+ * the current layer/head as a table: weight, share of the strongest (percent) and a link that
+ * reveals it in the editor; then a link that opens the panel on the token. Outside the latest
+ * run's tokens (or once its text was edited) there is no hover.
  */
 import * as vscode from 'vscode';
 import type { AttentionRun } from '../attention/attentionRun';
@@ -12,7 +12,7 @@ import { readSettings } from '../settings';
 import type { MatrixCache } from './matrixCache';
 import type { StaleTracker } from './staleTracking';
 import { quotedText } from '../shared/tokenText';
-import { commandUri, escapeMarkdown, rankKeys, weightBar } from './tokenGeometry';
+import { commandUri, escapeMarkdown, rankKeys } from './tokenGeometry';
 
 export const REVEAL_TOKEN_COMMAND = 'attentionLens.revealToken';
 export const OPEN_PANEL_COMMAND = 'attentionLens.openPanel';
@@ -55,6 +55,7 @@ export function hoverMarkdown(
     `**Attention Lens** · token #${index} ${escapeMarkdown(quotedText(token.text))} · id ${token.id}  \n` +
       `${escapeMarkdown(describeSelector(selection.selector))} · ${escapeMarkdown(run.model.name)} — attends most to:\n\n`,
   );
+  const rows: string[] = [];
   for (const key of keys) {
     const target = run.tokens[key.index];
     const label = `#${key.index} ${escapeMarkdown(quotedText(target.text))}`;
@@ -62,8 +63,11 @@ export function hoverMarkdown(
     const name = target.special || target.end === target.start
       ? label
       : `[${label}](${commandUri(REVEAL_TOKEN_COMMAND, [run.runId, key.index])} "Reveal in the editor")`;
-    md.appendMarkdown(`\`${weightBar(key.ratio)}\` \`${key.weight.toFixed(3)}\` ${name}  \n`);
+    rows.push(`| ${key.weight.toFixed(3)} | ${Math.round(key.ratio * 100)}% | ${name} |`);
   }
+  // A table of numbers, not block-character bars (a screen reader reads a bar out glyph by glyph);
+  // each link alone in its cell, so it needs no underline to stand out from surrounding text.
+  if (rows.length > 0) md.appendMarkdown(`| Weight | Share | Token |\n|---:|---:|---|\n${rows.join('\n')}\n\n`);
   md.appendMarkdown(`\n[$(preview) Open the panel on this token](${commandUri(OPEN_PANEL_COMMAND, [run.runId, index])})`);
   return md;
 }

@@ -4,6 +4,7 @@
  * No `vscode` here, so all of it is unit-tested directly.
  */
 import { ALL_SINKS, hideKeys, sinkColumns } from '../shared/renormalize';
+import { shadeBucket } from '../shared/shadeBuckets';
 import type { SourceToken } from '../shared/tokens';
 
 /** The token whose source range holds `offset` (relative to the run's text), if any.
@@ -120,18 +121,7 @@ export function shadedKeys(row: ArrayLike<number>, tokens: readonly SourceToken[
     .filter((k) => k.index !== query && k.ratio >= options.minRatio && k.ratio > 0)
     .filter((k) => !tokens[k.index].special && tokens[k.index].end > tokens[k.index].start)
     .slice(0, Math.max(0, options.limit))
-    .map((k) => ({ ...k, bucket: Math.min(options.buckets - 1, Math.max(0, Math.ceil(k.ratio * options.buckets) - 1)) }));
-}
-
-const EIGHTHS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
-
-/** A bar of `width` cells for a ratio in [0, 1], in eighth-cell steps, padded with spaces. */
-export function weightBar(ratio: number, width = 10): string {
-  const clamped = Number.isFinite(ratio) ? Math.min(1, Math.max(0, ratio)) : 0;
-  const eighths = Math.round(clamped * width * 8);
-  const full = Math.floor(eighths / 8);
-  const bar = '█'.repeat(full) + EIGHTHS[eighths % 8];
-  return bar + '\u2007'.repeat(Math.max(0, width - [...bar].length));
+    .map((k) => ({ ...k, bucket: shadeBucket(k.ratio, options.buckets) }));
 }
 
 /** Escape text so Markdown shows it literally (no emphasis, links, HTML or code spans). */

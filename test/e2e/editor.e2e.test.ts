@@ -2,9 +2,9 @@
 // and read the tooltip, open the side-bar heatmap and see it drawn, move the cursor and see the
 // attended tokens shaded in the editor. Screenshots go to test/e2e/artifacts/.
 import * as assert from 'node:assert/strict';
-import type { FrameLocator, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { openFile, runCommand, screenshot, webviewFrame } from '../harness/workbench';
-import { selectLines, startWorkbench, type Workbench } from './steps';
+import { selectLines, startWorkbench, viewFrame, type Workbench } from './steps';
 
 
 /** The colours the extension contributes for shading (dark and light theme defaults). */
@@ -12,20 +12,6 @@ const SHADE_RGB = ['255, 165, 0', '200, 100, 0'];
 
 function editorWord(page: Page, word: string): Locator {
   return page.locator('.editor-instance .monaco-editor .view-lines span span', { hasText: new RegExp(`^\\s*${word}$`) }).first();
-}
-
-/** The webview whose body has data-view=`view` (panel and side view are both iframes). */
-async function viewFrame(page: Page, view: 'side' | 'panel'): Promise<FrameLocator> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    const count = await page.locator('iframe.webview.ready').count();
-    for (let i = 0; i < count; i++) {
-      const frame = page.frameLocator('iframe.webview.ready').nth(i).frameLocator('iframe#active-frame');
-      if ((await frame.locator(`body[data-view="${view}"]`).count()) > 0) return frame;
-    }
-    await page.waitForTimeout(250);
-  }
-  throw new Error(`no ${view} webview`);
 }
 
 /** Elements of the editor's overlay layer painted in the shading colours. */
@@ -76,7 +62,8 @@ describe('Attention in the editor (workbench)', function () {
     const text = (await hover.textContent()) ?? '';
     assert.match(text, /token #\d+/);
     assert.match(text, /layer \d+ · head \d+/);
-    assert.match(text, /█/, 'weight bars');
+    assert.match(text, /\d\.\d{3}\s*\d+%/, 'each weight with its share of the strongest');
+    assert.doesNotMatch(text, /[\u2580-\u259f]/, 'no block-character bars');
     assert.ok((await hover.locator('a').count()) >= 2, 'links to reveal tokens and open the panel');
     await screenshot(page, 'editor-hover');
     await page.mouse.move(5, 5);

@@ -56,3 +56,17 @@ export async function openTab(view: FrameLocator, tab: 'tokens' | 'matrix' | 'mo
   await view.locator(`[role="tab"][data-tab="${tab}"]`).click();
   await view.locator(`body[data-tab="${tab}"]`).waitFor();
 }
+
+/** The webview whose body has data-view=`view` (the panel and the side view are both iframes). */
+export async function viewFrame(page: Page, view: 'side' | 'panel'): Promise<FrameLocator> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const count = await page.locator('iframe.webview.ready').count();
+    for (let i = 0; i < count; i++) {
+      const frame = page.frameLocator('iframe.webview.ready').nth(i).frameLocator('iframe#active-frame');
+      if ((await frame.locator(`body[data-view="${view}"]`).count()) > 0) return frame;
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`no ${view} webview`);
+}

@@ -83,7 +83,8 @@ describe('In the editor', () => {
     assert.match(text, /layer 0 · head 0/);
     assert.match(text, /command:attentionLens\.revealToken\?/, 'reveal links');
     assert.match(text, /command:attentionLens\.openPanel\?/, 'the open-panel link');
-    assert.match(text, /█/, 'weight bars');
+    assert.match(text, /\| \d\.\d{3} \| \d+% \| /, 'a table of weights with their share of the strongest');
+    assert.doesNotMatch(text, /[\u2580-\u259f]/, 'no block-character bars (a screen reader reads them glyph by glyph)');
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
       'vscode.executeHoverProvider',
       document.uri,

@@ -15,7 +15,6 @@ import {
   rankKeys,
   shadedKeys,
   tokenIndexAt,
-  weightBar,
   type TrackedSpan,
 } from '../../src/editor/tokenGeometry';
 import { MessageType, parseWebviewMessage } from '../../src/shared/protocol';
@@ -130,16 +129,6 @@ describe('editor attention helpers', () => {
   });
 
   describe('hover text', () => {
-    it('draws bars of a fixed width in eighth steps', () => {
-      assert.equal([...weightBar(1)].length, 10);
-      assert.equal(weightBar(1), '█'.repeat(10));
-      assert.equal(weightBar(0.5, 4), '██\u2007\u2007');
-      assert.equal(weightBar(1 / 16, 2), '▏\u2007');
-      assert.equal([...weightBar(0)].length, 10);
-      assert.equal([...weightBar(Number.NaN)].length, 10);
-      assert.equal(weightBar(7), '█'.repeat(10));
-    });
-
     it('escapes Markdown so token text shows literally', () => {
       assert.equal(escapeMarkdown('*a*_[b](c)`<img>'), '\\*a\\*\\_\\[b\\]\\(c\\)\\`\\<img\\>');
       assert.equal(escapeMarkdown('plain'), 'plain');
