@@ -5,7 +5,10 @@
  */
 import {
   AttentionNotFoundError,
+  Bfloat16Error,
   OnnxFormatError,
+  hasBfloat16,
+  upcastBfloat16,
   allGraphs,
   exposeAttention,
   externalDataTensors,
@@ -50,16 +53,19 @@ export interface ModelGraph {
   readonly fusedOps: readonly string[];
   /** True when the attention comes from a copy of a merged decoder's no-cache If branch. */
   readonly mergedBranch: boolean;
-  /** 'float16', 'bfloat16', 'quantized' or undefined (float32). */
+  /** 'float16', 'bfloat16', 'quantized' or undefined (float32), as the file has it. */
   readonly precision: string | undefined;
+  /** bfloat16 tensors turned into float32 in memory (onnxruntime-web has no bfloat16 kernels); 0 for other models. */
+  readonly upcastTensors: number;
 }
 
 /**
  * Reads what the worker needs from `bytes` (the model file `file`). Throws ModelLoadError for an
  * unreadable model, external data it cannot load, attention it cannot find or expose.
  */
-export function inspectModelGraph(bytes: Uint8Array, file: string): ModelGraph {
-  const model = readModel(bytes, file);
+export function inspectModelGraph(fileBytes: Uint8Array, file: string): ModelGraph {
+  const original = readModel(fileBytes, file);
+  const { bytes, model, upcastTensors } = upcastIfBfloat16(fileBytes, original, file);
   const externalData = externalDataFiles(model, file);
   const found = findAttention(bytes, model, file);
   return {
@@ -69,8 +75,31 @@ export function inspectModelGraph(bytes: Uint8Array, file: string): ModelGraph {
     embeddingRows: embeddingRows(model),
     positionRows: positionRows(model),
     externalData,
-    precision: precisionOf(model),
+    precision: precisionOf(original),
+    upcastTensors,
   };
+}
+
+/**
+ * onnxruntime-web's WASM kernels have no bfloat16 MatMul or Softmax (session creation fails with
+ * "Could not find an implementation for MatMul(13)"), so a bfloat16 model is converted to float32
+ * in memory (onnx/upcastBfloat16.ts) before anything else looks at it.
+ * @throws ModelLoadError ('runtime') when it cannot be converted, saying how to export instead.
+ */
+function upcastIfBfloat16(bytes: Uint8Array, model: OnnxModel, file: string): { bytes: Uint8Array; model: OnnxModel; upcastTensors: number } {
+  if (!hasBfloat16(model)) return { bytes, model, upcastTensors: 0 };
+  try {
+    const upcast = upcastBfloat16(bytes);
+    return { bytes: upcast.modelBytes, model: readModel(upcast.modelBytes, file), upcastTensors: upcast.tensors };
+  } catch (err) {
+    if (!(err instanceof Bfloat16Error)) throw err;
+    throw new ModelLoadError(
+      'runtime',
+      `${file} is a bfloat16 model, which onnxruntime-web cannot run, and Attention Lens cannot convert it to float32 in memory: ${err.message}. ` +
+        'Export the model in float16 or float32 (for example model.half() or model.float() before torch.onnx.export), ' +
+        'or keep its bfloat16 weights inside the .onnx file.',
+    );
+  }
 }
 
 /** The data files of main-graph initializers; refuses tensors elsewhere with external data, and

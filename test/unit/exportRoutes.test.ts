@@ -2,7 +2,7 @@
  * The ONNX exports users bring, through the real AttentionModel.load path and real
  * onnxruntime-web: PyTorch modules exported by torch.onnx (make_torch_fixtures.py), KV-cache
  * decoders with Optimum's input names, fused attention operators (rewritten in memory and checked
- * against their unfused twins), float16, int8 and external-data copies (make_fixtures.py).
+ * against their unfused twins), float16, bfloat16, int8 and external-data copies (make_fixtures.py).
  */
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -64,6 +64,7 @@ const ROUTES: readonly Expected[] = [
   { file: 'packed-attention.onnx', layers: 1, heads: 2, causal: false, found: /^fused Attention rewritten$/ },
   { file: 'fused-attention.onnx', layers: 1, heads: 2, causal: false, found: /^fused Attention rewritten$/ },
   { file: 'float16.onnx', layers: 2, heads: 2, causal: false, found: /float16 \(attention shown in float32\)/ },
+  { file: 'bfloat16.onnx', layers: 2, heads: 2, causal: false, found: /^bfloat16 weights computed in float32 \(onnxruntime-web has no bfloat16 kernels\)$/ },
   { file: 'qdq.onnx', layers: 2, heads: 2, causal: false, found: /quantized operators/ },
   { file: 'bert-inputs.onnx', layers: 1, heads: 2, causal: false, found: undefined },
   { file: 'int8-dynamic.onnx', layers: 2, heads: 2, causal: false, found: /quantized operators/ },
@@ -156,6 +157,21 @@ describe('fused attention rewritten in memory equals its unfused twin', function
     assert.equal(merged.attention.length, 2);
     for (const [layer, weights] of merged.attention.entries()) assert.deepEqual(weights, plain.attention[layer], `layer ${layer}`);
     assert.deepEqual(merged.outputs.logits, plain.outputs.logits, 'the If still computes the logits');
+  });
+
+  it('a bfloat16 model (upcast in memory) gives the attention and outputs of its float32 twin', async function () {
+    const upcast = await runExposed('bfloat16.onnx', ids);
+    const twin = await runExposed('bfloat16-twin.onnx', ids);
+    assert.equal(upcast.attention.length, 2);
+    // The same float32 weights and the same graph: only kernel scheduling could differ.
+    for (const [layer, weights] of upcast.attention.entries()) {
+      const other = twin.attention[layer]!;
+      assert.equal(weights.length, other.length);
+      for (let i = 0; i < weights.length; i++) assert.ok(Math.abs(weights[i]! - other[i]!) <= 1e-6, `layer ${layer}, index ${i}: ${weights[i]} vs ${other[i]}`);
+    }
+    const [a, b] = [Object.values(upcast.outputs)[0]!, Object.values(twin.outputs)[0]!];
+    assert.ok(a instanceof Float32Array && a.length === b.length && a.length > 0);
+    for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i]! - b[i]!) <= 1e-5 * Math.max(1, Math.abs(b[i]!)), `output ${i}: ${a[i]} vs ${b[i]}`);
   });
 
   it('the user file is not written: the rewrite appends to a copy in memory', function () {
