@@ -126,7 +126,8 @@ function describeModel(graph: ModelGraph, inputs: readonly InputSpec[], config: 
   const fused = [...new Set(graph.fusedOps.map((op) => op.replace(/^com\.microsoft\./, '')))];
   if (fused.length > 0) parts.push(`fused ${fused.join(', ')} rewritten`);
   if (graph.upcastTensors > 0) parts.push('bfloat16 weights computed in float32 (onnxruntime-web has no bfloat16 kernels)');
-  else if (graph.precision) parts.push(graph.precision === 'quantized' ? 'quantized operators' : `${graph.precision} (attention shown in float32)`);
+  else if (graph.precision === 'quantized') parts.push(`quantized operators (${graph.quantizedOps.join(', ')})`);
+  else if (graph.precision) parts.push(`${graph.precision} (attention shown in float32)`);
   if (graph.externalData.length > 0) parts.push(`weights in ${graph.externalData.join(', ')}`);
   return parts.length > 0 ? parts.join(', ') : undefined;
 }

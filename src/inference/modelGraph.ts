@@ -55,6 +55,8 @@ export interface ModelGraph {
   readonly mergedBranch: boolean;
   /** 'float16', 'bfloat16', 'quantized' or undefined (float32), as the file has it. */
   readonly precision: string | undefined;
+  /** The quantized operator types the graph uses (QUANTIZED_OPS), in first-use order. */
+  readonly quantizedOps: readonly string[];
   /** bfloat16 tensors turned into float32 in memory (onnxruntime-web has no bfloat16 kernels); 0 for other models. */
   readonly upcastTensors: number;
 }
@@ -76,6 +78,7 @@ export function inspectModelGraph(fileBytes: Uint8Array, file: string): ModelGra
     positionRows: positionRows(model),
     externalData,
     precision: precisionOf(original),
+    quantizedOps: [...new Set(model.graph.nodes.filter((n) => QUANTIZED_OPS.has(n.opType)).map((n) => n.opType))],
     upcastTensors,
   };
 }
@@ -92,7 +95,11 @@ function upcastIfBfloat16(bytes: Uint8Array, model: OnnxModel, file: string): { 
     const upcast = upcastBfloat16(bytes);
     return { bytes: upcast.modelBytes, model: readModel(upcast.modelBytes, file), upcastTensors: upcast.tensors };
   } catch (err) {
-    if (!(err instanceof Bfloat16Error)) throw err;
+    if (err instanceof ModelLoadError) throw err;
+    if (!(err instanceof Bfloat16Error)) {
+      // Parts of the file the reader skips (nested sequence / map types) are walked here first.
+      throw new ModelLoadError('unreadable-model', `${file} cannot be read: ${(err as Error).message} Check that it is an ONNX model or export it again.`);
+    }
     throw new ModelLoadError(
       'runtime',
       `${file} is a bfloat16 model, which onnxruntime-web cannot run, and Attention Lens cannot convert it to float32 in memory: ${err.message}. ` +
