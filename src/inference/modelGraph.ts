@@ -45,7 +45,8 @@ export interface ModelGraph {
   readonly inputs: readonly DeclaredInput[];
   /** Rows of the token embedding gathered by input_ids, when the graph shows it plainly. */
   readonly embeddingRows: number | undefined;
-  /** Rows of a learned position-embedding table: the longest input the model can take. */
+  /** Rows of a learned position-embedding table, else of the rotary cos cache of fused rotary
+   *  operators: the longest input the model can take. */
   readonly positionRows: number | undefined;
   /** External data files named by the model (relative to its folder), in first-use order. */
   readonly externalData: readonly string[];
@@ -230,7 +231,28 @@ function positionRows(model: OnnxModel): number | undefined {
   for (const [name, table] of model.graph.initializers) {
     if (POSITION_TABLE.test(name) && table.dims.length === 2) return table.dims[0];
   }
-  return undefined;
+  return rotaryRows(model);
+}
+
+/** Where each rotary operator takes its cos cache [max positions, rotary_dim / 2]
+ *  (onnxruntime docs/ContribOperators.md). */
+const COS_CACHE_INPUT: Readonly<Record<string, number>> = { GroupQueryAttention: 7, RotaryEmbedding: 2 };
+
+/**
+ * The fewest rows among the cos caches of com.microsoft GroupQueryAttention (with do_rotary) and
+ * RotaryEmbedding nodes: onnxruntime refuses a longer input ("cos_cache dimension 0 shall not be
+ * less than total_sequence_length"), so it is the model's context when config.json gives none.
+ */
+function rotaryRows(model: OnnxModel): number | undefined {
+  let rows: number | undefined;
+  for (const node of model.graph.nodes) {
+    const input = COS_CACHE_INPUT[node.opType];
+    if (node.domain !== 'com.microsoft' || input === undefined) continue;
+    if (node.opType === 'GroupQueryAttention' && node.attributes.get('do_rotary')?.int !== 1) continue;
+    const cache = model.graph.initializers.get(node.inputs[input] ?? '');
+    if (cache?.dims.length === 2) rows = Math.min(rows ?? Infinity, cache.dims[0]!);
+  }
+  return rows;
 }
 
 /**

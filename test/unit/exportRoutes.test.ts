@@ -188,6 +188,19 @@ describe('fused attention rewritten in memory equals its unfused twin', function
     for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i]! - b[i]!) <= 1e-5 * Math.max(1, Math.abs(b[i]!)), `output ${i}: ${a[i]} vs ${b[i]}`);
   });
 
+  it('a fused rotary model takes its context from the cos cache: a longer text is truncated, not refused by onnxruntime', async function () {
+    const model = await AttentionModel.load(fixture('group-query-attention.onnx'), WASM_DIR);
+    try {
+      assert.equal(model.info.context, 64, 'cos_cache holds 64 positions');
+      const output = await model.run('attention is all you need '.repeat(8), 512);
+      assert.equal(output.truncated, true);
+      assert.equal(output.tokens.length, 64);
+      assertAttention(output, 1, 4, true);
+    } finally {
+      await model.dispose();
+    }
+  });
+
   it('the user file is not written: the rewrite appends to a copy in memory', function () {
     const file = path.join(FIXTURES, 'group-query-attention.onnx');
     const before = readFileSync(file);
