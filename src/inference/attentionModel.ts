@@ -175,10 +175,14 @@ export class AttentionModel {
     const graph = inspectModelGraph(fileBytes, files.model);
     const inputs = planInputs(graph.inputs, files.model, config);
     checkVocabulary(tokenizer, graph, files);
-    // A bfloat16 model is loaded converted to float32 (graph.modelBytes): that size is what the heap holds.
-    const loadedBytes = Math.max(fileBytes.length, graph.modelBytes.length);
-    const externalData = await readExternalData(dirname(files.model), graph.externalData, files.model, loadedBytes);
-    const weightBytes = loadedBytes + externalData.reduce((n, d) => n + d.data.length, 0);
+    // A bfloat16 model is loaded converted to float32 (graph.modelBytes and graph.upcastData): that
+    // size is what the heap holds.
+    const loadedBytes = graph.modelBytes.length + (graph.upcastData?.data.length ?? 0);
+    const externalData = [
+      ...(await readExternalData(dirname(files.model), graph.externalData, files.model, loadedBytes)),
+      ...(graph.upcastData ? [graph.upcastData] : []),
+    ];
+    const weightBytes = graph.modelBytes.length + externalData.reduce((n, d) => n + d.data.length, 0);
     const attention = [...graph.attention];
     const kvCache = inputs.some((i) => i.role === 'past');
     const outputs: OutputNames = { attention, vectors: findVectorOutputs(attention, graph.outputs) };

@@ -9,6 +9,7 @@ import {
   OnnxFormatError,
   hasBfloat16,
   upcastBfloat16,
+  UPCAST_DATA_LOCATION,
   allGraphs,
   exposeAttention,
   externalDataTensors,
@@ -60,6 +61,9 @@ export interface ModelGraph {
   readonly quantizedOps: readonly string[];
   /** bfloat16 tensors turned into float32 in memory (onnxruntime-web has no bfloat16 kernels); 0 for other models. */
   readonly upcastTensors: number;
+  /** The float32 copies of a bfloat16 model's initializers, which `modelBytes` names as external
+   *  data at `path`: handed to onnxruntime with the files of `externalData`; undefined otherwise. */
+  readonly upcastData: { readonly path: string; readonly data: Uint8Array } | undefined;
 }
 
 /**
@@ -68,7 +72,7 @@ export interface ModelGraph {
  */
 export function inspectModelGraph(fileBytes: Uint8Array, file: string): ModelGraph {
   const original = readModel(fileBytes, file);
-  const { bytes, model, upcastTensors } = upcastIfBfloat16(fileBytes, original, file);
+  const { bytes, model, upcastTensors, upcastData } = upcastIfBfloat16(fileBytes, original, file);
   const externalData = externalDataFiles(model, file);
   const found = findAttention(bytes, model, file);
   return {
@@ -81,6 +85,7 @@ export function inspectModelGraph(fileBytes: Uint8Array, file: string): ModelGra
     precision: precisionOf(original),
     quantizedOps: [...new Set(model.graph.nodes.filter((n) => QUANTIZED_OPS.has(n.opType)).map((n) => n.opType))],
     upcastTensors,
+    upcastData,
   };
 }
 
@@ -90,11 +95,15 @@ export function inspectModelGraph(fileBytes: Uint8Array, file: string): ModelGra
  * in memory (onnx/upcastBfloat16.ts) before anything else looks at it.
  * @throws ModelLoadError ('runtime') when it cannot be converted, saying how to export instead.
  */
-function upcastIfBfloat16(bytes: Uint8Array, model: OnnxModel, file: string): { bytes: Uint8Array; model: OnnxModel; upcastTensors: number } {
-  if (!hasBfloat16(model)) return { bytes, model, upcastTensors: 0 };
+function upcastIfBfloat16(
+  bytes: Uint8Array,
+  model: OnnxModel,
+  file: string,
+): { bytes: Uint8Array; model: OnnxModel; upcastTensors: number; upcastData: ModelGraph['upcastData'] } {
+  if (!hasBfloat16(model)) return { bytes, model, upcastTensors: 0, upcastData: undefined };
   try {
     const upcast = upcastBfloat16(bytes);
-    return { bytes: upcast.modelBytes, model: readModel(upcast.modelBytes, file), upcastTensors: upcast.tensors };
+    return { bytes: upcast.modelBytes, model: readModel(upcast.modelBytes, file), upcastTensors: upcast.tensors, upcastData: upcast.externalData };
   } catch (err) {
     if (err instanceof ModelLoadError) throw err;
     if (!(err instanceof Bfloat16Error)) {
@@ -121,7 +130,10 @@ function externalDataFiles(model: OnnxModel, file: string): string[] {
         'which onnxruntime cannot load. Save the model with those tensors inside the file (onnx.save(..., save_as_external_data=True) keeps only initializers outside).',
     );
   }
-  const locations = [...new Set(externalDataTensors(model).map((name) => model.graph.initializers.get(name)?.externalLocation ?? ''))];
+  const locations = [...new Set(externalDataTensors(model).map((name) => model.graph.initializers.get(name)?.externalLocation ?? ''))].filter(
+    // The converted weights of a bfloat16 model: a buffer in memory, not a file (upcastData).
+    (location) => location !== UPCAST_DATA_LOCATION,
+  );
   for (const location of locations) {
     if (location === '' || location.startsWith('/') || location.startsWith('\\') || /^[A-Za-z]:/.test(location) || location.split(/[\\/]/).includes('..')) {
       throw new ModelLoadError(

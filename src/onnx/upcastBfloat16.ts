@@ -4,7 +4,9 @@
  * MatMul(13)". The model is rewritten in memory to float32 (the user's file is never written):
  *
  * - every bfloat16 tensor (initializers, Constant / ConstantOfShape values, subgraph initializers)
- *   becomes float32, each value exactly (a bfloat16 is the upper half of a float32);
+ *   becomes float32, each value exactly (a bfloat16 is the upper half of a float32); when the
+ *   model would pass protobuf's 2 GiB that way, the main graph's initializers of 1 KiB or more
+ *   move to one in-memory external data buffer (UPCAST_DATA_LOCATION) instead;
  * - every bfloat16 element type declared for a graph input, output or value_info becomes float32;
  * - Cast (`to`) and the random / EyeLike operators (`dtype`) that produce bfloat16 produce float32.
  *
@@ -41,6 +43,13 @@ const TYPE_ATTRIBUTES: Readonly<Record<string, string>> = {
 };
 /** onnxruntime parses a model with protobuf, whose messages stop at 2 GiB. */
 const MAX_PROTOBUF_BYTES = 2 ** 31 - 1;
+/** The external data location the converted initializers name: a buffer handed to onnxruntime
+ *  with the model, never a file (nothing is written to or read from disk under this name). */
+export const UPCAST_DATA_LOCATION = 'attention-lens-bfloat16-as-float32.bin';
+/** Converted initializers smaller than this (bytes, as float32) stay inside the model: onnxruntime's
+ *  graph optimizers read small constants (a MatMul's scale) from the model itself and fail on
+ *  in-memory external data. onnx.save's size_threshold has the same default. */
+const EXTERNAL_MIN_BYTES = 1024;
 
 /** A bfloat16 model this module cannot upcast, and why. */
 export class Bfloat16Error extends Error {
@@ -50,6 +59,10 @@ export class Bfloat16Error extends Error {
 export interface Bfloat16Upcast {
   /** The model with every bfloat16 tensor, type and cast turned to float32. */
   readonly modelBytes: Uint8Array;
+  /** Set when the model was split (see `inlineUpTo`): the converted main-graph initializers,
+   *  float32 little-endian, at the offsets the model gives for UPCAST_DATA_LOCATION; pass it to
+   *  onnxruntime-web's externalData option with that path. */
+  readonly externalData?: { readonly path: string; readonly data: Uint8Array };
   /** bfloat16 tensors converted (initializers and attribute values, subgraphs included). */
   readonly tensors: number;
   /** bfloat16 elements converted: each grows from 2 to 4 bytes. */
@@ -74,40 +87,60 @@ export function hasBfloat16(model: OnnxModel): boolean {
 
 /**
  * `modelBytes` (an ONNX ModelProto) with bfloat16 replaced by float32 throughout; see the module
- * comment. Takes O(file size) time and returns a new buffer up to twice the weights' size.
+ * comment. Takes O(file size) time; the result takes up to twice the weights' size.
+ * @param inlineUpTo the largest converted model (bytes) kept in one piece; above it, main-graph
+ *   initializers of 1 KiB or more go to `externalData` (default: protobuf's 2 GiB). Every runtime
+ *   reads a model in one piece; onnxruntime-node reads no in-memory external data.
  * @throws Bfloat16Error for a bfloat16 tensor whose data is in an external file (its bytes are
- *   not in `modelBytes`), or when the float32 model would pass protobuf's 2 GiB limit.
+ *   not in `modelBytes`), or when the float32 model without its initializers would still pass
+ *   protobuf's 2 GiB limit.
  * @throws RangeError (from protobufjs) for bytes that are not valid protobuf.
  */
-export function upcastBfloat16(modelBytes: Uint8Array): Bfloat16Upcast {
-  const counts = { tensors: 0, elements: 0 };
-  const rewritten = rewriteMessage(modelBytes, 0, modelBytes.length, (field) =>
-    field.number === MODEL_GRAPH_FIELD && field.wireType === WIRE_TYPE_LENGTH_DELIMITED ? graph(modelBytes, field, counts) : undefined,
-  );
-  if (rewritten.length > MAX_PROTOBUF_BYTES) {
+export function upcastBfloat16(modelBytes: Uint8Array, inlineUpTo = MAX_PROTOBUF_BYTES): Bfloat16Upcast {
+  const whole = convert(modelBytes, false);
+  if (whole.modelBytes.length <= inlineUpTo) return whole;
+  const split = convert(modelBytes, true);
+  if (split.modelBytes.length > MAX_PROTOBUF_BYTES) {
     throw new Bfloat16Error(
-      `converted to float32 it would take ${(rewritten.length / 2 ** 30).toFixed(1)} GiB, past the 2 GiB a single ONNX file can hold`,
+      `converted to float32 it would take ${(split.modelBytes.length / 2 ** 30).toFixed(1)} GiB, past the 2 GiB a single ONNX file can hold`,
     );
   }
-  return { modelBytes: rewritten, ...counts };
+  return split;
 }
 
-interface Counts {
+function convert(modelBytes: Uint8Array, toExternal: boolean): Bfloat16Upcast {
+  const state: State = { tensors: 0, elements: 0, external: [], externalBytes: 0 };
+  const rewritten = rewriteMessage(modelBytes, 0, modelBytes.length, (field) =>
+    field.number === MODEL_GRAPH_FIELD && field.wireType === WIRE_TYPE_LENGTH_DELIMITED ? graph(modelBytes, field, state, toExternal) : undefined,
+  );
+  return {
+    modelBytes: rewritten,
+    ...(state.external.length > 0 ? { externalData: { path: UPCAST_DATA_LOCATION, data: concat(state.external) } } : {}),
+    tensors: state.tensors,
+    elements: state.elements,
+  };
+}
+
+interface State {
   tensors: number;
   elements: number;
+  /** Converted main-graph initializer data, in offset order. */
+  readonly external: Uint8Array[];
+  externalBytes: number;
 }
 
-/** A GraphProto field, its bfloat16 parts rewritten (nodes, initializers, declared types). */
-function graph(bytes: Uint8Array, field: Field, counts: Counts): Uint8Array {
+/** A GraphProto field, its bfloat16 parts rewritten (nodes, initializers, declared types). Only the
+ *  main graph's initializers go to external data: onnxruntime loads external data for no other. */
+function graph(bytes: Uint8Array, field: Field, state: State, main: boolean): Uint8Array {
   return lengthDelimited(
     field.number,
     rewriteMessage(bytes, field.payloadStart, field.payloadEnd, (f) => {
       if (f.wireType !== WIRE_TYPE_LENGTH_DELIMITED) return undefined;
       switch (f.number) {
         case GRAPH.node:
-          return node(bytes, f, counts);
+          return node(bytes, f, state);
         case GRAPH.initializer:
-          return tensor(bytes, f, counts);
+          return tensor(bytes, f, state, main);
         case GRAPH.input:
         case GRAPH.output:
         case GRAPH.valueInfo:
@@ -119,19 +152,19 @@ function graph(bytes: Uint8Array, field: Field, counts: Counts): Uint8Array {
   );
 }
 
-function node(bytes: Uint8Array, field: Field, counts: Counts): Uint8Array {
+function node(bytes: Uint8Array, field: Field, state: State): Uint8Array {
   const fields = readFields(bytes, field.payloadStart, field.payloadEnd);
   const opTypeField = fields.find((f) => f.number === NODE.opType && f.wireType === WIRE_TYPE_LENGTH_DELIMITED);
   const typeAttribute = TYPE_ATTRIBUTES[opTypeField ? decodeString(bytes, opTypeField) : ''];
   return lengthDelimited(
     field.number,
     rewriteMessage(bytes, field.payloadStart, field.payloadEnd, (f) =>
-      f.number === NODE.attribute && f.wireType === WIRE_TYPE_LENGTH_DELIMITED ? attribute(bytes, f, typeAttribute, counts) : undefined,
+      f.number === NODE.attribute && f.wireType === WIRE_TYPE_LENGTH_DELIMITED ? attribute(bytes, f, typeAttribute, state) : undefined,
     ),
   );
 }
 
-function attribute(bytes: Uint8Array, field: Field, typeAttribute: string | undefined, counts: Counts): Uint8Array {
+function attribute(bytes: Uint8Array, field: Field, typeAttribute: string | undefined, state: State): Uint8Array {
   const fields = readFields(bytes, field.payloadStart, field.payloadEnd);
   const nameField = fields.find((f) => f.number === ATTRIBUTE.name && f.wireType === WIRE_TYPE_LENGTH_DELIMITED);
   const isTypeAttribute = typeAttribute !== undefined && nameField !== undefined && decodeString(bytes, nameField) === typeAttribute;
@@ -142,15 +175,16 @@ function attribute(bytes: Uint8Array, field: Field, typeAttribute: string | unde
         return varintField(ATTRIBUTE.i, DataType.FLOAT);
       }
       if (f.wireType !== WIRE_TYPE_LENGTH_DELIMITED) return undefined;
-      if (f.number === ATTRIBUTE.t || f.number === ATTRIBUTE.tensors) return tensor(bytes, f, counts);
-      if (f.number === ATTRIBUTE.g || f.number === ATTRIBUTE.graphs) return graph(bytes, f, counts);
+      if (f.number === ATTRIBUTE.t || f.number === ATTRIBUTE.tensors) return tensor(bytes, f, state, false);
+      if (f.number === ATTRIBUTE.g || f.number === ATTRIBUTE.graphs) return graph(bytes, f, state, false);
       return undefined;
     }),
   );
 }
 
-/** A TensorProto field: unchanged unless bfloat16, else float32 with raw_data of the same values. */
-function tensor(bytes: Uint8Array, field: Field, counts: Counts): Uint8Array | undefined {
+/** A TensorProto field: unchanged unless bfloat16, else float32 holding the same values, in
+ *  raw_data or (`toExternal`) in the external data buffer. */
+function tensor(bytes: Uint8Array, field: Field, state: State, toExternal: boolean): Uint8Array | undefined {
   const fields = readFields(bytes, field.payloadStart, field.payloadEnd);
   const typeField = fields.find((f) => f.number === TENSOR.dataType && f.wireType === WIRE_TYPE_VARINT);
   if (!typeField || readVarint(bytes, typeField) !== DataType.BFLOAT16) return undefined;
@@ -177,17 +211,29 @@ function tensor(bytes: Uint8Array, field: Field, counts: Counts): Uint8Array | u
   }
   const floats = new Uint32Array(bits.length);
   for (const [i, b] of bits.entries()) floats[i] = (b << 16) >>> 0;
-  counts.tensors += 1;
-  counts.elements += bits.length;
+  state.tensors += 1;
+  state.elements += bits.length;
+  const data = new Uint8Array(floats.buffer);
   const kept = fields
     .filter((f) => f.number !== TENSOR.dataType && f.number !== TENSOR.rawData && f.number !== TENSOR.int32Data)
     .map((f) => bytes.subarray(f.start, f.end));
-  const payload = concat([
-    varintField(TENSOR.dataType, DataType.FLOAT),
-    ...kept,
-    lengthDelimited(TENSOR.rawData, new Uint8Array(floats.buffer)),
-  ]);
-  return lengthDelimited(field.number, payload);
+  let location: Uint8Array[];
+  if (toExternal && data.length >= EXTERNAL_MIN_BYTES) {
+    // TensorProto.external_data entries (location, offset, length) and data_location = EXTERNAL.
+    location = [
+      ...[
+        ['location', UPCAST_DATA_LOCATION],
+        ['offset', String(state.externalBytes)],
+        ['length', String(data.length)],
+      ].map(([key, value]) => lengthDelimited(TENSOR.externalData, protobuf.Writer.create().uint32(10).string(key!).uint32(18).string(value!).finish())),
+      varintField(TENSOR.dataLocation, 1),
+    ];
+    state.external.push(data);
+    state.externalBytes += data.length;
+  } else {
+    location = [lengthDelimited(TENSOR.rawData, data)];
+  }
+  return lengthDelimited(field.number, concat([varintField(TENSOR.dataType, DataType.FLOAT), ...kept, ...location]));
 }
 
 /** A ValueInfoProto field with bfloat16 element types (at any depth of its TypeProto) made float32. */

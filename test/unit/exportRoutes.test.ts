@@ -100,7 +100,11 @@ describe('export routes: every fixture through AttentionModel.load', function ()
 async function runExposed(file: string, ids: readonly number[]): Promise<{ attention: Float32Array[]; outputs: Record<string, Float32Array> }> {
   const full = path.join(FIXTURES, file);
   const graph = inspectModelGraph(readFileSync(full), full);
-  const session = await ort.InferenceSession.create(graph.modelBytes, { executionProviders: ['wasm'], logSeverityLevel: 3 });
+  const session = await ort.InferenceSession.create(graph.modelBytes, {
+    executionProviders: ['wasm'],
+    logSeverityLevel: 3,
+    ...(graph.upcastData ? { externalData: [graph.upcastData] } : {}),
+  });
   try {
     const inputs = planInputs(graph.inputs, full);
     const feeds = buildFeeds(inputs, ids, (type, data, dims) => new ort.Tensor(type, data, dims));
