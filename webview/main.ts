@@ -347,7 +347,7 @@ function showResult(next: ResultSummary, pushed?: ShowResultMessage['matrix']): 
   heatmap.setZoom(state.zoom);
   const t = next.timings;
   summaryLine.textContent =
-    `${next.source} · ${next.tokens.length} tokens${next.truncated ? ' (truncated)' : ''} · ${next.modelName} · ${next.backend} · ` +
+    `${next.source} · ${next.tokens.length} tokens${next.truncated ? ' (truncated)' : ''} · ${next.modelName}${next.found ? ` (${next.found})` : ''} · ${next.backend} · ` +
     (t.load > 0 ? `model load ${t.load.toFixed(0)} ms · ` : '') +
     `tokenize ${t.tokenize.toFixed(0)} ms · inference ${t.inference.toFixed(0)} ms · transfer ${t.transfer.toFixed(0)} ms`;
   status.textContent = 'Hover a token to see what it attends to; click to pin it; shift-click for a span; double-click to reveal it in the editor.';

@@ -126,7 +126,9 @@ function describeModel(graph: ModelGraph, inputs: readonly InputSpec[], config: 
   if (layout) parts.push(layout);
   const fused = [...new Set(graph.fusedOps.map((op) => op.replace(/^com\.microsoft\./, '')))];
   if (fused.length > 0) parts.push(`fused ${fused.join(', ')} rewritten`);
-  if (graph.precision) parts.push(graph.precision === 'quantized' ? 'quantized operators' : `${graph.precision} (attention shown in float32)`);
+  if (graph.upcastTensors > 0) parts.push('bfloat16 weights computed in float32 (onnxruntime-web has no bfloat16 kernels)');
+  else if (graph.precision === 'quantized') parts.push(`quantized operators (${graph.quantizedOps.join(', ')})`);
+  else if (graph.precision) parts.push(`${graph.precision} (attention shown in float32)`);
   if (graph.externalData.length > 0) parts.push(`weights in ${graph.externalData.join(', ')}`);
   return parts.length > 0 ? parts.join(', ') : undefined;
 }
@@ -174,8 +176,14 @@ export class AttentionModel {
     const graph = inspectModelGraph(fileBytes, files.model);
     const inputs = planInputs(graph.inputs, files.model, config);
     checkVocabulary(tokenizer, graph, files);
-    const externalData = await readExternalData(dirname(files.model), graph.externalData, files.model, fileBytes.length);
-    const weightBytes = fileBytes.length + externalData.reduce((n, d) => n + d.data.length, 0);
+    // A bfloat16 model is loaded converted to float32 (graph.modelBytes and graph.upcastData): that
+    // size is what the heap holds.
+    const loadedBytes = graph.modelBytes.length + (graph.upcastData?.data.length ?? 0);
+    const externalData = [
+      ...(await readExternalData(dirname(files.model), graph.externalData, files.model, loadedBytes)),
+      ...(graph.upcastData ? [graph.upcastData] : []),
+    ];
+    const weightBytes = graph.modelBytes.length + externalData.reduce((n, d) => n + d.data.length, 0);
     const attention = [...graph.attention];
     const kvCache = inputs.some((i) => i.role === 'past');
     const outputs: OutputNames = { attention, vectors: findVectorOutputs(attention, graph.outputs) };

@@ -5,7 +5,11 @@
  */
 import {
   AttentionNotFoundError,
+  Bfloat16Error,
   OnnxFormatError,
+  hasBfloat16,
+  upcastBfloat16,
+  UPCAST_DATA_LOCATION,
   allGraphs,
   exposeAttention,
   externalDataTensors,
@@ -42,7 +46,8 @@ export interface ModelGraph {
   readonly inputs: readonly DeclaredInput[];
   /** Rows of the token embedding gathered by input_ids, when the graph shows it plainly. */
   readonly embeddingRows: number | undefined;
-  /** Rows of a learned position-embedding table: the longest input the model can take. */
+  /** Rows of a learned position-embedding table, else of the rotary cos cache of fused rotary
+   *  operators: the longest input the model can take. */
   readonly positionRows: number | undefined;
   /** External data files named by the model (relative to its folder), in first-use order. */
   readonly externalData: readonly string[];
@@ -50,16 +55,24 @@ export interface ModelGraph {
   readonly fusedOps: readonly string[];
   /** True when the attention comes from a copy of a merged decoder's no-cache If branch. */
   readonly mergedBranch: boolean;
-  /** 'float16', 'bfloat16', 'quantized' or undefined (float32). */
+  /** 'float16', 'bfloat16', 'quantized' or undefined (float32), as the file has it. */
   readonly precision: string | undefined;
+  /** The quantized operator types the graph uses (QUANTIZED_OPS), in first-use order. */
+  readonly quantizedOps: readonly string[];
+  /** bfloat16 tensors turned into float32 in memory (onnxruntime-web has no bfloat16 kernels); 0 for other models. */
+  readonly upcastTensors: number;
+  /** The float32 copies of a bfloat16 model's initializers, which `modelBytes` names as external
+   *  data at `path`: handed to onnxruntime with the files of `externalData`; undefined otherwise. */
+  readonly upcastData: { readonly path: string; readonly data: Uint8Array } | undefined;
 }
 
 /**
  * Reads what the worker needs from `bytes` (the model file `file`). Throws ModelLoadError for an
  * unreadable model, external data it cannot load, attention it cannot find or expose.
  */
-export function inspectModelGraph(bytes: Uint8Array, file: string): ModelGraph {
-  const model = readModel(bytes, file);
+export function inspectModelGraph(fileBytes: Uint8Array, file: string): ModelGraph {
+  const original = readModel(fileBytes, file);
+  const { bytes, model, upcastTensors, upcastData } = upcastIfBfloat16(fileBytes, original, file);
   const externalData = externalDataFiles(model, file);
   const found = findAttention(bytes, model, file);
   return {
@@ -69,8 +82,41 @@ export function inspectModelGraph(bytes: Uint8Array, file: string): ModelGraph {
     embeddingRows: embeddingRows(model),
     positionRows: positionRows(model),
     externalData,
-    precision: precisionOf(model),
+    precision: precisionOf(original),
+    quantizedOps: [...new Set(model.graph.nodes.filter((n) => QUANTIZED_OPS.has(n.opType)).map((n) => n.opType))],
+    upcastTensors,
+    upcastData,
   };
+}
+
+/**
+ * onnxruntime-web's WASM kernels have no bfloat16 MatMul or Softmax (session creation fails with
+ * "Could not find an implementation for MatMul(13)"), so a bfloat16 model is converted to float32
+ * in memory (onnx/upcastBfloat16.ts) before anything else looks at it.
+ * @throws ModelLoadError ('runtime') when it cannot be converted, saying how to export instead.
+ */
+function upcastIfBfloat16(
+  bytes: Uint8Array,
+  model: OnnxModel,
+  file: string,
+): { bytes: Uint8Array; model: OnnxModel; upcastTensors: number; upcastData: ModelGraph['upcastData'] } {
+  if (!hasBfloat16(model)) return { bytes, model, upcastTensors: 0, upcastData: undefined };
+  try {
+    const upcast = upcastBfloat16(bytes);
+    return { bytes: upcast.modelBytes, model: readModel(upcast.modelBytes, file), upcastTensors: upcast.tensors, upcastData: upcast.externalData };
+  } catch (err) {
+    if (err instanceof ModelLoadError) throw err;
+    if (!(err instanceof Bfloat16Error)) {
+      // Parts of the file the reader skips (nested sequence / map types) are walked here first.
+      throw new ModelLoadError('unreadable-model', `${file} cannot be read: ${(err as Error).message} Check that it is an ONNX model or export it again.`);
+    }
+    throw new ModelLoadError(
+      'runtime',
+      `${file} is a bfloat16 model, which onnxruntime-web cannot run, and Attention Lens cannot convert it to float32 in memory: ${err.message}. ` +
+        'Export the model in float16 or float32 (for example model.half() or model.float() before torch.onnx.export), ' +
+        'or keep its bfloat16 weights inside the .onnx file.',
+    );
+  }
 }
 
 /** The data files of main-graph initializers; refuses tensors elsewhere with external data, and
@@ -84,7 +130,10 @@ function externalDataFiles(model: OnnxModel, file: string): string[] {
         'which onnxruntime cannot load. Save the model with those tensors inside the file (onnx.save(..., save_as_external_data=True) keeps only initializers outside).',
     );
   }
-  const locations = [...new Set(externalDataTensors(model).map((name) => model.graph.initializers.get(name)?.externalLocation ?? ''))];
+  const locations = [...new Set(externalDataTensors(model).map((name) => model.graph.initializers.get(name)?.externalLocation ?? ''))].filter(
+    // The converted weights of a bfloat16 model: a buffer in memory, not a file (upcastData).
+    (location) => location !== UPCAST_DATA_LOCATION,
+  );
   for (const location of locations) {
     if (location === '' || location.startsWith('/') || location.startsWith('\\') || /^[A-Za-z]:/.test(location) || location.split(/[\\/]/).includes('..')) {
       throw new ModelLoadError(
@@ -194,7 +243,28 @@ function positionRows(model: OnnxModel): number | undefined {
   for (const [name, table] of model.graph.initializers) {
     if (POSITION_TABLE.test(name) && table.dims.length === 2) return table.dims[0];
   }
-  return undefined;
+  return rotaryRows(model);
+}
+
+/** Where each rotary operator takes its cos cache [max positions, rotary_dim / 2]
+ *  (onnxruntime docs/ContribOperators.md). */
+const COS_CACHE_INPUT: Readonly<Record<string, number>> = { GroupQueryAttention: 7, RotaryEmbedding: 2 };
+
+/**
+ * The fewest rows among the cos caches of com.microsoft GroupQueryAttention (with do_rotary) and
+ * RotaryEmbedding nodes: onnxruntime refuses a longer input ("cos_cache dimension 0 shall not be
+ * less than total_sequence_length"), so it is the model's context when config.json gives none.
+ */
+function rotaryRows(model: OnnxModel): number | undefined {
+  let rows: number | undefined;
+  for (const node of model.graph.nodes) {
+    const input = COS_CACHE_INPUT[node.opType];
+    if (node.domain !== 'com.microsoft' || input === undefined) continue;
+    if (node.opType === 'GroupQueryAttention' && node.attributes.get('do_rotary')?.int !== 1) continue;
+    const cache = model.graph.initializers.get(node.inputs[input] ?? '');
+    if (cache?.dims.length === 2) rows = Math.min(rows ?? Infinity, cache.dims[0]!);
+  }
+  return rows;
 }
 
 /**

@@ -14,6 +14,7 @@
  */
 import protobuf = require('protobufjs/light');
 import { MODEL_GRAPH_FIELD, WIRE_TYPE_LENGTH_DELIMITED } from './onnxSchema';
+import { decodeString, readFields, type Field } from './wireFields';
 
 // Field numbers from onnx/onnx.proto.
 const GRAPH = { node: 1, initializer: 5, input: 11, output: 12, valueInfo: 13 } as const;
@@ -37,17 +38,6 @@ export interface PrunedGraph {
   readonly removedOutputs: readonly string[];
   /** Initializers removed because no kept node reads them. */
   readonly removedInitializers: number;
-}
-
-/** One protobuf field: its number, wire type, and where its bytes (tag included) lie. */
-interface Field {
-  readonly number: number;
-  readonly wireType: number;
-  readonly start: number;
-  readonly end: number;
-  /** For length-delimited fields, the payload's range. */
-  readonly payloadStart: number;
-  readonly payloadEnd: number;
 }
 
 /**
@@ -155,33 +145,6 @@ function assemble(bytes: Uint8Array, topFields: readonly Field[], firstGraph: Fi
     offset += part.length;
   }
   return out;
-}
-
-/** The fields of the message in bytes[start, end), without decoding their payloads. */
-function readFields(bytes: Uint8Array, start: number, end: number): Field[] {
-  const reader = protobuf.Reader.create(bytes.subarray(0, end));
-  reader.pos = start;
-  const fields: Field[] = [];
-  while (reader.pos < end) {
-    const fieldStart = reader.pos;
-    const tag = reader.uint32();
-    const wireType = tag & 7;
-    let payloadStart = reader.pos;
-    if (wireType === WIRE_TYPE_LENGTH_DELIMITED) {
-      const length = reader.uint32();
-      payloadStart = reader.pos;
-      reader.skip(length);
-    } else {
-      reader.skipType(wireType);
-    }
-    fields.push({ number: tag >>> 3, wireType, start: fieldStart, end: reader.pos, payloadStart, payloadEnd: reader.pos });
-  }
-  if (reader.pos !== end) throw new RangeError(`protobuf field runs past its message (${reader.pos} > ${end})`);
-  return fields;
-}
-
-function decodeString(bytes: Uint8Array, field: Field): string {
-  return protobuf.util.utf8.read(bytes, field.payloadStart, field.payloadEnd);
 }
 
 /** The first string field `nameField` of the message `field` holds ('' when absent). */

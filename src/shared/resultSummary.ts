@@ -10,7 +10,15 @@ export interface SummarySource {
   readonly runId: number;
   readonly text: string;
   readonly tokens: readonly SourceToken[];
-  readonly model: { readonly name: string; readonly layers: number; readonly heads: number; readonly backend: string; readonly causal: boolean };
+  readonly model: {
+    readonly name: string;
+    readonly layers: number;
+    readonly heads: number;
+    readonly backend: string;
+    readonly causal: boolean;
+    /** What the loader found in the model (ModelInfo.found). */
+    readonly found?: string;
+  };
   /** Where the text came from, for display: file name and 1-based line range. */
   readonly source: string;
   readonly truncated: boolean;
@@ -26,6 +34,7 @@ export function summarize(run: SummarySource): ResultSummary {
     layers: run.model.layers,
     heads: run.model.heads,
     modelName: run.model.name,
+    ...(run.model.found ? { found: run.model.found } : {}),
     backend: run.model.backend,
     source: run.source,
     truncated: run.truncated,

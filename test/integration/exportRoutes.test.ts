@@ -1,7 +1,8 @@
 // Models users export themselves, selected through the model-folder setting and run by the real
 // Show Attention command in the extension host: the textbook single-head SelfAttention module
-// (torch.onnx), a GPT-2-style decoder with a KV cache (fed empty), and GroupQueryAttention
-// (fused, rewritten in memory).
+// (torch.onnx), a GPT-2-style decoder with a KV cache (fed empty), GroupQueryAttention (fused,
+// rewritten in memory), a bfloat16 model (converted to float32 in memory) and 4-bit MatMulNBits
+// weights.
 import * as assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,8 @@ const CASES = [
   { file: 'textbook-attention.onnx', layers: 1, heads: 1, causal: false, found: /one attention head/ },
   { file: 'gpt2-kv.onnx', layers: 2, heads: 4, causal: true, found: /decoder with KV cache \(fed empty\)/ },
   { file: 'group-query-attention.onnx', layers: 1, heads: 4, causal: true, found: /fused GroupQueryAttention rewritten/ },
+  { file: 'bfloat16.onnx', layers: 2, heads: 2, causal: false, found: /bfloat16 weights computed in float32/ },
+  { file: 'matmul-nbits.onnx', layers: 2, heads: 2, causal: false, found: /quantized operators \(MatMulNBits\)/ },
 ];
 
 describe('Show Attention with models users export', function () {

@@ -2,7 +2,8 @@
  * The ONNX exports users bring, through the real AttentionModel.load path and real
  * onnxruntime-web: PyTorch modules exported by torch.onnx (make_torch_fixtures.py), KV-cache
  * decoders with Optimum's input names, fused attention operators (rewritten in memory and checked
- * against their unfused twins), float16, int8 and external-data copies (make_fixtures.py).
+ * against their unfused twins), float16, bfloat16, int8, 4-bit (MatMulNBits) and external-data copies
+ * (make_fixtures.py).
  */
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -64,9 +65,11 @@ const ROUTES: readonly Expected[] = [
   { file: 'packed-attention.onnx', layers: 1, heads: 2, causal: false, found: /^fused Attention rewritten$/ },
   { file: 'fused-attention.onnx', layers: 1, heads: 2, causal: false, found: /^fused Attention rewritten$/ },
   { file: 'float16.onnx', layers: 2, heads: 2, causal: false, found: /float16 \(attention shown in float32\)/ },
-  { file: 'qdq.onnx', layers: 2, heads: 2, causal: false, found: /quantized operators/ },
+  { file: 'bfloat16.onnx', layers: 2, heads: 2, causal: false, found: /^bfloat16 weights computed in float32 \(onnxruntime-web has no bfloat16 kernels\)$/ },
+  { file: 'qdq.onnx', layers: 2, heads: 2, causal: false, found: /^quantized operators \(QuantizeLinear, DequantizeLinear\)$/ },
   { file: 'bert-inputs.onnx', layers: 1, heads: 2, causal: false, found: undefined },
-  { file: 'int8-dynamic.onnx', layers: 2, heads: 2, causal: false, found: /quantized operators/ },
+  { file: 'int8-dynamic.onnx', layers: 2, heads: 2, causal: false, found: /^quantized operators \(DynamicQuantizeLinear, MatMulInteger\)$/ },
+  { file: 'matmul-nbits.onnx', layers: 2, heads: 2, causal: false, found: /^quantized operators \(MatMulNBits\)$/ },
   { file: 'external-data.onnx', layers: 1, heads: 2, causal: false, found: /weights in external-data\.onnx_data/ },
   { file: 'flat-attention.onnx', layers: 1, heads: 2, causal: false, found: /attention \[batch·heads, T, T\]/ },
 ];
@@ -84,7 +87,7 @@ describe('export routes: every fixture through AttentionModel.load', function ()
         if (route.found) assert.match(model.info.found ?? '', route.found);
         const output = await model.run('attention is all you need', 512);
         // Causality checked from the weights, whatever the model says of itself.
-        const causal = route.causal || ['torch-encoder-lm.onnx', 'onnx-attention.onnx', 'packed-attention.onnx'].includes(route.file);
+        const causal = route.causal || ['torch-encoder-lm.onnx', 'onnx-attention.onnx', 'packed-attention.onnx', 'matmul-nbits.onnx'].includes(route.file);
         assertAttention(output, route.layers, route.heads, causal);
       } finally {
         await model.dispose();
@@ -97,7 +100,11 @@ describe('export routes: every fixture through AttentionModel.load', function ()
 async function runExposed(file: string, ids: readonly number[]): Promise<{ attention: Float32Array[]; outputs: Record<string, Float32Array> }> {
   const full = path.join(FIXTURES, file);
   const graph = inspectModelGraph(readFileSync(full), full);
-  const session = await ort.InferenceSession.create(graph.modelBytes, { executionProviders: ['wasm'], logSeverityLevel: 3 });
+  const session = await ort.InferenceSession.create(graph.modelBytes, {
+    executionProviders: ['wasm'],
+    logSeverityLevel: 3,
+    ...(graph.upcastData ? { externalData: [graph.upcastData] } : {}),
+  });
   try {
     const inputs = planInputs(graph.inputs, full);
     const feeds = buildFeeds(inputs, ids, (type, data, dims) => new ort.Tensor(type, data, dims));
@@ -112,6 +119,37 @@ async function runExposed(file: string, ids: readonly number[]): Promise<{ atten
   }
 }
 
+/** Runs `stem`.onnx and `stem`-twin.onnx (the same weights in plain operators) on `ids`: each
+ *  layer's attention within 1e-5, the declared outputs within 1e-4 of the largest value. */
+async function assertTwins(stem: string, ids: readonly number[], layers = 1): Promise<void> {
+  const fused = await runExposed(`${stem}.onnx`, ids);
+  const twin = await runExposed(`${stem}-twin.onnx`, ids);
+  assert.equal(fused.attention.length, layers);
+  assert.equal(twin.attention.length, layers);
+  for (const [layer, a] of fused.attention.entries()) {
+    const b = twin.attention[layer]!;
+    assert.equal(a.length, b.length);
+    let attentionDiff = 0;
+    for (let i = 0; i < a.length; i++) attentionDiff = Math.max(attentionDiff, Math.abs(a[i]! - b[i]!));
+    assert.ok(attentionDiff <= 1e-5, `layer ${layer}: attention differs by ${attentionDiff}`);
+  }
+  // The twins name their tensors differently; their declared outputs correspond in order.
+  const [fusedOut, twinOut] = [Object.values(fused.outputs), Object.values(twin.outputs)];
+  assert.equal(fusedOut.length, twinOut.length, 'the fused model keeps its outputs');
+  for (const [index, name] of Object.keys(twin.outputs).entries()) {
+    const [x, y] = [fusedOut[index]!, twinOut[index]!];
+    assert.equal(x.length, y.length);
+    // Relative to the tensor's largest magnitude: single values near 0 have no meaningful ratio.
+    let diff = 0;
+    let scale = 0;
+    for (let i = 0; i < x.length; i++) {
+      diff = Math.max(diff, Math.abs(x[i]! - y[i]!));
+      scale = Math.max(scale, Math.abs(y[i]!));
+    }
+    assert.ok(diff <= 1e-4 * scale, `${name} differs by ${diff} of ${scale} (${diff / scale} relative)`);
+  }
+}
+
 describe('fused attention rewritten in memory equals its unfused twin', function () {
   this.timeout(60_000);
   const ids = [3, 10, 11, 12, 4, 20, 21, 1];
@@ -123,32 +161,13 @@ describe('fused attention rewritten in memory equals its unfused twin', function
   const stems = ['multihead-attention', 'multihead-attention-bias', 'onnx-attention', 'group-query-attention', 'group-query-attention-packed', 'group-query-attention-interleaved', 'packed-attention'];
   for (const stem of stems) {
     it(`${stem}: model outputs within 1e-4 relative, attention within 1e-5`, async function () {
-      const fused = await runExposed(`${stem}.onnx`, ids);
-      const twin = await runExposed(`${stem}-twin.onnx`, ids);
-      assert.equal(fused.attention.length, 1);
-      assert.equal(twin.attention.length, 1);
-      const [a, b] = [fused.attention[0]!, twin.attention[0]!];
-      assert.equal(a.length, b.length);
-      let attentionDiff = 0;
-      for (let i = 0; i < a.length; i++) attentionDiff = Math.max(attentionDiff, Math.abs(a[i]! - b[i]!));
-      assert.ok(attentionDiff <= 1e-5, `attention differs by ${attentionDiff}`);
-      // The twins name their tensors differently; their declared outputs correspond in order.
-      const [fusedOut, twinOut] = [Object.values(fused.outputs), Object.values(twin.outputs)];
-      assert.equal(fusedOut.length, twinOut.length, 'the fused model keeps its outputs');
-      for (const [index, name] of Object.keys(twin.outputs).entries()) {
-        const [x, y] = [fusedOut[index]!, twinOut[index]!];
-        assert.equal(x.length, y.length);
-        // Relative to the tensor's largest magnitude: single values near 0 have no meaningful ratio.
-        let diff = 0;
-        let scale = 0;
-        for (let i = 0; i < x.length; i++) {
-          diff = Math.max(diff, Math.abs(x[i]! - y[i]!));
-          scale = Math.max(scale, Math.abs(y[i]!));
-        }
-        assert.ok(diff <= 1e-4 * scale, `${name} differs by ${diff} of ${scale} (${diff / scale} relative)`);
-      }
+      await assertTwins(stem, ids);
     });
   }
+
+  it('4-bit MatMulNBits weights (packed zero points, symmetric): outputs and attention of the float32 twin with the dequantized weights', async function () {
+    await assertTwins('matmul-nbits', ids, 2);
+  });
 
   it('a merged decoder (If on use_cache_branch) gives the attention of its plain twin exactly', async function () {
     const merged = await runExposed('gpt2-kv-merged.onnx', ids);
@@ -156,6 +175,34 @@ describe('fused attention rewritten in memory equals its unfused twin', function
     assert.equal(merged.attention.length, 2);
     for (const [layer, weights] of merged.attention.entries()) assert.deepEqual(weights, plain.attention[layer], `layer ${layer}`);
     assert.deepEqual(merged.outputs.logits, plain.outputs.logits, 'the If still computes the logits');
+  });
+
+  it('a bfloat16 model (upcast in memory) gives the attention and outputs of its float32 twin', async function () {
+    const upcast = await runExposed('bfloat16.onnx', ids);
+    const twin = await runExposed('bfloat16-twin.onnx', ids);
+    assert.equal(upcast.attention.length, 2);
+    // The same float32 weights and the same graph: only kernel scheduling could differ.
+    for (const [layer, weights] of upcast.attention.entries()) {
+      const other = twin.attention[layer]!;
+      assert.equal(weights.length, other.length);
+      for (let i = 0; i < weights.length; i++) assert.ok(Math.abs(weights[i]! - other[i]!) <= 1e-6, `layer ${layer}, index ${i}: ${weights[i]} vs ${other[i]}`);
+    }
+    const [a, b] = [Object.values(upcast.outputs)[0]!, Object.values(twin.outputs)[0]!];
+    assert.ok(a instanceof Float32Array && a.length === b.length && a.length > 0);
+    for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i]! - b[i]!) <= 1e-5 * Math.max(1, Math.abs(b[i]!)), `output ${i}: ${a[i]} vs ${b[i]}`);
+  });
+
+  it('a fused rotary model takes its context from the cos cache: a longer text is truncated, not refused by onnxruntime', async function () {
+    const model = await AttentionModel.load(fixture('group-query-attention.onnx'), WASM_DIR);
+    try {
+      assert.equal(model.info.context, 64, 'cos_cache holds 64 positions');
+      const output = await model.run('attention is all you need '.repeat(8), 512);
+      assert.equal(output.truncated, true);
+      assert.equal(output.tokens.length, 64);
+      assertAttention(output, 1, 4, true);
+    } finally {
+      await model.dispose();
+    }
   });
 
   it('the user file is not written: the rewrite appends to a copy in memory', function () {

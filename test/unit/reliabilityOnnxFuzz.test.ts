@@ -85,6 +85,22 @@ describe('reliability: damaged ONNX files (seeded fuzz)', function () {
     }
   });
 
+  it('inspectModelGraph on 200 damaged copies of a bfloat16 model (converted to float32 field by field): result or a ModelLoadError naming the file', () => {
+    const original = new Uint8Array(readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'models', 'bfloat16.onnx')));
+    const random = seededRandom(16);
+    let converted = 0;
+    for (let i = 0; i < 200; i++) {
+      const { what, bytes } = corrupt(original, random, false);
+      try {
+        if (inspectModelGraph(bytes, '/models/bf16.onnx').upcastTensors > 0) converted++;
+      } catch (err) {
+        expectOwnError(err, what, [ModelLoadError]);
+        assert.match((err as Error).message, /\/models\/bf16\.onnx/, `${what}: names the file`);
+      }
+    }
+    assert.ok(converted > 0 && converted < 200, `${converted} of 200 still converted`);
+  });
+
   it('AttentionModel.load and run on 12 damaged copies: a model that runs with checked output, or a clear error', async () => {
     const folder = mkdtempSync(path.join(tmpdir(), 'attention-lens-fuzz-'));
     const original = new Uint8Array(readFileSync(path.join(BUNDLED_DIR, 'model.onnx')));

@@ -36,6 +36,9 @@ export interface ResultSummary {
   readonly layers: number;
   readonly heads: number;
   readonly modelName: string;
+  /** What was found in the model beyond layers × heads, e.g. "decoder with KV cache (fed empty),
+   *  fused GroupQueryAttention rewritten"; absent for a plain model. Shown beside the model name. */
+  readonly found?: string;
   readonly backend: string;
   /** Where the text came from, for display: file name and 1-based line range. */
   readonly source: string;
