@@ -1,0 +1,73 @@
+// An attention file read by the shared reader, turned into the run the views draw.
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileTokens, runFromFile, FILE_RUN_ID_BASE, type FilePlacement } from '../../src/attention/fileRun';
+import { readAttentionFile, readAttentionJson } from '../../src/shared/attentionFile';
+import { MAX_INDEX } from '../../src/shared/protocol/fields';
+
+const fixtures = join(__dirname, '..', 'fixtures', 'attention-files');
+const read = (name: string) => readAttentionFile(readFileSync(join(fixtures, name)), { fileName: name });
+const alone: FilePlacement = { kind: 'alone', uri: 'file:///x.attention.safetensors#attention-lens-tokens', label: 'x', reason: 'because' };
+
+describe('attention file → run', function () {
+  it('keeps the source text and offsets, and the attention tensors themselves (no copy)', function () {
+    const file = read('bundled-model.attention.safetensors');
+    const run = runFromFile(file, alone);
+    assert.equal(run.text, file.queries.source!.text);
+    assert.equal(run.tokens.length, file.queryCount);
+    for (const token of run.tokens) if (!token.special) assert.equal(run.text.slice(token.start, token.end), token.text, 'the fixture names tokens by their source slices');
+    assert.strictEqual(run.attention, file.attention);
+    assert.equal(run.model.layers, file.layers);
+    assert.equal(run.model.heads, file.heads);
+    assert.equal(run.model.causal, true);
+    assert.equal(run.vectors, undefined, 'this fixture carries no q/k/v/o');
+    assert.equal(run.source, 'x');
+    assert.equal(run.documentUri, alone.uri);
+  });
+
+  it('gives the math view q/k/v/o when the file carries them', function () {
+    const file = read('bundled-model-parts.attention.safetensors');
+    const run = runFromFile(file, alone);
+    assert.ok(run.vectors);
+    assert.equal(run.vectors.length, file.layers);
+    assert.strictEqual(run.vectors[0].q, file.parts![0].q);
+    assert.equal(run.vectors[0].headDim, file.parts![0].keyDim);
+  });
+
+  it('places a document run at the saved offset and numbers file runs apart from model runs', function () {
+    const file = read('bundled-model.attention.safetensors');
+    const a = runFromFile(file, { kind: 'document', uri: 'file:///w/snippet.py', version: 3, baseOffset: 7, label: 'snippet.py:1-4' });
+    const b = runFromFile(file, alone);
+    assert.equal(a.documentVersion, 3);
+    assert.equal(a.baseOffset, 7);
+    assert.ok(a.runId >= FILE_RUN_ID_BASE && a.runId < MAX_INDEX);
+    assert.equal(b.runId, a.runId + 1);
+  });
+
+  it('lays tokens without offsets out as their texts joined by spaces, with repeated texts sharing an id', function () {
+    const file = readAttentionJson({
+      format: 'attention-lens/result@1',
+      model: { name: 'm' },
+      tokens: [{ text: '<s>', special: true }, 'the', 'cat', 'the'],
+      attention: [[[[1, 0, 0, 0], [0.5, 0.5, 0, 0], [0.25, 0.25, 0.5, 0], [0.25, 0.25, 0.25, 0.25]]]],
+    });
+    const { text, tokens } = fileTokens(file.queries);
+    assert.equal(text, 'the cat the');
+    assert.deepEqual(
+      tokens.map((t) => [t.start, t.end, t.special]),
+      [
+        [0, 0, true],
+        [0, 3, false],
+        [4, 7, false],
+        [8, 11, false],
+      ],
+    );
+    assert.equal(tokens[1].id, tokens[3].id);
+    assert.notEqual(tokens[1].id, tokens[2].id);
+  });
+
+  it('refuses cross-attention: a run has one token sequence', function () {
+    assert.throws(() => runFromFile(read('cross-attention.attention.safetensors'), alone), /two token sequences/);
+  });
+});
