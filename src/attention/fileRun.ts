@@ -25,7 +25,8 @@ export type FilePlacement =
 
 /**
  * The text and tokens a view lays out: the source text with the file's offsets when it has both,
- * else the token texts joined by single spaces (special tokens take no room in the text).
+ * else the token texts joined by single spaces (special tokens take no room in the text). Pieces of
+ * one character sharing its range keep it on the last piece only, as in a run.
  * Offsets are UTF-16 code units into the returned text; ids are the file's, or negative when it has none.
  */
 export function fileTokens(sequence: TokenSequence): { text: string; tokens: SourceToken[] } {
@@ -46,7 +47,15 @@ export function fileTokens(sequence: TokenSequence): { text: string; tokens: Sou
       cursor = end;
       return { id: idOf(token), text: token.text, start, end, special: token.special };
     });
-    return { text: sequence.source.text, tokens };
+    // A fast tokenizer gives every byte-level piece of one character (an emoji split into byte
+    // tokens) the character's whole range; a run gives it to the last piece only and leaves the
+    // others empty (see SourceToken), so each character is shaded and hovered once.
+    const pieces = tokens.map((token, i) => {
+      const next = tokens[i + 1];
+      const shared = next && !token.special && !next.special && token.end > token.start && token.start === next.start && token.end === next.end;
+      return shared ? { ...token, end: token.start } : token;
+    });
+    return { text: sequence.source.text, tokens: pieces };
   }
   let text = '';
   const tokens = sequence.tokens.map((token): SourceToken => {

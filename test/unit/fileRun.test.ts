@@ -16,7 +16,7 @@ describe('attention file → run', function () {
     const run = runFromFile(file, alone);
     assert.equal(run.text, file.queries.source!.text);
     assert.equal(run.tokens.length, file.queryCount);
-    for (const token of run.tokens) if (!token.special) assert.equal(run.text.slice(token.start, token.end), token.text, 'the fixture names tokens by their source slices');
+    for (const token of run.tokens) if (!token.special && token.end > token.start) assert.equal(run.text.slice(token.start, token.end), token.text, 'the fixture names tokens by their source slices');
     assert.strictEqual(run.attention, file.attention);
     assert.equal(run.model.layers, file.layers);
     assert.equal(run.model.heads, file.heads);
@@ -65,6 +65,30 @@ describe('attention file → run', function () {
     );
     assert.equal(tokens[1].id, tokens[3].id);
     assert.notEqual(tokens[1].id, tokens[2].id);
+  });
+
+  it('gives a character split into byte-level pieces to its last piece only, as a run does', function () {
+    const file = readAttentionJson({
+      format: 'attention-lens/result@1',
+      model: { name: 'm' },
+      source: { text: 'a🙂' },
+      tokens: [
+        { text: 'a', start: 0, end: 1 },
+        { text: '\u00f0\u0141', start: 1, end: 3 },
+        { text: '\u013b', start: 1, end: 3 },
+        { text: '\u0124', start: 1, end: 3 },
+      ],
+      attention: [[[[1, 0, 0, 0], [0.5, 0.5, 0, 0], [0.25, 0.25, 0.5, 0], [0.25, 0.25, 0.25, 0.25]]]],
+    });
+    assert.deepEqual(
+      fileTokens(file.queries).tokens.map((t) => [t.start, t.end]),
+      [
+        [0, 1],
+        [1, 1],
+        [1, 1],
+        [1, 3],
+      ],
+    );
   });
 
   it('refuses cross-attention: a run has one token sequence', function () {
