@@ -60,7 +60,8 @@ export async function placeFile(file: AttentionFile, fileUri: vscode.Uri): Promi
     return alone(`${source.file} has changed since this attention was saved; showing the tokens on their own.`);
   }
   const first = document.positionAt(start).line + 1;
-  const last = document.positionAt(start + source.text.length).line + 1;
+  // The line of the last character: a text ending in a line break ends on the line before.
+  const last = document.positionAt(Math.max(start, start + source.text.length - 1)).line + 1;
   return {
     kind: 'document',
     uri: document.uri.toString(),

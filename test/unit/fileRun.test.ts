@@ -2,7 +2,8 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileTokens, runFromFile, FILE_RUN_ID_BASE, type FilePlacement } from '../../src/attention/fileRun';
+import { runFromFile, FILE_RUN_ID_BASE, type FilePlacement } from '../../src/attention/fileRun';
+import { fileTokens } from '../../src/shared/fileTokens';
 import { readAttentionFile, readAttentionJson } from '../../src/shared/attentionFile';
 import { MAX_INDEX } from '../../src/shared/protocol/fields';
 
