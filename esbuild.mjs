@@ -34,7 +34,7 @@ const builds = [
   },
   {
     bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: !production,
-    minify: production, logLevel: 'warning', entryPoints: { webview: 'webview/main.ts', side: 'webview/side.ts', report: 'webview/reportHost.ts' }, outdir: dist,
+    minify: production, logLevel: 'warning', entryPoints: { webview: 'webview/main.ts', side: 'webview/side.ts', report: 'webview/reportHost.ts', cross: 'webview/cross/main.ts' }, outdir: dist,
   },
   // The notebook renderer: an ES module VS Code loads into notebook webviews, the panel's
   // stylesheet bundled in as text (a notebook output may load nothing from the network).

@@ -13,14 +13,18 @@ import type { AttentionRun } from './attentionRun';
 import { runFromFile } from './fileRun';
 import { placeFile } from './fileSource';
 
-/** A file read and placed: the run, and why its tokens stand alone when they do. */
-export interface LoadedAttentionFile {
-  readonly run: AttentionRun;
-  /** Shown in the view when the tokens are not tied to their source file. */
-  readonly note: string | undefined;
-  readonly kind: AttentionFile['kind'];
-}
-
+/**
+ * A file read and placed. Self-attention becomes a run, for every view; cross-attention (T_q × T_k,
+ * two token sequences) is not a run and is shown by the file's own editor only.
+ */
+export type LoadedAttentionFile =
+  | {
+      readonly kind: 'self';
+      readonly run: AttentionRun;
+      /** Shown in the view when the tokens are not tied to their source file. */
+      readonly note: string | undefined;
+    }
+  | { readonly kind: 'cross'; readonly file: AttentionFile; readonly note: undefined };
 
 function baseName(uri: vscode.Uri): string {
   return uri.path.slice(uri.path.lastIndexOf('/') + 1);
@@ -29,8 +33,8 @@ function baseName(uri: vscode.Uri): string {
 /**
  * Reads, checks and places an attention file.
  * @throws AttentionFileError with the reader's message (prefixed with the file name) for a bad
- *   file, or for one larger than the reader's limit (checked before reading); Error when the file
- *   cannot be read or holds cross-attention, which the views do not draw yet.
+ *   file, or for one larger than the reader's limit (checked before reading); the file system's
+ *   error when the file cannot be read.
  */
 export async function loadAttentionFile(uri: vscode.Uri): Promise<LoadedAttentionFile> {
   const name = baseName(uri);
@@ -40,11 +44,7 @@ export async function loadAttentionFile(uri: vscode.Uri): Promise<LoadedAttentio
   }
   const bytes = await vscode.workspace.fs.readFile(uri);
   const file = readAttentionFile(bytes, { fileName: name });
-  if (file.kind === 'cross') {
-    throw new Error(
-      `${name} holds cross-attention (${file.queryCount} query × ${file.keyCount} key tokens); Attention Lens shows self-attention files only so far. Open it from Python with attention_lens.load() meanwhile.`,
-    );
-  }
+  if (file.kind === 'cross') return { kind: 'cross', file, note: undefined };
   const placement = await placeFile(file, uri);
-  return { run: runFromFile(file, placement), note: placement.kind === 'alone' ? placement.reason : undefined, kind: file.kind };
+  return { kind: 'self', run: runFromFile(file, placement), note: placement.kind === 'alone' ? placement.reason : undefined };
 }

@@ -10,8 +10,12 @@ export const OPEN_ATTENTION_FILE_COMMAND = 'attentionLens.openAttentionFile';
 
 /** What the command resolves with: a small reply, never the run (see the Show Attention command). */
 export interface OpenAttentionFileReply {
-  readonly runId: number;
+  /** The run the file became; undefined for cross-attention, which is not a run. */
+  readonly runId: number | undefined;
+  /** Query tokens (the only sequence of self-attention). */
   readonly tokens: number;
+  /** Key tokens of cross-attention. */
+  readonly keyTokens: number | undefined;
   /** Why the tokens stand alone, when they are not tied to their source file. */
   readonly note: string | undefined;
 }
@@ -41,6 +45,7 @@ export async function openAttentionFile(provider: AttentionFileEditorProvider, t
     return undefined;
   }
   await vscode.commands.executeCommand('vscode.openWith', uri, ATTENTION_FILE_VIEW_TYPE, { preview: false });
-  const { run, note } = provider.settle(uri, loaded);
-  return { runId: run.runId, tokens: run.tokens.length, note };
+  const shown = provider.settle(uri, loaded);
+  if (shown.kind === 'cross') return { runId: undefined, tokens: shown.file.queryCount, keyTokens: shown.file.keyCount, note: undefined };
+  return { runId: shown.run.runId, tokens: shown.run.tokens.length, keyTokens: undefined, note: shown.note };
 }

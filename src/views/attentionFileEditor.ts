@@ -9,11 +9,15 @@ import * as vscode from 'vscode';
 import { summarize, type AttentionRun } from '../attention/attentionRun';
 import { loadAttentionFile, type LoadedAttentionFile } from '../attention/attentionFileLoad';
 import { ResultStore } from '../attention/resultStore';
+import type { AttentionFile } from '../shared/attentionFile';
+import { fileTokens } from '../shared/fileTokens';
 import { MessageType, bufferOf } from '../shared/protocol';
 import { ViewBackend, type ViewContext } from './viewBackend';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
 export const ATTENTION_FILE_VIEW_TYPE = 'attentionLens.attentionFile';
+
+type SelfAttentionFile = Extract<LoadedAttentionFile, { kind: 'self' }>;
 
 /** One opened file: its result, or why it could not be read. */
 class AttentionFileDocument implements vscode.CustomDocument {
@@ -89,7 +93,7 @@ export class AttentionFileEditorProvider implements vscode.CustomReadonlyEditorP
     const key = uri.toString();
     if (!this.preloaded.delete(key)) return fresh;
     const shown = this.shown.get(key);
-    if (shown) this.context.store.set(shown.run);
+    if (shown?.kind === 'self') this.context.store.set(shown.run);
     return shown ?? fresh;
   }
 
@@ -121,8 +125,30 @@ export class AttentionFileEditorProvider implements vscode.CustomReadonlyEditorP
     panel.onDidDispose(() => {
       if (this.shown.get(key) === loaded) this.shown.delete(key);
     });
-    new AttentionFileEditor(panel, this.extensionUri, this.context, loaded);
+    if (loaded.kind === 'cross') showCross(panel, this.extensionUri, loaded.file);
+    else new AttentionFileEditor(panel, this.extensionUri, this.context, loaded);
   }
+}
+
+/**
+ * A cross-attention file's tab: its own small webview (webview/cross/main.ts) gets the whole file
+ * once it asks. Not a run, so hover, shading and the other views do not follow it.
+ */
+function showCross(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, file: AttentionFile): void {
+  panel.webview.options = webviewOptions(extensionUri);
+  panel.webview.html = webviewHtml(panel.webview, extensionUri, 'panel', 'cross');
+  const data = {
+    modelName: file.model.name,
+    layers: file.layers,
+    heads: file.heads,
+    queries: fileTokens(file.queries),
+    keys: fileTokens(file.keys),
+    attention: file.attention.map((layer) => bufferOf(layer)),
+  };
+  const subscription = panel.webview.onDidReceiveMessage((raw: unknown) => {
+    if ((raw as { type?: unknown } | null)?.type === 'ready') void panel.webview.postMessage({ type: 'showCross', data });
+  });
+  panel.onDidDispose(() => subscription.dispose());
 }
 
 /** One tab's webview: the panel's UI on one file's result. */
@@ -134,7 +160,7 @@ class AttentionFileEditor {
     panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
     private readonly context: ViewContext,
-    private readonly loaded: LoadedAttentionFile,
+    private readonly loaded: SelfAttentionFile,
   ) {
     const own = new ResultStore();
     own.set(loaded.run);

@@ -15,7 +15,8 @@ const ATTENTION_FILE = 'bundled-model.attention.safetensors';
 const NOTEBOOK = 'attention.ipynb';
 const fixture = join(repoRoot, 'test', 'fixtures', 'attention-files', ATTENTION_FILE);
 /** Copied into the sample workspace for this suite, and removed after it. */
-const copied = [ATTENTION_FILE, NOTEBOOK, 'snippet.py'].map((name) => join(workspace, name));
+const CROSS_FILE = 'cross-attention.attention.safetensors';
+const copied = [ATTENTION_FILE, NOTEBOOK, 'snippet.py', CROSS_FILE].map((name) => join(workspace, name));
 
 /** Opens a workspace file through Quick Open and waits for its tab (any editor, text or not). */
 async function openAny(page: Page, name: string): Promise<void> {
@@ -50,6 +51,7 @@ describe('Attention files and notebooks (workbench)', function () {
     copyFileSync(fixture, copied[0]);
     copyFileSync(join(repoRoot, 'test', 'fixtures', 'notebooks', NOTEBOOK), copied[1]);
     writeFileSync(copied[2], file.queries.source!.text);
+    copyFileSync(join(repoRoot, 'test', 'fixtures', 'attention-files', CROSS_FILE), copied[3]);
     workbench = await startWorkbench();
   });
 
@@ -85,5 +87,20 @@ describe('Attention files and notebooks (workbench)', function () {
     await root.locator('.chip').nth(8).hover();
     await root.locator('.token-details', { hasText: 'attends to' }).waitFor();
     await screenshot(page, 'notebook-renderer');
+  });
+
+  it('a cross-attention file shows both sequences and the rectangular T_q × T_k matrix', async function () {
+    const page = workbench.page;
+    const file = readAttentionFile(readFileSync(copied[3]));
+    await openAny(page, CROSS_FILE);
+    const view = await frameWith(page, '.cross-view[data-drawn]');
+    const root = view.locator('.cross-view');
+    assert.equal(await root.locator('.cross-queries .chip').count(), file.queryCount);
+    assert.equal(await root.locator('.cross-keys .chip').count(), file.keyCount);
+    await root.locator('.cross-queries .chip').nth(2).hover();
+    await view.locator('.cross-view[data-focus="2"]').waitFor();
+    // Key #0 is shaded by query #2's weight on it.
+    assert.match((await root.locator('.cross-keys .chip').first().getAttribute('title')) ?? '', /^key #0: 0\.\d{4}$/);
+    await screenshot(page, 'cross-attention-file');
   });
 });

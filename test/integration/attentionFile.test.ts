@@ -150,6 +150,22 @@ describe('Attention files', () => {
     }
   });
 
+  it('a cross-attention file opens in its editor with both sequences, and is not made a run', async function () {
+    this.timeout(60_000);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const cross = vscode.Uri.file(join(fixtures, 'cross-attention.attention.safetensors'));
+    const file = readAttentionFile(readFileSync(cross.fsPath));
+    const latest = lens.store.latest?.runId;
+    const reply = await vscode.commands.executeCommand<OpenAttentionFileReply | undefined>('attentionLens.openAttentionFile', cross);
+    assert.ok(reply);
+    assert.equal(reply.runId, undefined);
+    assert.equal(reply.tokens, file.queryCount);
+    assert.equal(reply.keyTokens, file.keyCount);
+    assert.notEqual(file.queryCount, file.keyCount);
+    assert.equal(fileTabs(cross).length, 1);
+    assert.equal(lens.store.latest?.runId, latest, 'the latest run is unchanged');
+  });
+
   it('a damaged file: the reader\'s message, and nothing opened', async function () {
     this.timeout(60_000);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');

@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runFromFile, FILE_RUN_ID_BASE, type FilePlacement } from '../../src/attention/fileRun';
+import { crossMatrix } from '../../src/shared/crossAttention';
 import { fileTokens } from '../../src/shared/fileTokens';
 import { readAttentionFile, readAttentionJson } from '../../src/shared/attentionFile';
 import { MAX_INDEX } from '../../src/shared/protocol/fields';
@@ -94,5 +95,26 @@ describe('attention file → run', function () {
 
   it('refuses cross-attention: a run has one token sequence', function () {
     assert.throws(() => runFromFile(read('cross-attention.attention.safetensors'), alone), /two token sequences/);
+  });
+});
+
+describe('cross-attention matrices', function () {
+  it('slices one head and aggregates heads of a [heads, T_q, T_k] layer', function () {
+    // 2 heads, 2 queries, 3 keys.
+    const layer = Float32Array.from([0.2, 0.3, 0.5, 1, 0, 0, 0.6, 0.2, 0.2, 0, 0, 1]);
+    assert.deepEqual([...crossMatrix(layer, 2, 2, 3, 1)!], [0.6, 0.2, 0.2, 0, 0, 1].map(Math.fround));
+    assert.deepEqual([...crossMatrix(layer, 2, 2, 3, 'max')!], [0.6, 0.3, 0.5, 1, 0, 1].map(Math.fround));
+    const mean = crossMatrix(layer, 2, 2, 3, 'mean')!;
+    [0.4, 0.25, 0.35, 0.5, 0, 0.5].forEach((v, i) => assert.ok(Math.abs(mean[i] - v) < 1e-6));
+    assert.equal(crossMatrix(layer, 2, 2, 3, 2), undefined);
+  });
+
+  it('reads the cross-attention fixture with T_q ≠ T_k and both token lists', function () {
+    const file = read('cross-attention.attention.safetensors');
+    assert.equal(file.kind, 'cross');
+    assert.notEqual(file.queryCount, file.keyCount);
+    const m = crossMatrix(file.attention[0], file.heads, file.queryCount, file.keyCount, 0)!;
+    assert.equal(m.length, file.queryCount * file.keyCount);
+    assert.equal(fileTokens(file.keys).tokens.length, file.keyCount);
   });
 });

@@ -13,6 +13,7 @@ import { focusWeights } from '../../src/shared/renormalize';
 import type { HeadSelector } from '../../src/shared/protocol';
 import { escapedText } from '../../src/shared/tokenText';
 import { Controls, type Selection } from '../controls';
+import { CROSS_CSS, CrossView } from '../cross/crossView';
 import { el } from '../dom';
 import { Heatmap } from '../heatmap';
 import { DEFAULT_ZOOM } from '../panelState';
@@ -111,7 +112,7 @@ export const activate: ActivationFunction = () => ({
     const shadow = element.shadowRoot ?? element.attachShadow({ mode: 'open' });
     const style = document.createElement('style');
     // An output is as wide as the notebook: the matrix keeps to a readable size within it.
-    style.textContent = `${SCOPED_CSS}\n.notebook-root { padding: 0 0 8px; } .notebook-views .pane { display: block; } .notebook-views .matrix-pane { max-width: 560px; }`;
+    style.textContent = `${SCOPED_CSS}\n${CROSS_CSS}\n.notebook-root { padding: 0 0 8px; } .notebook-views .pane { display: block; } .notebook-views .matrix-pane { max-width: 560px; }`;
     const root = el('div', { className: 'notebook-root attention-lens-output' });
     shadow.replaceChildren(style, root);
     let file: AttentionFile;
@@ -122,7 +123,8 @@ export const activate: ActivationFunction = () => ({
       return;
     }
     if (file.kind === 'cross') {
-      showError(root, `this output holds cross-attention (${file.queryCount} query × ${file.keyCount} key tokens); the notebook views show self-attention only so far.`);
+      const view = new CrossView({ modelName: file.model.name, layers: file.layers, heads: file.heads, queries: fileTokens(file.queries), keys: fileTokens(file.keys), attention: file.attention });
+      root.append(view.element);
       return;
     }
     mount(root, file);
