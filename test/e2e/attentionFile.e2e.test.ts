@@ -24,9 +24,16 @@ async function openAny(page: Page, name: string): Promise<void> {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor();
   await input.pressSequentially(name);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
-  await page.keyboard.press('Enter');
+  // Click the row itself: Enter takes the top row, which may still be a recently opened file
+  // while the list updates.
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
+  await row.waitFor();
+  await row.click();
   await page.locator('.tab.active', { hasText: name }).waitFor();
+  // The click leaves the mouse over the tab bar, whose tooltip (a local path) would cover the
+  // screenshots: move away and let it close.
+  await page.mouse.move(700, 860);
+  await page.locator('.workbench-hover').waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
 }
 
 /** The first webview content frame holding `selector`. */
