@@ -34,7 +34,14 @@ const builds = [
   },
   {
     bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: !production,
-    minify: production, logLevel: 'warning', entryPoints: { webview: 'webview/main.ts', side: 'webview/side.ts', report: 'webview/reportHost.ts' }, outdir: dist,
+    minify: production, logLevel: 'warning', entryPoints: { webview: 'webview/main.ts', side: 'webview/side.ts', report: 'webview/reportHost.ts', cross: 'webview/cross/main.ts' }, outdir: dist,
+  },
+  // The notebook renderer: an ES module VS Code loads into notebook webviews, the panel's
+  // stylesheet bundled in as text (a notebook output may load nothing from the network).
+  {
+    bundle: true, platform: 'browser', format: 'esm', target: 'es2022', sourcemap: !production,
+    minify: production, logLevel: 'warning', entryPoints: { renderer: 'webview/notebook/renderer.ts' }, outdir: dist,
+    loader: { '.css': 'text' },
   },
   // onnxruntime's WebGPU build, for the panel, in a bundle of its own: the panel loads it only
   // when a run asks for WebGPU. Its wasm binary comes from the host as bytes (see

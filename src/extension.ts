@@ -7,6 +7,7 @@ import type { AttentionRun } from './attention/attentionRun';
 import { ShownHead, defaultSelector } from './attention/shownHead';
 import { CancellableResultStore, rerunSpan, showAttention, type ShowAttentionDeps } from './commands/showAttention';
 import { selectModel } from './commands/selectModel';
+import { OPEN_ATTENTION_FILE_COMMAND, openAttentionFile } from './commands/openAttentionFile';
 import { AttentionDecorations, type ShadingSnapshot } from './editor/attentionDecorations';
 import { CursorFocus, type FocusedToken } from './editor/cursorFocus';
 import { AttentionHoverProvider, OPEN_PANEL_COMMAND, REVEAL_TOKEN_COMMAND } from './editor/hoverProvider';
@@ -20,6 +21,7 @@ import { WebGpuEngine } from './inference/webGpuEngine';
 import { readSettings } from './settings';
 import { AttentionStatusBar } from './statusBar';
 import { AttentionPanel } from './views/attentionPanel';
+import { AttentionFileEditorProvider, type AttentionFileEditorState } from './views/attentionFileEditor';
 import { AttentionSideView, type SideViewState } from './views/sideView';
 import type { ViewContext } from './views/viewBackend';
 import { registerWalkthrough } from './walkthrough';
@@ -47,6 +49,8 @@ export interface AttentionLensTestApi extends AttentionLensApi {
     readonly shading: ShadingSnapshot;
   };
   readonly sideView: SideViewState;
+  /** Attention files opened, and the last read error and note. */
+  readonly attentionFiles: AttentionFileEditorState;
   readonly statusBarText: string;
   /** The inference worker, for the integration tests: pending requests, live workers, a kill switch. */
   readonly inference: InferenceTestHooks;
@@ -121,6 +125,7 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
   const decorations = new AttentionDecorations(tracker, focus, shownHead, matrices);
   const sideView = new AttentionSideView(context.extensionUri, views, tracker, focus);
   const statusBar = new AttentionStatusBar(store, tracker, OPEN_PANEL_COMMAND);
+  const attentionFiles = new AttentionFileEditorProvider(context.extensionUri, views);
   context.subscriptions.push(
     log,
     store,
@@ -143,6 +148,8 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
       return run && { runId: run.runId, tokens: run.tokens.length };
     }),
     vscode.commands.registerCommand('attentionLens.selectModel', selectModel),
+    vscode.commands.registerCommand(OPEN_ATTENTION_FILE_COMMAND, (target: unknown) => openAttentionFile(attentionFiles, target)),
+    AttentionFileEditorProvider.register(attentionFiles),
     vscode.commands.registerCommand('attentionLens.toggleShading', () => {
       const on = decorations.toggle();
       vscode.window.setStatusBarMessage(`Attention Lens: shading ${on ? 'on' : 'off'}`, 2000);
@@ -174,6 +181,9 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
     },
     get sideView() {
       return sideView.state;
+    },
+    get attentionFiles() {
+      return attentionFiles.state;
     },
     get statusBarText() {
       return statusBar.text;

@@ -7,7 +7,7 @@
 import { clampSelector } from '../shared/attentionMath';
 import type { HeadSelector } from '../shared/protocol';
 
-export type ShownHeadSource = 'panel' | 'side' | 'settings' | 'run' | 'api';
+export type ShownHeadSource = 'panel' | 'side' | 'file' | 'settings' | 'run' | 'api';
 
 export interface ShownHeadChange {
   readonly selector: HeadSelector;

@@ -17,8 +17,8 @@ import { MessageType, parseWebviewMessage, type FromWebviewMessage, type ToWebvi
 import { answerViewRequest } from '../shared/viewRequests';
 import { saveExport } from './saveExport';
 
-/** The views with a backend; each is also the source of the layer/head changes it makes. */
-export type ViewName = 'panel' | 'side';
+/** The views with a backend (the panel, the side view, attention file editors); each is also the source of the layer/head changes it makes. */
+export type ViewName = 'panel' | 'side' | 'file';
 
 /** What every view's backend shares with the rest of the extension. */
 export interface ViewContext {
