@@ -126,7 +126,7 @@ function describeModel(graph: ModelGraph, inputs: readonly InputSpec[], config: 
   if (layout) parts.push(layout);
   const fused = [...new Set(graph.fusedOps.map((op) => op.replace(/^com\.microsoft\./, '')))];
   if (fused.length > 0) parts.push(`fused ${fused.join(', ')} rewritten`);
-  if (graph.upcastTensors > 0) parts.push('bfloat16 weights computed in float32 (onnxruntime-web has no bfloat16 kernels)');
+  if (graph.upcastTensors > 0) parts.push('bfloat16 weights computed in float32 (onnxruntime has no bfloat16 MatMul on CPU or WebAssembly)');
   else if (graph.precision === 'quantized') parts.push(`quantized operators (${graph.quantizedOps.join(', ')})`);
   else if (graph.precision) parts.push(`${graph.precision} (attention shown in float32)`);
   if (graph.externalData.length > 0) parts.push(`weights in ${graph.externalData.join(', ')}`);

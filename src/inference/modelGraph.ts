@@ -59,7 +59,8 @@ export interface ModelGraph {
   readonly precision: string | undefined;
   /** The quantized operator types the graph uses (QUANTIZED_OPS), in first-use order. */
   readonly quantizedOps: readonly string[];
-  /** bfloat16 tensors turned into float32 in memory (onnxruntime-web has no bfloat16 kernels); 0 for other models. */
+  /** bfloat16 tensors turned into float32 in memory (onnxruntime has no bfloat16 MatMul on CPU or
+   *  WebAssembly); 0 for other models. */
   readonly upcastTensors: number;
   /** The float32 copies of a bfloat16 model's initializers, which `modelBytes` names as external
    *  data at `path`: handed to onnxruntime with the files of `externalData`; undefined otherwise. */
@@ -90,9 +91,10 @@ export function inspectModelGraph(fileBytes: Uint8Array, file: string): ModelGra
 }
 
 /**
- * onnxruntime-web's WASM kernels have no bfloat16 MatMul or Softmax (session creation fails with
- * "Could not find an implementation for MatMul(13)"), so a bfloat16 model is converted to float32
- * in memory (onnx/upcastBfloat16.ts) before anything else looks at it.
+ * onnxruntime-web's WASM kernels (and onnxruntime-node's CPU kernels) have no bfloat16 MatMul
+ * or Softmax (session creation fails with "Could not find an implementation for MatMul(13)"),
+ * so a bfloat16 model is converted to float32 in memory (onnx/upcastBfloat16.ts) before anything
+ * else looks at it.
  * @throws ModelLoadError ('runtime') when it cannot be converted, saying how to export instead.
  */
 function upcastIfBfloat16(

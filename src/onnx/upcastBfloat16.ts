@@ -1,7 +1,8 @@
 /**
- * bfloat16 models made runnable on onnxruntime-web's WASM (CPU) kernels, which have no bfloat16
- * MatMul, Softmax or arithmetic: session creation fails with "Could not find an implementation for
- * MatMul(13)". The model is rewritten in memory to float32 (the user's file is never written):
+ * bfloat16 models made runnable on onnxruntime-web's WASM kernels (and onnxruntime-node's CPU
+ * kernels), which have no bfloat16 MatMul, Softmax or arithmetic: session creation fails with
+ * "Could not find an implementation for MatMul(13)". The model is rewritten in memory to float32
+ * (the user's file is never written):
  *
  * - every bfloat16 tensor (initializers, Constant / ConstantOfShape values, subgraph initializers)
  *   becomes float32, each value exactly (a bfloat16 is the upper half of a float32); when the

@@ -65,7 +65,7 @@ const ROUTES: readonly Expected[] = [
   { file: 'packed-attention.onnx', layers: 1, heads: 2, causal: false, found: /^fused Attention rewritten$/ },
   { file: 'fused-attention.onnx', layers: 1, heads: 2, causal: false, found: /^fused Attention rewritten$/ },
   { file: 'float16.onnx', layers: 2, heads: 2, causal: false, found: /float16 \(attention shown in float32\)/ },
-  { file: 'bfloat16.onnx', layers: 2, heads: 2, causal: false, found: /^bfloat16 weights computed in float32 \(onnxruntime-web has no bfloat16 kernels\)$/ },
+  { file: 'bfloat16.onnx', layers: 2, heads: 2, causal: false, found: /^bfloat16 weights computed in float32 \(onnxruntime has no bfloat16 MatMul on CPU or WebAssembly\)$/ },
   { file: 'qdq.onnx', layers: 2, heads: 2, causal: false, found: /^quantized operators \(QuantizeLinear, DequantizeLinear\)$/ },
   { file: 'bert-inputs.onnx', layers: 1, heads: 2, causal: false, found: undefined },
   { file: 'int8-dynamic.onnx', layers: 2, heads: 2, causal: false, found: /^quantized operators \(DynamicQuantizeLinear, MatMulInteger\)$/ },
