@@ -5,6 +5,7 @@ import { Analyzer } from './attention/analyzer';
 import type { ResultStore } from './attention/resultStore';
 import type { AttentionRun } from './attention/attentionRun';
 import { ShownHead, defaultSelector } from './attention/shownHead';
+import { ViewWorkerClient, type ViewWorkerStats } from './attention/viewWorkerClient';
 import { CancellableResultStore, rerunSpan, showAttention, type ShowAttentionDeps } from './commands/showAttention';
 import { selectModel } from './commands/selectModel';
 import { AttentionDecorations, type ShadingSnapshot } from './editor/attentionDecorations';
@@ -50,6 +51,8 @@ export interface AttentionLensTestApi extends AttentionLensApi {
   readonly statusBarText: string;
   /** The inference worker, for the integration tests: pending requests, live workers, a kill switch. */
   readonly inference: InferenceTestHooks;
+  /** The view worker: threads started, requests in flight. */
+  readonly viewWorker: ViewWorkerStats;
 }
 
 /** What the Show Attention command resolves with. */
@@ -93,10 +96,12 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
   const paintTimes = new Map<number, number>();
   const tracker = new StaleTracker(store, (document, start, end) => void rerunSpan(deps, document, start, end));
   const matrices = new MatrixCache();
+  const viewWorker = new ViewWorkerClient(context.asAbsolutePath('dist/viewWorker.js'));
   const views: ViewContext = {
     store,
     shownHead,
     matrices,
+    viewWorker,
     revealToken: (runId, index) => void revealToken(tracker, runId, index),
     painted: (view, runId, paintMs) => {
       if (view === 'side') {
@@ -129,6 +134,7 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
     sideView,
     statusBar,
     { dispose: () => client.dispose() },
+    { dispose: () => viewWorker.dispose() },
     store.onDidChange((run) => run && shownHead.fit(run.model.layers, run.model.heads)),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('attentionLens.defaultAggregate')) shownHead.set(defaultSelector(readSettings().defaultAggregate), 'settings');
@@ -160,7 +166,7 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
     AttentionPanel.registerSerializer(context.extensionUri, views),
     AttentionSideView.register(sideView),
     vscode.languages.registerHoverProvider('*', new AttentionHoverProvider(tracker, shownHead, matrices)),
-    registerWalkthrough(context, store, shownHead),
+    registerWalkthrough(context, store, shownHead, (run) => viewWorker.scores(run)),
   );
   const api: AttentionLensApi = { showAttention: () => showAttention(deps), store, shownHead };
   if (context.extensionMode !== vscode.ExtensionMode.Test) return api;
@@ -177,6 +183,9 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
       return statusBar.text;
     },
     inference: client.testHooks,
+    get viewWorker() {
+      return viewWorker.stats;
+    },
   };
   return testApi;
 }

@@ -7,6 +7,7 @@ import type { AttentionModel } from './attentionModel';
 import { loadAttentionModel } from './nativeEngine';
 import { checkInferenceOutput } from './outputChecks';
 import { RuntimeFilesError, checkRuntimeFiles, explainRuntimeFailure } from './runtimeFiles';
+import { shareOutput, transferables } from './sharedOutput';
 import { failureOf } from './workerFailure';
 import type { WorkerReply, WorkerRequest } from './workerProtocol';
 
@@ -45,11 +46,11 @@ async function handle(request: Exclude<WorkerRequest, { kind: 'exit' }>): Promis
         const bytes = Uint8Array.from(loaded.modelBytes);
         reply({ kind: 'modelBytes', requestId: request.requestId, bytes }, [bytes.buffer as ArrayBuffer]);
       } else {
-        const output = await loaded.run(request.text, request.maxTokens);
-        checkInferenceOutput(output, loaded.info);
-        const vectorBuffers = (output.vectors ?? []).flatMap((v) => [v.q.buffer, v.k.buffer, v.v.buffer, v.o.buffer]);
-        const transfer = [...output.attention.map((a) => a.buffer), ...vectorBuffers] as ArrayBuffer[];
-        reply({ kind: 'ran', requestId: request.requestId, output }, [...new Set(transfer)]);
+        const ran = await loaded.run(request.text, request.maxTokens);
+        checkInferenceOutput(ran, loaded.info);
+        // In shared memory, the view worker reads the run without the host copying it.
+        const output = shareOutput(ran);
+        reply({ kind: 'ran', requestId: request.requestId, output }, transferables(output));
       }
     }
   } catch (err) {

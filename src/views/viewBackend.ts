@@ -2,7 +2,8 @@
  * The host's end of every view webview (the panel and the side view): it reads each message
  * through the protocol's parsers and answers it the same way for both. Data requests (matrix,
  * rollout, thumbnails, query math) are answered from the held run by shared/viewRequests.ts, the
- * same code the standalone HTML report answers with; a layer/head picked in a view is checked
+ * same code the standalone HTML report answers with, run in the view worker
+ * (attention/viewWorkerClient.ts) so the extension host's thread never does that work; a layer/head picked in a view is checked
  * against the latest run before every view follows it; reveals, exports and paint reports go to
  * the extension. What differs per view (what it is sent when it loads, WebGPU runs) stays in the
  * view's own class, through ViewHooks.
@@ -11,6 +12,7 @@ import * as vscode from 'vscode';
 import { heldRun } from '../attention/attentionRun';
 import type { ResultStore } from '../attention/resultStore';
 import type { ShownHead } from '../attention/shownHead';
+import type { ViewWorkerClient } from '../attention/viewWorkerClient';
 import type { MatrixCache } from '../editor/matrixCache';
 import { fitsShape } from '../shared/attentionMath';
 import { MessageType, parseWebviewMessage, type FromWebviewMessage, type ToWebviewMessage, type WebGpuReply } from '../shared/protocol';
@@ -27,6 +29,8 @@ export interface ViewContext {
   readonly shownHead: ShownHead;
   /** The editor's recent matrices: a view asking for the one the editor just used gets it at once. */
   readonly matrices: MatrixCache;
+  /** Answers the views' data requests and writes JSON exports off the extension host's thread. */
+  readonly viewWorker: Pick<ViewWorkerClient, 'answer' | 'exportJson'>;
   revealToken(runId: number, index: number): void;
   /** A view drew a run, `paintMs` after it asked for it (measured in the webview). */
   painted(view: ViewName, runId: number, paintMs: number): void;
@@ -73,8 +77,22 @@ export class ViewBackend implements vscode.Disposable {
       case MessageType.RequestQueryMath: {
         // Requests for a run no longer held get no answer: the webview has a newer result coming.
         const run = store.get(message.runId);
-        const reply = run && answerViewRequest(heldRun(run), message, (_held, selector) => matrices.get(run, selector));
-        if (reply) this.post(reply);
+        if (!run) break;
+        // One head's matrix (a copy of T² floats) or one the editor just aggregated is answered at
+        // once; everything else is computed in the view worker, off this thread (an aggregate
+        // costs heads × T², thumbnails and scores layers × heads × T², the rollout T³ per layer).
+        if (message.type === MessageType.RequestMatrix) {
+          const { selector } = message;
+          const cached = matrices.peek(run, selector);
+          if (cached || typeof selector.head === 'number') {
+            const reply = answerViewRequest(heldRun(run), message, cached && (() => cached));
+            if (reply) this.post(reply);
+            break;
+          }
+        }
+        void this.context.viewWorker.answer(run, message).then((reply) => {
+          if (reply && store.get(message.runId)) this.post(reply);
+        });
         break;
       }
       case MessageType.HeadPicked: {
@@ -93,7 +111,7 @@ export class ViewBackend implements vscode.Disposable {
         break;
       case MessageType.SaveExport: {
         const run = store.get(message.runId);
-        if (run) void saveExport(message, run);
+        if (run) void saveExport(message, run, this.context.viewWorker);
         else void vscode.window.showWarningMessage('Attention Lens: that result is no longer held; run Show Attention again to export it.');
         break;
       }
