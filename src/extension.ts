@@ -22,7 +22,9 @@ import { readSettings } from './settings';
 import { AttentionStatusBar } from './statusBar';
 import { AttentionPanel } from './views/attentionPanel';
 import { AttentionSideView, type SideViewState } from './views/sideView';
-import type { ViewContext } from './views/viewBackend';
+import { answerDataRequest, type ViewContext } from './views/viewBackend';
+import { writeExport } from './views/saveExport';
+import type { SaveExportMessage, ViewReply, ViewRequest } from './shared/protocol';
 import { registerWalkthrough } from './walkthrough';
 
 /** What the extension exports to other extensions. */
@@ -53,6 +55,10 @@ export interface AttentionLensTestApi extends AttentionLensApi {
   readonly inference: InferenceTestHooks;
   /** The view worker: threads started, requests in flight. */
   readonly viewWorker: ViewWorkerStats;
+  /** Answers a view's data request as the panel's and the side view's backend does. */
+  answerViewRequest(request: ViewRequest): Promise<ViewReply | undefined>;
+  /** Writes an export of a held run to `target` as the panel's export does after its save dialog. */
+  writeExport(message: SaveExportMessage, target: vscode.Uri): Promise<void>;
 }
 
 /** What the Show Attention command resolves with. */
@@ -185,6 +191,12 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
     inference: client.testHooks,
     get viewWorker() {
       return viewWorker.stats;
+    },
+    answerViewRequest: (request) => answerDataRequest(views, request),
+    writeExport: async (message, target) => {
+      const run = store.get(message.runId);
+      if (!run) throw new Error(`run ${message.runId} is not held`);
+      await writeExport(message, run, target, viewWorker);
     },
   };
   return testApi;

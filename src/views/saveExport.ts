@@ -28,8 +28,11 @@ export function exportInput(run: AttentionRun): ExportInput {
   };
 }
 
-/** Writes the export to `target`. JSON is made in the view worker, streamed straight into a local file. */
-async function writeExport(message: SaveExportMessage, run: AttentionRun, target: vscode.Uri, viewWorker: JsonExporter): Promise<void> {
+/**
+ * Writes the export to `target`. JSON is made in the view worker, streamed straight into a local file.
+ * @throws Error with the file system's message when the file cannot be written.
+ */
+export async function writeExport(message: SaveExportMessage, run: AttentionRun, target: vscode.Uri, viewWorker: JsonExporter): Promise<void> {
   if (message.format === 'json') {
     if (target.scheme === 'file') {
       await viewWorker.exportJson(run, exportInput(run), target.fsPath);

@@ -15,7 +15,7 @@ import type { ShownHead } from '../attention/shownHead';
 import type { ViewWorkerClient } from '../attention/viewWorkerClient';
 import type { MatrixCache } from '../editor/matrixCache';
 import { fitsShape } from '../shared/attentionMath';
-import { MessageType, parseWebviewMessage, type FromWebviewMessage, type ToWebviewMessage, type WebGpuReply } from '../shared/protocol';
+import { MessageType, parseWebviewMessage, type FromWebviewMessage, type ToWebviewMessage, type ViewReply, type ViewRequest, type WebGpuReply } from '../shared/protocol';
 import { answerViewRequest } from '../shared/viewRequests';
 import { saveExport } from './saveExport';
 
@@ -66,7 +66,7 @@ export class ViewBackend implements vscode.Disposable {
 
   private handle(message: FromWebviewMessage): void {
     this.messagesReceived++;
-    const { store, shownHead, matrices } = this.context;
+    const { store, shownHead } = this.context;
     switch (message.type) {
       case MessageType.Ready:
         this.hooks.onReady();
@@ -74,27 +74,9 @@ export class ViewBackend implements vscode.Disposable {
       case MessageType.RequestMatrix:
       case MessageType.RequestRollout:
       case MessageType.RequestThumbnails:
-      case MessageType.RequestQueryMath: {
-        // Requests for a run no longer held get no answer: the webview has a newer result coming.
-        const run = store.get(message.runId);
-        if (!run) break;
-        // One head's matrix (a copy of T² floats) or one the editor just aggregated is answered at
-        // once; everything else is computed in the view worker, off this thread (an aggregate
-        // costs heads × T², thumbnails and scores layers × heads × T², the rollout T³ per layer).
-        if (message.type === MessageType.RequestMatrix) {
-          const { selector } = message;
-          const cached = matrices.peek(run, selector);
-          if (cached || typeof selector.head === 'number') {
-            const reply = answerViewRequest(heldRun(run), message, cached && (() => cached));
-            if (reply) this.post(reply);
-            break;
-          }
-        }
-        void this.context.viewWorker.answer(run, message).then((reply) => {
-          if (reply && store.get(message.runId)) this.post(reply);
-        });
+      case MessageType.RequestQueryMath:
+        void answerDataRequest(this.context, message).then((reply) => reply && this.post(reply));
         break;
-      }
       case MessageType.HeadPicked: {
         const selector = { layer: message.layer, head: message.head };
         // Only a layer/head the current model has is shared with the other views.
@@ -125,4 +107,25 @@ export class ViewBackend implements vscode.Disposable {
   dispose(): void {
     this.subscription.dispose();
   }
+}
+
+/**
+ * The answer to a view's data request, or undefined when it names a run no longer held (the
+ * webview has a newer result coming) or something outside the run. One head's matrix (a copy of
+ * T² floats) or a matrix the editor just aggregated is answered on this thread at once; the rest
+ * is computed in the view worker (an aggregate costs heads × T², thumbnails and scores
+ * layers × heads × T², the rollout T³ per layer), so the extension host never stalls on it.
+ */
+export async function answerDataRequest(context: Pick<ViewContext, 'store' | 'matrices' | 'viewWorker'>, message: ViewRequest): Promise<ViewReply | undefined> {
+  const { store, matrices, viewWorker } = context;
+  const run = store.get(message.runId);
+  if (!run) return undefined;
+  if (message.type === MessageType.RequestMatrix) {
+    const { selector } = message;
+    const cached = matrices.peek(run, selector);
+    if (cached || typeof selector.head === 'number') return answerViewRequest(heldRun(run), message, cached && (() => cached));
+  }
+  const reply = await viewWorker.answer(run, message);
+  // Dropped when a newer run came in meanwhile.
+  return reply && store.get(message.runId) ? reply : undefined;
 }
