@@ -142,6 +142,7 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
     { dispose: () => client.dispose() },
     { dispose: () => viewWorker.dispose() },
     store.onDidChange((run) => run && shownHead.fit(run.model.layers, run.model.heads)),
+    store.onDidChange((run) => viewWorker.keepOnly(run)),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('attentionLens.defaultAggregate')) shownHead.set(defaultSelector(readSettings().defaultAggregate), 'settings');
     }),

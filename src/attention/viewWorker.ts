@@ -87,6 +87,9 @@ function handle(request: ViewWorkerRequest): void {
       };
       post({ kind: 'held', requestId: request.requestId });
       return;
+    case 'release':
+      held = undefined;
+      return;
     case 'layer':
       if (held?.runId !== request.runId) return;
       held.attention[request.index] = request.attention;

@@ -77,6 +77,17 @@ export class ViewWorkerClient {
     return { written: reply.written, bytes: reply.bytes };
   }
 
+  /**
+   * Tells the worker to drop whatever run it holds unless it is `run`: called when the host's
+   * store moves on, so a run no view asked about again does not stay alive in the worker.
+   */
+  keepOnly(run: AttentionRun | undefined): void {
+    const thread = this.thread;
+    if (!thread?.held || thread.held.run === run) return;
+    thread.held = undefined;
+    thread.worker.postMessage({ kind: 'release', requestId: 0 } satisfies ViewWorkerRequest);
+  }
+
   get stats(): ViewWorkerStats {
     return { workersStarted: this.started, pendingRequests: this.pending.size };
   }

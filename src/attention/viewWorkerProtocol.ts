@@ -22,6 +22,8 @@ export type ViewWorkerRequest =
   | { readonly kind: 'hold'; readonly requestId: number; readonly runId: number; readonly tokens: readonly HeldToken[]; readonly layers: number; readonly causal: boolean; readonly hasVectors: boolean }
   /** One layer of the held run: [head][query][key], and q/k/v/o [head][token][d_k] when the model has them. */
   | { readonly kind: 'layer'; readonly requestId: number; readonly runId: number; readonly index: number; readonly attention: Float32Array; readonly vectors: LayerVectors | undefined }
+  /** Drop the held run (and what was computed from it): the host no longer holds it either. */
+  | { readonly kind: 'release'; readonly requestId: number }
   | { readonly kind: 'answer'; readonly requestId: number; readonly request: ViewRequest }
   /** The held run's head scores, Float32 [layer][head][score] (headBadges.ts). */
   | { readonly kind: 'scores'; readonly requestId: number; readonly runId: number }

@@ -127,6 +127,38 @@ describe('view worker', function () {
     }
   });
 
+  it('drops a run the host moved on from, and takes it again when a view asks about it', async () => {
+    const request: ViewRequest = { type: MessageType.RequestRollout, requestId: 1, runId: run.runId, layer: 1 };
+    views.keepOnly(undefined);
+    const reply = await views.answer(run, request);
+    assert.ok(comparable(reply), 'answered after the run was handed over again');
+    assert.deepStrictEqual(comparable(reply), comparable(answerViewRequest(heldRun(run), request)));
+    assert.equal(views.stats.workersStarted, 1, 'by the same thread');
+  });
+
+  it('replaces a worker still busy with an older run, and takes a run outside shared memory layer by layer', async () => {
+    // A WebGPU run comes from the panel in ordinary ArrayBuffers.
+    const copy: AttentionRun = {
+      ...run,
+      runId: run.runId + 1,
+      attention: run.attention.map((a) => Float32Array.from(a)),
+      vectors: run.vectors?.map((v) => ({ ...v, q: Float32Array.from(v.q), k: Float32Array.from(v.k), v: Float32Array.from(v.v), o: Float32Array.from(v.o) })),
+    };
+    assert.ok(!copy.attention.some(isShared));
+    const started = views.stats.workersStarted;
+    const older = views.answer(run, { type: MessageType.RequestThumbnails, requestId: 1, runId: run.runId, side: 64, pool: 'mean', sinks: { first: false, special: false } });
+    const requests: ViewRequest[] = [
+      { type: MessageType.RequestRollout, requestId: 2, runId: copy.runId, layer: copy.attention.length - 1 },
+      { type: MessageType.RequestQueryMath, requestId: 3, runId: copy.runId, layer: 1, head: 2, query: 3 },
+    ];
+    const newer = requests.map((request) => views.answer(copy, request));
+    assert.equal(await older, undefined, "the older run's request went with its worker");
+    assert.equal(views.stats.workersStarted, started + 1, 'a fresh worker took the newer run');
+    for (const [i, request] of requests.entries()) {
+      assert.deepStrictEqual(comparable(await newer[i]), comparable(answerViewRequest(heldRun(copy), request)));
+    }
+  });
+
   it('reports a file that cannot be written, and answers the next request', async () => {
     const input = { source: { file: 'sample.ts', startOffset: 0, text: TEXT }, tokens: run.tokens, model: run.model };
     await assert.rejects(views.exportJson(run, input, path.join(tmpdir(), 'no-such-folder-attention-lens', 'run.json')), /ENOENT/);
