@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { buildBundles } from '../lib/build';
 import { benchDir } from '../lib/paths';
-import { QUICK, median, repeats, round, type Row } from '../lib/stats';
+import { QUICK, median, repeats, round, timingRow, type Row } from '../lib/stats';
 
 const GROUP = 'views';
 
@@ -44,6 +44,10 @@ export async function runViews(): Promise<{ rows: Row[]; keys: Record<string, nu
     });
     keys[`view_host_max_stall_${size}`] = round(after.maxGap, 1);
     keys[`view_host_max_stall_${size}_before`] = round(r.before.maxGap, 1);
+    const shared = probe('share', String(size)) as { times: number[]; bytes: number };
+    rows.push(
+      timingRow(GROUP, `12L x 12H, ${size} tok · copying the attention into shared memory (inference worker, once per run)`, shared.times, `${round(shared.bytes / 2 ** 20, 0)} MiB; what lets the host hand the run to the view worker without a copy`),
+    );
   }
   const size = 512;
   type Exported = Stall & { peakGrowthMb: number; peakRssMb: number; bytes: number };

@@ -6,6 +6,7 @@
  *                      (shared/viewRequests.ts called directly), and through the view worker.
  *   export-before <T>  JSON export as before: the whole string built, encoded and written.
  *   export-after <T>   JSON export through the view worker, streamed to the file.
+ *   share <T>          the inference worker's copy of a run's attention into shared memory.
  * The run is synthetic (softmax rows of seeded random logits, q/k/v/o of d_k 64), held in
  * SharedArrayBuffers as the inference worker hands runs over. Prints one JSON object on stdout.
  */
@@ -15,6 +16,7 @@ import { join } from 'node:path';
 import type { AttentionRun } from '../../src/attention/attentionRun';
 import { ViewWorkerClient } from '../../src/attention/viewWorkerClient';
 import { MessageType, type ViewRequest } from '../../src/shared/protocol';
+import { shareOutput } from '../../src/inference/sharedOutput';
 import { resultToJson } from '../../src/shared/resultJson';
 import { seededRandom } from '../../src/shared/seededRandom';
 import { answerViewRequest } from '../../src/shared/viewRequests';
@@ -138,6 +140,17 @@ async function main(): Promise<void> {
       // The noise floor: the same probe with nothing running, for as long as one worker pass.
       const idle = await stalls(() => new Promise((r) => setTimeout(r, Math.min(after[0].ms, 20_000))));
       console.log(JSON.stringify({ size, before, after, idle }));
+    } else if (mode === 'share') {
+      // What the inference worker pays once per run to hand it over in shared memory.
+      const plain = { tokens: [...run.tokens], truncated: false, tokenizeMs: 0, inferenceMs: 0, attention: run.attention.map((a) => Float32Array.from(a)), vectors: undefined };
+      const times: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const started = performance.now();
+        shareOutput(plain);
+        times.push(performance.now() - started);
+        gc();
+      }
+      console.log(JSON.stringify({ size, times, bytes: run.attention.reduce((n, a) => n + a.byteLength, 0) }));
     } else {
       const rssBefore = peakRssMb();
       const measured = await stalls(async () => {

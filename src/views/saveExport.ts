@@ -34,13 +34,17 @@ export function exportInput(run: AttentionRun): ExportInput {
  */
 export async function writeExport(message: SaveExportMessage, run: AttentionRun, target: vscode.Uri, viewWorker: JsonExporter): Promise<void> {
   if (message.format === 'json') {
-    if (target.scheme === 'file') {
-      await viewWorker.exportJson(run, exportInput(run), target.fsPath);
-      return;
-    }
-    // Another file system (a remote or virtual folder) is written through VS Code, whole.
-    const { bytes } = await viewWorker.exportJson(run, exportInput(run));
-    await vscode.workspace.fs.writeFile(target, bytes ?? new Uint8Array(0));
+    // Seconds for a big run (446 MiB for 12 x 12 heads at 512 tokens): say so while it is written.
+    const title = `Attention Lens: exporting ${vscode.workspace.asRelativePath(target, false)}…`;
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title }, async () => {
+      if (target.scheme === 'file') {
+        await viewWorker.exportJson(run, exportInput(run), target.fsPath);
+        return;
+      }
+      // Another file system (a remote or virtual folder) is written through VS Code, whole.
+      const { bytes } = await viewWorker.exportJson(run, exportInput(run));
+      await vscode.workspace.fs.writeFile(target, bytes ?? new Uint8Array(0));
+    });
     return;
   }
   const bytes = typeof message.data === 'string' ? new TextEncoder().encode(message.data) : new Uint8Array(message.data ?? new ArrayBuffer(0));
