@@ -6,7 +6,8 @@
  * rollout T³ per layer): here they never stall the extension host. Messages are handled one at a
  * time, in order.
  */
-import { closeSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import { resultJsonChunks } from '../shared/resultJson';
 import { answerViewRequest, scoresFor, type HeldRun } from '../shared/viewRequests';
@@ -55,23 +56,28 @@ function exportJson(run: Held, request: Extract<ViewWorkerRequest, { kind: 'expo
     post({ kind: 'exported', requestId: request.requestId, written: stats.bytes, bytes }, [bytes.buffer]);
     return;
   }
-  const fd = openSync(request.path, 'w');
+  // Written beside the target and renamed over it when complete: the file never appears (or
+  // replaces the one there) half-written.
+  const partial = join(dirname(request.path), `.${basename(request.path)}.${process.pid}-${request.requestId}.partial`);
+  const fd = openSync(partial, 'w');
+  let open = true;
   let stats;
   try {
     stats = writePieces(pieces, (bytes) => {
       for (let done = 0; done < bytes.byteLength; ) done += writeSync(fd, bytes, done);
     });
-  } catch (error) {
+    open = false;
     closeSync(fd);
-    // A half-written export is worse than none.
+    renameSync(partial, request.path);
+  } catch (error) {
+    if (open) closeSync(fd);
     try {
-      unlinkSync(request.path);
+      unlinkSync(partial);
     } catch {
       // already gone
     }
     throw error;
   }
-  closeSync(fd);
   post({ kind: 'exported', requestId: request.requestId, written: stats.bytes, bytes: undefined });
 }
 

@@ -28,8 +28,8 @@ export type ViewWorkerRequest =
   /** The held run's head scores, Float32 [layer][head][score] (headBadges.ts). */
   | { readonly kind: 'scores'; readonly requestId: number; readonly runId: number }
   /**
-   * The held run as result JSON: streamed to `path` (a local file, replaced) when given, else
-   * returned as bytes.
+   * The held run as result JSON: streamed to `path` (a local file, replaced once complete: it is
+   * written beside it and renamed) when given, else returned as bytes.
    */
   | { readonly kind: 'exportJson'; readonly requestId: number; readonly runId: number; readonly input: ExportInput; readonly path: string | undefined };
 

@@ -1,9 +1,9 @@
 // The view worker answers exactly what shared/viewRequests.ts answers on the host (the same bytes),
 // for the bundled model's real run, reading the run's attention from shared memory; and the JSON
-// export streams: the file written piece by piece is resultToJson's text, byte for byte, and the
-// writer never holds more than one batch.
+// export streams: the file written piece by piece is resultToJson's text, byte for byte, it appears
+// only once complete, and the writer never holds more than one batch.
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { AttentionRun } from '../../src/attention/attentionRun';
@@ -120,6 +120,11 @@ describe('view worker', function () {
       assert.equal(written, Buffer.byteLength(expected));
       assert.ok(text === expected, 'the file is resultToJson text, byte for byte');
       assert.deepStrictEqual(JSON.parse(text), resultToJson({ ...input, attention: run.attention }));
+      assert.deepStrictEqual(readdirSync(dir), ['run.json'], 'written beside and renamed: nothing else left');
+      // A target that cannot be replaced (a folder): refused, and no partial file stays behind.
+      mkdirSync(path.join(dir, 'folder.json'));
+      await assert.rejects(views.exportJson(run, input, path.join(dir, 'folder.json')));
+      assert.deepStrictEqual(readdirSync(dir).sort(), ['folder.json', 'run.json']);
       const whole = await views.exportJson(run, input);
       assert.ok(whole.bytes && Buffer.from(whole.bytes).equals(Buffer.from(expected)), 'without a path, the same bytes come back');
     } finally {
