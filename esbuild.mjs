@@ -1,5 +1,5 @@
 // One build script, separate bundles: the extension host (Node, CJS, `vscode` external), the
-// inference worker (worker_threads), the webviews (browser), the panel's WebGPU runner (browser),
+// inference worker and the view worker (worker_threads), the webviews (browser), the panel's WebGPU runner (browser),
 // the integration suite, and the CLI.
 // Only the onnxruntime-web files the Node entry and the WebGPU engine load are copied next to the bundles.
 import * as esbuild from 'esbuild';
@@ -26,6 +26,8 @@ const nodeShared = {
 const builds = [
   { ...nodeShared, entryPoints: { extension: 'src/extension.ts' }, outdir: dist, external: ['vscode'] },
   { ...nodeShared, entryPoints: { worker: 'src/inference/worker.ts' }, outdir: dist },
+  // The view worker: answers the views' data requests and writes JSON exports off the host's thread.
+  { ...nodeShared, entryPoints: { viewWorker: 'src/attention/viewWorker.ts' }, outdir: dist },
   {
     ...nodeShared,
     entryPoints: { cli: 'src/cli/main.ts' },

@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- GROUP...]   groups: inference, large, e2e, webview, host, package, tokenizer (default: all)
+ * npm run bench [-- GROUP...]   groups: inference, large, e2e, webview, host, views, package, tokenizer (default: all)
  * BENCH_QUICK=1 for a smoke run with few repeats.
  *
  * Prints a table (target vs measured, then every row) and writes bench/results/latest.json.
@@ -16,6 +16,7 @@ import { runInference } from './groups/inference';
 import { runLargeModel } from './groups/largeModel';
 import { runPackage } from './groups/package';
 import { runTokenizer } from './groups/tokenizer';
+import { runViews } from './groups/views';
 import { runWebview } from './groups/webview';
 import { resultsDir } from './lib/paths';
 import { QUICK, type Row } from './lib/stats';
@@ -28,6 +29,7 @@ const GROUPS: Record<string, () => Promise<GroupResult>> = {
   inference: runInference,
   large: runLargeModel,
   host: runHost,
+  views: runViews,
   webview: runWebview,
   e2e: runE2e,
   package: runPackage,
@@ -46,6 +48,9 @@ const TARGETS: [key: string, target: number, unit: string, what: string][] = [
   ['repaint_2048', 50, 'ms', 'head switch -> repainted, 2048 tok (synthetic)'],
   ['event_loop_max_stall', 20, 'ms', 'longest main-thread gap during 512-tok runs (worker path)'],
   ['rss_growth_mb_100_runs', 20, 'MB', 'RSS growth over 100 runs at 512 tok'],
+  ['view_host_max_stall_512', 50, 'ms', "longest host main-thread gap answering every view's requests, 12x12, 512 tok"],
+  ['view_host_max_stall_1024', 50, 'ms', "the same, 1024 tok"],
+  ['json_export_peak_mb_512', Infinity, 'MB', 'JSON export peak RSS growth, 12x12, 512 tok (reported)'],
   ['vsix_mb', 16, 'MB', 'attention-lens.vsix (universal)'],
   ['tokenizer_load_vs_native', 2, 'x', 'load Gemma 3 tokenizer.json (256k vocab): ours / native tokenizers'],
   ['tokenizer_encode_8192_vs_native', 3, 'x', 'encode 8192 tokens with Gemma 3: ours / native tokenizers'],

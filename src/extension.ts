@@ -5,6 +5,7 @@ import { Analyzer } from './attention/analyzer';
 import type { ResultStore } from './attention/resultStore';
 import type { AttentionRun } from './attention/attentionRun';
 import { ShownHead, defaultSelector } from './attention/shownHead';
+import { ViewWorkerClient, type ViewWorkerStats } from './attention/viewWorkerClient';
 import { CancellableResultStore, rerunSpan, showAttention, type ShowAttentionDeps } from './commands/showAttention';
 import { selectModel } from './commands/selectModel';
 import { OPEN_ATTENTION_FILE_COMMAND, openAttentionFile } from './commands/openAttentionFile';
@@ -23,7 +24,9 @@ import { AttentionStatusBar } from './statusBar';
 import { AttentionPanel } from './views/attentionPanel';
 import { AttentionFileEditorProvider, type AttentionFileEditorState } from './views/attentionFileEditor';
 import { AttentionSideView, type SideViewState } from './views/sideView';
-import type { ViewContext } from './views/viewBackend';
+import { answerDataRequest, type ViewContext } from './views/viewBackend';
+import { writeExport } from './views/saveExport';
+import type { SaveExportMessage, ViewReply, ViewRequest } from './shared/protocol';
 import { registerWalkthrough } from './walkthrough';
 
 /** What the extension exports to other extensions. */
@@ -54,6 +57,12 @@ export interface AttentionLensTestApi extends AttentionLensApi {
   readonly statusBarText: string;
   /** The inference worker, for the integration tests: pending requests, live workers, a kill switch. */
   readonly inference: InferenceTestHooks;
+  /** The view worker: threads started, requests in flight. */
+  readonly viewWorker: ViewWorkerStats;
+  /** Answers a view's data request as the panel's and the side view's backend does. */
+  answerViewRequest(request: ViewRequest): Promise<ViewReply | undefined>;
+  /** Writes an export of a held run to `target` as the panel's export does after its save dialog. */
+  writeExport(message: SaveExportMessage, target: vscode.Uri): Promise<void>;
 }
 
 /** What the Show Attention command resolves with. */
@@ -98,10 +107,12 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
   const paintTimes = new Map<number, number>();
   const tracker = new StaleTracker(store, (document, start, end) => void rerunSpan(deps, document, start, end));
   const matrices = new MatrixCache();
+  const viewWorker = new ViewWorkerClient(context.asAbsolutePath('dist/viewWorker.js'));
   const views: ViewContext = {
     store,
     shownHead,
     matrices,
+    viewWorker,
     revealToken: (runId, index) => void revealToken(tracker, runId, index),
     painted: (view, runId, paintMs) => {
       if (view === 'side') {
@@ -136,7 +147,9 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
     sideView,
     statusBar,
     { dispose: () => client.dispose() },
+    { dispose: () => viewWorker.dispose() },
     store.onDidChange((run) => run && shownHead.fit(run.model.layers, run.model.heads)),
+    store.onDidChange((run) => viewWorker.keepOnly(run)),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('attentionLens.defaultAggregate')) shownHead.set(defaultSelector(readSettings().defaultAggregate), 'settings');
     }),
@@ -169,7 +182,7 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
     AttentionPanel.registerSerializer(context.extensionUri, views),
     AttentionSideView.register(sideView),
     vscode.languages.registerHoverProvider('*', new AttentionHoverProvider(tracker, shownHead, matrices)),
-    registerWalkthrough(context, store, shownHead),
+    registerWalkthrough(context, store, shownHead, (run) => viewWorker.scores(run)),
   );
   const api: AttentionLensApi = { showAttention: () => showAttention(deps), store, shownHead };
   if (context.extensionMode !== vscode.ExtensionMode.Test) return api;
@@ -189,6 +202,15 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
       return statusBar.text;
     },
     inference: client.testHooks,
+    get viewWorker() {
+      return viewWorker.stats;
+    },
+    answerViewRequest: (request) => answerDataRequest(views, request),
+    writeExport: async (message, target) => {
+      const run = store.get(message.runId);
+      if (!run) throw new Error(`run ${message.runId} is not held`);
+      await writeExport(message, run, target, viewWorker);
+    },
   };
   return testApi;
 }

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { ResultStore } from './attention/resultStore';
 import type { ShownHead } from './attention/shownHead';
 import { patternOfTopHead } from './attention/patternHeads';
-import { scoresFor } from './shared/viewRequests';
+import type { AttentionRun } from './attention/attentionRun';
 import {
   OPEN_SAMPLE_COMMAND,
   RESET_WALKTHROUGH_COMMAND,
@@ -66,7 +66,16 @@ async function openOnce(context: vscode.ExtensionContext): Promise<void> {
 }
 
 /** Registers the walkthrough's commands and completion tracking; the returned disposable undoes both. */
-export function registerWalkthrough(context: vscode.ExtensionContext, store: ResultStore, shownHead: ShownHead): vscode.Disposable {
+/**
+ * @param scoresOf head scores of a run, Float32 [layer][head][score] as headBadges() gives them,
+ *   computed off the extension host's thread (the view worker); undefined when unavailable.
+ */
+export function registerWalkthrough(
+  context: vscode.ExtensionContext,
+  store: ResultStore,
+  shownHead: ShownHead,
+  scoresOf: (run: AttentionRun) => Promise<Float32Array | undefined>,
+): vscode.Disposable {
   const disposables: vscode.Disposable[] = [
     vscode.commands.registerCommand(OPEN_SAMPLE_COMMAND, () => openSample(context).then(() => undefined)),
     vscode.commands.registerCommand(SHOW_ATTENTION_ON_SAMPLE_COMMAND, () => showAttentionOnSample(context)),
@@ -77,10 +86,11 @@ export function registerWalkthrough(context: vscode.ExtensionContext, store: Res
       setContext(WALKTHROUGH_CONTEXT_KEYS.pickedHead);
       const run = store.latest;
       if (!run || typeof selector.head !== 'number') return;
-      // The scores the Model view sorts by, cached per run (shared with the panel's requests).
-      const scores = scoresFor({ runId: run.runId, tokens: run.tokens, attention: run.attention, vectors: undefined, causal: run.model.causal });
-      const pattern = patternOfTopHead(scores, run.model.layers, run.model.heads, { layer: selector.layer, head: selector.head });
-      if (pattern) setContext(WALKTHROUGH_CONTEXT_KEYS.foundPatternHead);
+      const head = { layer: selector.layer, head: selector.head };
+      // The scores the Model view sorts by, cached per run in the view worker (shared with the panel's requests).
+      void scoresOf(run).then((scores) => {
+        if (scores && patternOfTopHead(scores, run.model.layers, run.model.heads, head)) setContext(WALKTHROUGH_CONTEXT_KEYS.foundPatternHead);
+      });
     }),
   ];
   if (context.extensionMode === vscode.ExtensionMode.Test) {

@@ -20,10 +20,11 @@ const nodeShared: esbuild.BuildOptions = {
 
 let built: Promise<void> | undefined;
 
-/** extension worker (src/inference/worker.ts), the raw ort-web bench worker, the panel webview. */
+/** extension worker (src/inference/worker.ts), the view worker, the raw ort-web bench worker, the panel webview. */
 export function buildBundles(): Promise<void> {
   built ??= Promise.all([
     esbuild.build({ ...nodeShared, entryPoints: { worker: join(repoRoot, 'src/inference/worker.ts') }, outdir: buildDir }),
+    esbuild.build({ ...nodeShared, entryPoints: { viewWorker: join(repoRoot, 'src/attention/viewWorker.ts') }, outdir: buildDir }),
     esbuild.build({ ...nodeShared, entryPoints: { ortWebWorker: join(repoRoot, 'bench/workers/ortWebWorker.ts') }, outdir: buildDir }),
     esbuild.build({
       bundle: true, platform: 'browser', format: 'iife', target: 'es2022', logLevel: 'warning',
@@ -34,5 +35,6 @@ export function buildBundles(): Promise<void> {
 }
 
 export const extensionWorkerPath = join(buildDir, 'worker.js');
+export const viewWorkerPath = join(buildDir, 'viewWorker.js');
 export const ortWebWorkerPath = join(buildDir, 'ortWebWorker.js');
 export const webviewBundlePath = join(buildDir, 'webview.js');

@@ -8,6 +8,11 @@ const CAPACITY = 4;
 export class MatrixCache {
   private readonly entries = new Map<string, Float32Array>();
 
+  /** The matrix for a selector when it is cached; computes nothing. */
+  peek(run: AttentionRun, selector: HeadSelector): Float32Array | undefined {
+    return this.entries.get(`${run.runId}:${selector.layer}:${selector.head}`);
+  }
+
   /** The matrix a selector names for a run; undefined when the selector is outside its shape. */
   get(run: AttentionRun, selector: HeadSelector): Float32Array | undefined {
     const key = `${run.runId}:${selector.layer}:${selector.head}`;

@@ -8,6 +8,7 @@ import type { AttentionModel } from './attentionModel';
 import { loadAttentionModel } from './nativeEngine';
 import { checkInferenceOutput } from './outputChecks';
 import { RuntimeFilesError, checkRuntimeFiles, explainRuntimeFailure } from './runtimeFiles';
+import { shareOutput, transferables } from './sharedOutput';
 import { failureOf } from './workerFailure';
 import type { RequestStage, WorkerReply, WorkerRequest } from './workerProtocol';
 
@@ -66,11 +67,13 @@ async function handle(request: Exclude<WorkerRequest, { kind: 'exit' }>): Promis
         const bytes = Uint8Array.from(loaded.modelBytes);
         reply({ kind: 'modelBytes', requestId: request.requestId, bytes }, [bytes.buffer as ArrayBuffer]);
       } else {
-        const output = await loaded.run(request.text, request.maxTokens, stage);
-        checkInferenceOutput(output, loaded.info);
-        const vectorBuffers = (output.vectors ?? []).flatMap((v) => [v.q.buffer, v.k.buffer, v.v.buffer, v.o.buffer]);
-        const transfer = [...output.attention.map((a) => a.buffer), ...vectorBuffers] as ArrayBuffer[];
-        reply({ kind: 'ran', requestId: request.requestId, output }, [...new Set(transfer)]);
+        const ran = await loaded.run(request.text, request.maxTokens, stage);
+        checkInferenceOutput(ran, loaded.info);
+        // In a worker thread the run goes into shared memory, so the view worker reads it without
+        // the host copying it; a child process (the CLI) sends plain arrays over its IPC channel,
+        // which cannot carry shared memory.
+        const output = parentPort ? shareOutput(ran) : ran;
+        reply({ kind: 'ran', requestId: request.requestId, output }, transferables(output));
       }
     }
   } catch (err) {

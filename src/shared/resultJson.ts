@@ -1,6 +1,7 @@
 /**
  * The JSON form of a result, written by the panel's "Export JSON" and by the command-line tool:
- * tokens with ids and source offsets, the model summary, and every layer's attention.
+ * tokens with ids and source offsets, the model summary, and every layer's attention. The panel's
+ * export writes it piece by piece (resultJsonChunks) so the whole text is never held.
  */
 import { headCount } from './attentionMath';
 import type { SourceToken } from './tokens';
@@ -41,8 +42,8 @@ function round(value: number): number {
   return Number(value.toPrecision(7));
 }
 
-export function resultToJson(input: ResultJsonInput): ResultJson {
-  const size = input.tokens.length;
+/** The result without its attention: what resultToJson returns before the `attention` key. */
+export function resultHead(input: ResultJsonInput): Omit<ResultJson, 'attention'> {
   const documentText = input.documentText ?? input.source.text;
   const starts = lineStarts(documentText);
   const base = input.documentText === undefined ? 0 : input.source.startOffset;
@@ -60,8 +61,45 @@ export function resultToJson(input: ResultJsonInput): ResultJson {
       const { line, character } = positionAt(starts, base + t.start);
       return { index, id: t.id, text: t.text, special: t.special, start: t.start, end: t.end, line, character };
     }),
-    attention: nestedAttention(input.attention, size),
   };
+}
+
+export function resultToJson(input: ResultJsonInput): ResultJson {
+  return { ...resultHead(input), attention: nestedAttention(input.attention, input.tokens.length) };
+}
+
+/**
+ * The text of `JSON.stringify(resultToJson(input))`, in pieces: the head (model, source, tokens),
+ * then one piece per query row of each head (T numbers), then the closing brackets. Concatenated,
+ * the pieces are that exact string; no piece after the head holds more than one row, so a writer
+ * that streams them to a file never holds the whole text (449 MiB for 12 x 12 heads at 512 tokens).
+ */
+export function* resultJsonChunks(input: ResultJsonInput): Generator<string, void, undefined> {
+  const size = input.tokens.length;
+  const head = JSON.stringify(resultHead(input));
+  yield `${head.slice(0, -1)},"attention":[`;
+  const numbers = new Array<string>(size);
+  for (let l = 0; l < input.attention.length; l++) {
+    const layer = input.attention[l];
+    const heads = headCount(layer, size);
+    for (let h = 0; h < heads; h++) {
+      for (let q = 0; q < size; q++) {
+        const row = (h * size + q) * size;
+        for (let k = 0; k < size; k++) numbers[k] = jsonNumber(round(layer[row + k]));
+        // Separators as JSON.stringify writes them: `[` opens a head (and a layer), `,` between.
+        const open = q > 0 ? ',' : h > 0 ? ',[' : l > 0 ? ',[[' : '[[';
+        yield `${open}[${numbers.join(',')}]${q === size - 1 ? ']' : ''}`;
+      }
+    }
+    // A layer without heads (or a run without tokens) is `[]`, as nestedAttention gives it.
+    yield heads === 0 ? `${l > 0 ? ',' : ''}[]` : ']';
+  }
+  yield ']}';
+}
+
+/** A number as JSON.stringify writes it: non-finite values become null. */
+function jsonNumber(value: number): string {
+  return Number.isFinite(value) ? String(value) : 'null';
 }
 
 /** Per-layer [head][query][key] Float32 tensors as nested arrays, rounded to float32 precision. */

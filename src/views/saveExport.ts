@@ -1,12 +1,14 @@
 /**
  * Saves what the panel exports: a figure the webview drew (SVG text, PNG bytes) or the whole run
- * as JSON, built here from the full tensors. The user picks the file in VS Code's save dialog,
+ * as JSON, built from the full tensors by the view worker and streamed to the file, so the
+ * extension host never holds (or spends seconds making) the text. The user picks the file in VS Code's save dialog,
  * which asks before replacing an existing file; nothing is written without that choice.
  */
 import * as vscode from 'vscode';
 import type { AttentionRun } from '../attention/attentionRun';
+import type { ViewWorkerClient } from '../attention/viewWorkerClient';
+import type { ExportInput } from '../attention/viewWorkerProtocol';
 import type { ExportFormat, SaveExportMessage } from '../shared/protocol';
-import { resultToJson } from '../shared/resultJson';
 
 const FILTERS: Record<ExportFormat, Record<string, string[]>> = {
   svg: { 'SVG image': ['svg'] },
@@ -14,25 +16,39 @@ const FILTERS: Record<ExportFormat, Record<string, string[]>> = {
   json: { 'Attention Lens result (JSON)': ['json'] },
 };
 
-/** The run as the JSON the command-line tool writes; line/character from the document when it is still at the run's version. */
-export function runJson(run: AttentionRun): string {
+/** What resultToJson needs of a run besides its attention; line/character from the document when it is still at the run's version. */
+export function exportInput(run: AttentionRun): ExportInput {
   const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === run.documentUri && d.version === run.documentVersion);
   const file = vscode.Uri.parse(run.documentUri);
-  return JSON.stringify(
-    resultToJson({
-      source: { file: vscode.workspace.asRelativePath(file, false), startOffset: run.baseOffset, text: run.text },
-      tokens: run.tokens,
-      attention: run.attention,
-      model: run.model,
-      documentText: document?.getText(),
-    }),
-  );
+  return {
+    source: { file: vscode.workspace.asRelativePath(file, false), startOffset: run.baseOffset, text: run.text },
+    tokens: run.tokens,
+    model: run.model,
+    documentText: document?.getText(),
+  };
 }
 
-function exportBytes(message: SaveExportMessage, run: AttentionRun): Uint8Array {
-  if (message.format === 'json') return new TextEncoder().encode(runJson(run));
-  if (typeof message.data === 'string') return new TextEncoder().encode(message.data);
-  return new Uint8Array(message.data ?? new ArrayBuffer(0));
+/**
+ * Writes the export to `target`. JSON is made in the view worker, streamed straight into a local file.
+ * @throws Error with the file system's message when the file cannot be written.
+ */
+export async function writeExport(message: SaveExportMessage, run: AttentionRun, target: vscode.Uri, viewWorker: JsonExporter): Promise<void> {
+  if (message.format === 'json') {
+    // Seconds for a big run (446 MiB for 12 x 12 heads at 512 tokens): say so while it is written.
+    const title = `Attention Lens: exporting ${vscode.workspace.asRelativePath(target, false)}…`;
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title }, async () => {
+      if (target.scheme === 'file') {
+        await viewWorker.exportJson(run, exportInput(run), target.fsPath);
+        return;
+      }
+      // Another file system (a remote or virtual folder) is written through VS Code, whole.
+      const { bytes } = await viewWorker.exportJson(run, exportInput(run));
+      await vscode.workspace.fs.writeFile(target, bytes ?? new Uint8Array(0));
+    });
+    return;
+  }
+  const bytes = typeof message.data === 'string' ? new TextEncoder().encode(message.data) : new Uint8Array(message.data ?? new ArrayBuffer(0));
+  await vscode.workspace.fs.writeFile(target, bytes);
 }
 
 function defaultFolder(run: AttentionRun): vscode.Uri | undefined {
@@ -40,8 +56,11 @@ function defaultFolder(run: AttentionRun): vscode.Uri | undefined {
   return vscode.workspace.getWorkspaceFolder(document)?.uri ?? vscode.workspace.workspaceFolders?.[0]?.uri;
 }
 
-/** Asks where to save, then writes. Resolves with the file written, or undefined when cancelled. */
-export async function saveExport(message: SaveExportMessage, run: AttentionRun): Promise<vscode.Uri | undefined> {
+/** What writes a JSON export: the view worker (attention/viewWorkerClient.ts). */
+export type JsonExporter = Pick<ViewWorkerClient, 'exportJson'>;
+
+/** Asks where to save, then writes. Resolves with the file written, or undefined when cancelled or failed (the user is told). */
+export async function saveExport(message: SaveExportMessage, run: AttentionRun, viewWorker: JsonExporter): Promise<vscode.Uri | undefined> {
   const folder = defaultFolder(run);
   const fileName = `${message.name}.${message.format}`;
   const target = await vscode.window.showSaveDialog({
@@ -52,7 +71,7 @@ export async function saveExport(message: SaveExportMessage, run: AttentionRun):
   });
   if (!target) return undefined;
   try {
-    await vscode.workspace.fs.writeFile(target, exportBytes(message, run));
+    await writeExport(message, run, target, viewWorker);
   } catch (error) {
     void vscode.window.showErrorMessage(`Attention Lens: could not write ${target.fsPath}: ${error instanceof Error ? error.message : String(error)}`);
     return undefined;

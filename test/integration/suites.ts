@@ -7,3 +7,4 @@ import './exportRoutes.test';
 import './editor.test';
 import './reliability.test';
 import './attentionFile.test';
+import './viewWorker.test';

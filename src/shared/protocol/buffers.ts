@@ -19,9 +19,13 @@ export function floatsFromBuffer(data: unknown, length: number): Float32Array | 
   return bytes && bytes.byteLength === length * 4 ? new Float32Array(bytes) : undefined;
 }
 
-/** Copy a typed array's bytes into a standalone ArrayBuffer (a view may share a larger buffer). */
+/** Copy a typed array's bytes into a standalone, unshared ArrayBuffer (a view may share a larger buffer). */
 export function bufferOf(data: ArrayBufferView): ArrayBuffer {
-  return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
+  // Always a plain ArrayBuffer: slicing a SharedArrayBuffer (attention shared with the view
+  // worker) would give another shared one, which a webview message cannot carry.
+  const out = new Uint8Array(data.byteLength);
+  out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+  return out.buffer;
 }
 
 /** Read the T x T matrix of a ShowMatrix message; undefined when its bytes are not size² floats. */
