@@ -3,7 +3,9 @@
  * views on the file's result, in the editor's own tab. Each tab answers its webview from a store
  * holding only its own result, so it keeps working whatever runs later; the result is also
  * published to the extension's store when the tab opens or comes to the front, so hover, shading,
- * the side view and the panel show it as they show a run.
+ * the side view and the panel show it as they show a run. A cross-attention file gets the cross
+ * view instead (webview/cross/), and is not published: it is not a run. A file that does not read
+ * gets a tab with the reader's message only.
  */
 import * as vscode from 'vscode';
 import { summarize, type AttentionRun } from '../attention/attentionRun';

@@ -123,6 +123,21 @@ describe('Attention files', () => {
     await until(() => lens.paintTimes.has(run.runId), 'the file editor painting the result');
   });
 
+  it('bringing a file\'s tab to the front after another run makes its result the latest again', async function () {
+    this.timeout(60_000);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const reply = await vscode.commands.executeCommand<OpenAttentionFileReply | undefined>('attentionLens.openAttentionFile', BUNDLED);
+    assert.ok(reply?.runId !== undefined);
+    const document = await vscode.workspace.openTextDocument(snippet);
+    const editor = await vscode.window.showTextDocument(document, vscode.ViewColumn.One);
+    editor.selection = new vscode.Selection(0, 0, 1, 0);
+    const other = await lens.showAttention();
+    assert.ok(other && other.runId !== reply.runId && lens.store.latest?.runId === other.runId, 'a run replaced the file\'s result');
+    await vscode.commands.executeCommand('vscode.openWith', BUNDLED, ATTENTION_FILE_VIEW_TYPE);
+    await until(() => lens.store.latest?.runId === reply.runId, 'the file\'s result to be the latest again');
+    assert.equal(fileTabs(BUNDLED).length, 1, 'the same tab, not a second one');
+  });
+
   it('a source file that changed since: the tokens on their own, and a line saying why', async function () {
     this.timeout(60_000);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');

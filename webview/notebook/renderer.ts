@@ -2,8 +2,9 @@
  * The notebook renderer for `application/vnd.attention-lens.result+json` (what the Python
  * package's display() emits): the panel's layer/head controls, token view and matrix view, drawn
  * inline from the output's own data, with no host and no network (everything is in this bundle,
- * styles included). Each output lives in its own shadow root, so several outputs and the
- * notebook's own styles do not meet.
+ * styles included). Cross-attention gets the cross view (both sequences, the T_q × T_k matrix).
+ * Each output lives in its own shadow root, so several outputs and the notebook's own styles do
+ * not meet.
  */
 import css from '../../media/webview.css';
 import { selectedMatrix } from '../../src/shared/attentionMath';
