@@ -344,6 +344,9 @@ describe('Reliability: the request time limit', function () {
     const lens = await api();
     await config().update('requestTimeoutSeconds', undefined, vscode.ConfigurationTarget.Global);
     await config().update('modelFolder', undefined, vscode.ConfigurationTarget.Global);
+    const ws = vscode.workspace.workspaceFolders![0];
+    const editor = await vscode.window.showTextDocument(vscode.Uri.joinPath(ws.uri, 'sample.py'), { viewColumn: vscode.ViewColumn.One });
+    editor.selection = new vscode.Selection(1, 0, 3, 0);
     const run = await showAttention();
     assert.ok(run, 'the bundled model runs');
     assert.equal(run.model.layers, 4);
@@ -391,6 +394,36 @@ describe('Reliability: the request time limit', function () {
         lens.inference.lastStopped?.message,
         'Attention Lens stopped the model after 2 s while it was running (stage: run). Select less text, raise attentionLens.requestTimeoutSeconds, or check the model.',
       );
+      await bundledModelRuns(startedBefore);
+    } finally {
+      await restoreSettings(folder);
+    }
+  });
+
+  it('Cancel on the progress notification stops the run in the worker, and the next run loads the model again', async () => {
+    const lens = await api();
+    const folder = endlessModelFolder('endless-loop-run.onnx');
+    try {
+      await config().update('modelFolder', folder, vscode.ConfigurationTarget.Global);
+      const ws = vscode.workspace.workspaceFolders![0];
+      const editor = await vscode.window.showTextDocument(vscode.Uri.joinPath(ws.uri, 'sample.py'), { viewColumn: vscode.ViewColumn.One });
+      editor.selection = new vscode.Selection(0, 0, 0, 1);
+      assert.ok(await showAttention(), 'the model loads and runs three tokens');
+      const startedBefore = lens.inference.workersStarted;
+      editor.selection = new vscode.Selection(0, 0, 2, 0);
+      // Earlier tests' error messages have primary actions too: only the progress notification may be left.
+      await vscode.commands.executeCommand('notifications.clearAll');
+      let settled = false;
+      const pending = showAttention().finally(() => (settled = true));
+      await until(() => lens.inference.stages.includes('run'), 'the worker to run the model');
+      // The cancellable notification appears once the run has taken PROGRESS_NOTIFICATION_DELAY_MS;
+      // its primary action is Cancel, run here as the user's click would.
+      await until(() => {
+        void vscode.commands.executeCommand('notification.acceptPrimaryAction');
+        return settled;
+      }, 'the run to be cancelled', 30_000);
+      assertNoRun(await pending, 'the cancelled run gives no run');
+      assert.deepEqual(lens.inference.lastStopped, { kind: 'cancelled', message: 'The run was cancelled while it was running (stage: run).' });
       await bundledModelRuns(startedBefore);
     } finally {
       await restoreSettings(folder);
