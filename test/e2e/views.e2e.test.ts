@@ -190,7 +190,9 @@ describe('The panel views in the workbench', function () {
     assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG');
     assert.equal(png.readUInt32BE(16), svgWidth * 2, 'PNG width is 2x the SVG');
 
-    // Tokens view: the shading of a pinned token, with its exact weights.
+    // Tokens view: the shading of a pinned token, with its exact weights. The pointer first
+    // leaves the dialog's OK button, where it may rest over a workbench hover covering the tabs.
+    await page.mouse.move(5, 5);
     await openTab(view, 'tokens');
     // Pin a token no earlier step pinned (a second click would unpin it), then move the mouse
     // away so the pinned token, not a hovered one, is what the shading shows.
