@@ -258,6 +258,8 @@ describe('The panel views in the workbench', function () {
     // The tensors live in the extension host, which the reload restarted: the next run is drawn
     // with the kept layer and head.
     await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ timeout: 60_000 });
+    // The reload may restore the focus to the panel's group; Quick Open opens in the focused group.
+    await runCommand(page, 'View: Focus First Editor Group');
     await openFile(page, 'sample.ts');
     await selectLines(page, 30);
     const rerun = await showAttention(page);
