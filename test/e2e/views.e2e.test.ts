@@ -190,7 +190,9 @@ describe('The panel views in the workbench', function () {
     assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG');
     assert.equal(png.readUInt32BE(16), svgWidth * 2, 'PNG width is 2x the SVG');
 
-    // Tokens view: the shading of a pinned token, with its exact weights.
+    // Tokens view: the shading of a pinned token, with its exact weights. The pointer first
+    // leaves the dialog's OK button, where it may rest over a workbench hover covering the tabs.
+    await page.mouse.move(5, 5);
     await openTab(view, 'tokens');
     // Pin a token no earlier step pinned (a second click would unpin it), then move the mouse
     // away so the pinned token, not a hovered one, is what the shading shows.
@@ -256,6 +258,8 @@ describe('The panel views in the workbench', function () {
     // The tensors live in the extension host, which the reload restarted: the next run is drawn
     // with the kept layer and head.
     await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ timeout: 60_000 });
+    // The reload may restore the focus to the panel's group; Quick Open opens in the focused group.
+    await runCommand(page, 'View: Focus First Editor Group');
     await openFile(page, 'sample.ts');
     await selectLines(page, 30);
     const rerun = await showAttention(page);
