@@ -3,6 +3,7 @@
 // attended tokens shaded in the editor. Screenshots go to test/e2e/artifacts/.
 import * as assert from 'node:assert/strict';
 import type { Locator, Page } from 'playwright-core';
+import { VIRIDIS } from '../../src/shared/colorScale';
 import { openFile, runCommand, screenshot, webviewFrame } from '../harness/workbench';
 import { selectLines, startWorkbench, viewFrame, type Workbench } from './steps';
 
@@ -81,7 +82,20 @@ describe('Attention in the editor (workbench)', function () {
     const canvas = side.locator('canvas.heatmap-canvas');
     const box = await canvas.boundingBox();
     assert.ok(box && box.width > 50, `the heatmap canvas is drawn at a visible size (${box?.width})`);
-    await screenshot(page, 'editor-side-view');
+    // What is drawn: the bundled model is causal, so the cells above the diagonal (top right) are
+    // weight 0, the bottom of the colour scale, and cells below it (bottom left) are not all 0.
+    const samples = await canvas.evaluate((element) => {
+      const c = element as HTMLCanvasElement;
+      const context = c.getContext('2d')!;
+      const at = (fx: number, fy: number) => Array.from(context.getImageData(Math.floor(fx * c.width), Math.floor(fy * c.height), 1, 1).data.slice(0, 3));
+      const grid = (x0: number, y0: number) => [0, 1, 2, 3, 4].flatMap((i) => [0, 1, 2, 3, 4].map((j) => at(x0 + i * 0.04, y0 + j * 0.04)));
+      return { above: grid(0.75, 0.03), below: grid(0.03, 0.75) };
+    });
+    const zero = Array.from(VIRIDIS.slice(0, 3));
+    const isZero = (rgb: number[]) => rgb.every((v, k) => Math.abs(v - zero[k]) <= 2);
+    const aboveZero = samples.above.filter(isZero).length;
+    assert.ok(aboveZero >= 20, `cells above the diagonal are weight 0 (${aboveZero} of 25 samples): ${JSON.stringify(samples.above.slice(0, 5))}`);
+    assert.ok(samples.below.some((rgb) => !isZero(rgb)), `cells below the diagonal carry weight: ${JSON.stringify(samples.below.slice(0, 5))}`);
   });
 
   it('shades what the token under the cursor attends to, and focuses its row', async function () {
