@@ -9,6 +9,7 @@ import { CancellableResultStore, rerunSpan, showAttention, type ShowAttentionDep
 import { selectModel } from './commands/selectModel';
 import { AttentionDecorations, type ShadingSnapshot } from './editor/attentionDecorations';
 import { CursorFocus, type FocusedToken } from './editor/cursorFocus';
+import { CutMarker, type CutMarkerSnapshot } from './editor/cutMarker';
 import { AttentionHoverProvider, OPEN_PANEL_COMMAND, REVEAL_TOKEN_COMMAND } from './editor/hoverProvider';
 import { MatrixCache } from './editor/matrixCache';
 import { revealToken } from './editor/revealToken';
@@ -43,6 +44,10 @@ export interface AttentionLensTestApi extends AttentionLensApi {
   /** The editor side: staleness, the token under the cursor, the shading drawn right now. */
   readonly editor: {
     readonly stale: boolean;
+    /** The latest run's document is closed. */
+    readonly closed: boolean;
+    /** Where a truncated run's cut is marked, if it is. */
+    readonly cut: CutMarkerSnapshot | undefined;
     readonly focused: FocusedToken | undefined;
     readonly shading: ShadingSnapshot;
   };
@@ -117,6 +122,7 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
   };
   const focus = new CursorFocus(tracker);
   const decorations = new AttentionDecorations(tracker, focus, shownHead, matrices);
+  const cutMarker = new CutMarker(tracker);
   const sideView = new AttentionSideView(context.extensionUri, views, tracker, focus);
   const statusBar = new AttentionStatusBar(store, tracker, OPEN_PANEL_COMMAND);
   context.subscriptions.push(
@@ -126,6 +132,7 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
     tracker,
     focus,
     decorations,
+    cutMarker,
     sideView,
     statusBar,
     { dispose: () => client.dispose() },
@@ -157,7 +164,7 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
         void revealToken(tracker, runId, index);
       }
     }),
-    AttentionPanel.registerSerializer(context.extensionUri, views),
+    AttentionPanel.registerSerializer(context.extensionUri, views, tracker),
     AttentionSideView.register(sideView),
     vscode.languages.registerHoverProvider('*', new AttentionHoverProvider(tracker, shownHead, matrices)),
     registerWalkthrough(context, store, shownHead),
@@ -168,7 +175,7 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
     ...api,
     paintTimes,
     get editor() {
-      return { stale: tracker.stale, focused: focus.focused, shading: decorations.snapshot };
+      return { stale: tracker.stale, closed: tracker.closed, cut: cutMarker.snapshot, focused: focus.focused, shading: decorations.snapshot };
     },
     get sideView() {
       return sideView.state;

@@ -19,6 +19,8 @@ import {
 import { focusWeights, hideColumns, sinkColumns } from '../src/shared/renormalize';
 import { matrixSvg, tokensSvg } from '../src/shared/svgFigure';
 import { chipLabel, layoutTokens } from '../src/shared/tokenLayout';
+import { cutMessage } from '../src/shared/analysisCut';
+import { Banners } from './banners';
 import { Controls, DisplayControls, type Selection } from './controls';
 import { el } from './dom';
 import { ExportBar, svgToPng } from './exportBar';
@@ -47,6 +49,10 @@ let shaded: { weights: Float32Array; focus: number[] } | undefined;
 
 const status = el('div', { className: 'status', attrs: { id: 'status', role: 'status' }, text: 'Select text and run "Show Attention".' });
 const summaryLine = el('div', { className: 'summary', attrs: { id: 'summary' } });
+const banners = new Banners(() => {
+  if (!result) return;
+  host.post({ type: MessageType.Rerun, runId: result.runId });
+});
 const controls = new Controls((selection) => pick(selection), { rollout: true });
 const display = new DisplayControls((settings) => {
   const sinksChanged = settings.hideFirst !== state.hideFirst || settings.hideSpecial !== state.hideSpecial;
@@ -139,6 +145,7 @@ const tabs = new Tabs<ViewTab>(
 );
 document.getElementById('app')!.append(
   el('header', {}, el('div', { className: 'tab-row' }, tabs.element, exportBar.element), controls.element, display.element, summaryLine),
+  banners.element,
   status,
   el('main', { className: 'views' }, ...Object.values(panes)),
 );
@@ -164,6 +171,7 @@ function pick(selection: Selection): void {
 
 function showTab(): void {
   document.body.dataset.tab = state.tab;
+  showHint();
   if (state.tab === 'model' && result && thumbsFor !== thumbKey()) requestThumbnails();
   if (state.tab === 'math') requestMath();
 }
@@ -232,9 +240,21 @@ function focusIndices(): number[] | undefined {
   return state.pinned !== undefined ? [state.pinned] : undefined;
 }
 
+/**
+ * The token shaded when the user has focused none: the last text token, which sees the whole
+ * text in a causal model (and is the Math view's default query), so the first screen already
+ * shows attention. Undefined when every token is special.
+ */
+function defaultFocus(): number[] | undefined {
+  const tokens = result?.tokens ?? [];
+  for (let i = tokens.length - 1; i >= 0; i--) if (!tokens[i].special && tokens[i].end > tokens[i].start) return [i];
+  return undefined;
+}
+
 function shade(): void {
-  const focus = focusIndices();
-  heatmap.markRow(focus?.length === 1 ? focus[0] : undefined);
+  const chosen = focusIndices();
+  heatmap.markRow(chosen?.length === 1 ? chosen[0] : undefined);
+  const focus = chosen ?? defaultFocus();
   if (!result || !matrix || !focus) {
     shaded = undefined;
     tokenView.shade(undefined, undefined);
@@ -274,6 +294,13 @@ function figureSvg(current: ResultSummary, drawn: Float32Array): string {
   return matrixSvg({ title, labels, matrix: drawn, size: current.tokens.length, mode: state.color, threshold: state.threshold });
 }
 
+/** The usage hint of the shown view; views that carry their own (matrix, model, math) get none here. */
+function showHint(): void {
+  if (status.dataset.state !== 'idle' || !result) return;
+  status.textContent =
+    state.tab === 'tokens' ? 'Hover a token to see what it attends to; click to pin it; shift-click for a span; double-click to reveal it in the editor.' : '';
+}
+
 async function exportView(format: ExportFormat): Promise<void> {
   if (!result || !matrix) return;
   const head = state.head === 'rollout' ? 'rollout' : typeof state.head === 'number' ? `H${state.head}` : state.head;
@@ -299,12 +326,16 @@ function showResult(next: ResultSummary, pushed?: ShowResultMessage['matrix']): 
   mathView.setTokens(next.tokens);
   heatmap.setZoom(state.zoom);
   const t = next.timings;
-  summaryLine.textContent =
-    `${next.source} · ${next.tokens.length} tokens${next.truncated ? ' (truncated)' : ''} · ${next.modelName} · ${next.backend} · ` +
+  summaryLine.textContent = `${next.source} · ${next.tokens.length} tokens${next.truncated ? ' (token limit)' : ''} · ${next.modelName} · ${next.backend}`;
+  // Stage timings are for developers: a tooltip here, and the Attention Lens log.
+  summaryLine.title =
     (t.load > 0 ? `model load ${t.load.toFixed(0)} ms · ` : '') +
-    `tokenize ${t.tokenize.toFixed(0)} ms · inference ${t.inference.toFixed(0)} ms · transfer ${t.transfer.toFixed(0)} ms`;
-  status.textContent = 'Hover a token to see what it attends to; click to pin it; shift-click for a span; double-click to reveal it in the editor.';
+    `tokenize ${t.tokenize.toFixed(0)} ms · inference ${t.inference.toFixed(0)} ms · transfer ${t.transfer.toFixed(0)} ms · total ${t.total.toFixed(0)} ms`;
+  banners.setCut(next.cut ? `${cutMessage(next.cut)} Select a later span to see the rest.` : next.truncated ? `Analysed the first ${next.tokens.length} tokens only (the token limit): ${next.source}.` : undefined);
+  banners.setStale(false, false);
+  exportBar.setEnabled(false);
   status.dataset.state = 'idle';
+  showHint();
   // Paint the matrix that came with the result when it is the one this panel shows.
   const wanted = hostSelector(state);
   if (pushed && state.head !== 'rollout' && pushed.selector.layer === wanted.layer && pushed.selector.head === wanted.head) {
@@ -326,6 +357,7 @@ function onMatrix(message: ShowMatrixMessage): void {
   if (!next || message.size !== result.tokens.length) return;
   rawMatrix = next;
   deriveMatrix();
+  exportBar.setEnabled(true);
   heatmap.setZoom(state.zoom);
   shade();
   host.painted(result.runId, matrixAsked);
@@ -377,6 +409,10 @@ function onMessage(message: HostMessage): void {
     case MessageType.ShowStatus:
       status.textContent = message.message;
       status.dataset.state = message.state;
+      if (message.state !== 'running') banners.rerunEnded();
+      break;
+    case MessageType.ShowRunState:
+      if (result && message.runId === result.runId) banners.setStale(message.stale, message.closed);
       break;
     case MessageType.RunOnWebGpu:
       void runOnWebGpu(message).then((reply) => host.post(reply));

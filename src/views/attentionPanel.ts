@@ -1,21 +1,29 @@
 /**
- * The Attention Lens panel beside the editor. One panel; it shows the store's latest run, its
- * webview's requests are answered by the shared ViewBackend, it runs models on WebGPU for the
- * engines, and it survives window reloads through a serializer (the webview restores its own
- * settings from its state).
+ * The Attention Lens panel beside the editor. One panel; it shows the store's latest run and
+ * whether that run still matches its document (stale, closed), its webview's requests are answered
+ * by the shared ViewBackend, it runs models on WebGPU for the engines, and it survives window
+ * reloads through a serializer (the webview restores its own settings from its state).
+ * Placement: created once beside the active editor; after that revealed in whatever group the user
+ * left it, so running from either group never moves it or opens another column.
  */
 import * as vscode from 'vscode';
 import { summarize } from '../attention/attentionRun';
+import type { StaleTracker } from '../editor/staleTracking';
 import type { WebGpuPanel } from '../inference/webGpuEngine';
-import { MessageType, bufferOf } from '../shared/protocol';
+import { MessageType, bufferOf, parseWebviewMessage } from '../shared/protocol';
 import { ViewBackend, type ViewContext } from './viewBackend';
 import { WebGpuBridge } from './webGpuBridge';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
 export const PANEL_VIEW_TYPE = 'attentionLens.panel';
 
+/** What the panel needs of the editor side: whether the run still matches its text, and a re-run. */
+export type RunTracking = Pick<StaleTracker, 'stale' | 'closed' | 'onDidChange' | 'rerunNow' | 'run'>;
+
 export class AttentionPanel implements vscode.Disposable {
   private static current: AttentionPanel | undefined;
+  /** Set once at activation (registerSerializer): both the restored and the created panel use it. */
+  private static tracking: RunTracking | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly backend: ViewBackend;
   private readonly webGpuBridge: WebGpuBridge;
@@ -24,7 +32,9 @@ export class AttentionPanel implements vscode.Disposable {
 
   static show(extensionUri: vscode.Uri, context: ViewContext): AttentionPanel {
     if (AttentionPanel.current) {
-      AttentionPanel.current.panel.reveal(vscode.ViewColumn.Beside, true);
+      // Where the user put it: no column given keeps it in its group (Beside would move it, or
+      // open a third column when run from the right-hand group).
+      AttentionPanel.current.panel.reveal(undefined, true);
       return AttentionPanel.current;
     }
     const panel = vscode.window.createWebviewPanel(
@@ -36,7 +46,8 @@ export class AttentionPanel implements vscode.Disposable {
     return new AttentionPanel(panel, extensionUri, context);
   }
 
-  static registerSerializer(extensionUri: vscode.Uri, context: ViewContext): vscode.Disposable {
+  static registerSerializer(extensionUri: vscode.Uri, context: ViewContext, tracking: RunTracking): vscode.Disposable {
+    AttentionPanel.tracking = tracking;
     return vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => {
         panel.webview.options = webviewOptions(extensionUri);
@@ -77,7 +88,14 @@ export class AttentionPanel implements vscode.Disposable {
       context.shownHead.onDidChange(({ selector, source }) => {
         if (source !== 'panel') this.backend.post({ type: MessageType.ShowHead, selector });
       }),
+      // The Re-run button; every other message is the backend's.
+      panel.webview.onDidReceiveMessage((raw: unknown) => {
+        const message = parseWebviewMessage(raw);
+        if (message?.type === MessageType.Rerun) void this.rerun(message.runId);
+      }),
     );
+    const tracking = AttentionPanel.tracking;
+    if (tracking) this.disposables.push(tracking.onDidChange(() => this.postRunState()));
   }
 
   focusToken(runId: number, index: number): void {
@@ -88,6 +106,21 @@ export class AttentionPanel implements vscode.Disposable {
     this.backend.post({ type: MessageType.ShowStatus, state, message });
   }
 
+  private async rerun(runId: number): Promise<void> {
+    const tracking = AttentionPanel.tracking;
+    if (!tracking || tracking.run?.runId !== runId) return;
+    const reason = await tracking.rerunNow();
+    if (reason) this.postStatus('error', reason);
+  }
+
+  /** Whether the shown run still matches its document (the panel's stale banner). */
+  private postRunState(): void {
+    const run = this.context.store.latest;
+    const tracking = AttentionPanel.tracking;
+    if (!run || !tracking) return;
+    this.backend.post({ type: MessageType.ShowRunState, runId: run.runId, stale: tracking.stale, closed: tracking.closed });
+  }
+
   /** The latest run, with the matrix of the shared layer/head so the panel paints without asking. */
   private postLatest(): void {
     const run = this.context.store.latest;
@@ -96,6 +129,7 @@ export class AttentionPanel implements vscode.Disposable {
     const matrix = this.context.matrices.get(run, selector);
     this.backend.post({ type: MessageType.ShowResult, result: summarize(run), matrix: matrix && { selector, data: bufferOf(matrix) } });
     this.backend.post({ type: MessageType.ShowHead, selector });
+    this.postRunState();
   }
 
   dispose(): void {

@@ -13,6 +13,7 @@ export const enum MessageType {
   ShowThumbnails = 'thumbnails/show',
   ShowQueryMath = 'math/show',
   RunOnWebGpu = 'webgpu/run',
+  ShowRunState = 'run/state',
   // webview -> host
   Ready = 'webview/ready',
   RequestMatrix = 'matrix/request',
@@ -25,4 +26,5 @@ export const enum MessageType {
   SaveExport = 'export/save',
   WebGpuResult = 'webgpu/result',
   WebGpuFailed = 'webgpu/failed',
+  Rerun = 'run/rerun',
 }
