@@ -6,3 +6,4 @@ import './ownModel.test';
 import './exportRoutes.test';
 import './editor.test';
 import './reliability.test';
+import './honestStates.test';
