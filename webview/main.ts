@@ -34,6 +34,9 @@ import { TokenView } from './tokenView';
 import { escapedText } from '../src/shared/tokenText';
 import { runOnWebGpu } from './webGpuClient';
 
+/** Panels narrower than this (CSS px) open with the display options folded. */
+const DISPLAY_OPEN_WIDTH = 420;
+
 const host = new HostChannel<PanelState>(onMessage);
 let state = restoreState(host.getState());
 let result: ResultSummary | undefined;
@@ -143,14 +146,26 @@ const tabs = new Tabs<ViewTab>(
     showTab();
   },
 );
-document.getElementById('app')!.append(
-  el('header', {}, el('div', { className: 'tab-row' }, tabs.element, exportBar.element), controls.element, display.element, summaryLine),
-  banners.element,
-  status,
-  el('main', { className: 'views' }, ...Object.values(panes)),
-);
+// The header holds what every view needs at hand: tabs, export, layer/head and the display
+// options (one wrapping row). The summary, banners and hint scroll with the content.
+// In a narrow panel the display options start folded into one line that says what they are set to.
+const displaySummary = el('summary', { attrs: { id: 'display-summary', title: 'Direction, hidden weights and tokens, colour scale' } });
+const displayOptions = el('details', { className: 'display-options' }, displaySummary, display.element);
+const wide = window.matchMedia(`(min-width: ${DISPLAY_OPEN_WIDTH}px)`);
+displayOptions.open = wide.matches;
+// Fold or unfold when the panel crosses the width (moved to another group, the window resized).
+wide.addEventListener('change', (e) => (displayOptions.open = e.matches));
+const header = el('header', {}, el('div', { className: 'tab-row' }, tabs.element, exportBar.element), el('div', { className: 'options-row' }, controls.element, displayOptions));
+document.getElementById('app')!.append(header, summaryLine, banners.element, status, el('main', { className: 'views' }, ...Object.values(panes)));
+// Scrolling something into view (a focused token, a control) keeps it clear of a sticky header;
+// the CSS makes the header sticky only where there is room for it.
+new ResizeObserver(() => {
+  const sticky = getComputedStyle(header).position === 'sticky';
+  document.documentElement.style.setProperty('--header-height', `${sticky ? header.offsetHeight : 0}px`);
+}).observe(header);
 tabs.show(state.tab);
 display.set(state);
+describeDisplay();
 modelView.setOptions(state.sort, state.pool);
 mathView.setShowAll(state.mathAll);
 document.body.dataset.tab = state.tab;
@@ -158,6 +173,19 @@ document.body.dataset.tab = state.tab;
 function save(next: PanelState): void {
   state = next;
   host.setState(state);
+  describeDisplay();
+}
+
+/** The folded display options' one line: what they are set to now. */
+function describeDisplay(): void {
+  const parts = [
+    state.direction === 'to' ? 'attends to' : 'attended by',
+    ...(state.threshold > 0 ? [`≥ ${state.threshold.toFixed(2)}`] : []),
+    ...(state.hideFirst ? ['no first token'] : []),
+    ...(state.hideSpecial ? ['no specials'] : []),
+    state.color === 'sqrt' ? '√ scale' : state.color === 'linear' ? 'linear' : 'per-row max',
+  ];
+  displaySummary.textContent = `Display: ${parts.join(' · ')}`;
 }
 
 function pick(selection: Selection): void {

@@ -165,7 +165,14 @@ export class StaleTracker implements vscode.Disposable {
     }
     const length = document.getText().length;
     const start = Math.min(span.start, length);
-    const end = Math.min(Math.max(start, span.end), length);
+    let end = Math.min(Math.max(start, span.end), length);
+    if (run.cut) {
+      // A cut run asked for more than it analysed: re-run what was asked for (to the end of its
+      // last line, moved by the lines added or removed before the span since).
+      const moved = document.positionAt(start).line - (run.cut.firstLine - 1);
+      const lastLine = Math.min(document.lineCount - 1, run.cut.requestedLastLine - 1 + moved);
+      if (lastLine >= 0) end = Math.max(end, document.offsetAt(document.lineAt(lastLine).rangeIncludingLineBreak.end));
+    }
     if (document.getText(new vscode.Range(document.positionAt(start), document.positionAt(end))).trim() === '') {
       return 'The analysed text is now empty: select some text and run Show Attention.';
     }

@@ -70,14 +70,14 @@ export function analysisCut(origin: AnalysisOrigin, text: string, end: number, t
 }
 
 /**
- * "Analysed lines 1–42 of 400 (512-token limit)", or, when the cut falls inside a line,
- * "Analysed line 1 to line 3, column 16, of 400 (512-token limit)".
+ * "Analysed lines 1–42 of 400 lines (512-token limit).", or, when the cut falls inside a line,
+ * "Analysed line 1 to line 3, column 16, of 400 lines (512-token limit)."
  */
 export function cutMessage(cut: AnalysisCut): string {
   const { firstLine, lastLine, lastColumn, requestedLastLine } = cut;
   let what: string;
   if (lastColumn !== undefined) what = firstLine === lastLine ? `line ${lastLine} up to column ${lastColumn}` : `line ${firstLine} to line ${lastLine}, column ${lastColumn},`;
   else what = firstLine === lastLine ? `line ${lastLine}` : `lines ${firstLine}–${lastLine}`;
-  const whole = firstLine === requestedLastLine ? `line ${firstLine}` : firstLine === 1 ? `${requestedLastLine}` : `lines ${firstLine}–${requestedLastLine}`;
+  const whole = firstLine === requestedLastLine ? `line ${firstLine}` : firstLine === 1 ? `${requestedLastLine} lines` : `lines ${firstLine}–${requestedLastLine}`;
   return `Analysed ${what} of ${whole} (${cut.tokenLimit}-token limit).`;
 }
