@@ -5,9 +5,11 @@
 // Screenshots go to test/e2e/artifacts/honest-*.png.
 /// <reference lib="dom" />
 import * as assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { openFile, runCommand, screenshot, webviewFrame } from '../harness/workbench';
-import { openTab, showAttention, startWorkbench, type Workbench } from './steps';
+import { openTab, showAttention, startWorkbench, workspace, type Workbench } from './steps';
 
 /** The browser window of the e2e harness (launchBrowser), in CSS px. */
 const WINDOW = { width: 1400, height: 900 };
@@ -103,6 +105,9 @@ async function assertEveryControlReachable(page: Page, view: FrameLocator, name:
 describe('Honest states and small layouts in the workbench', function () {
   let workbench: Workbench;
   let view: FrameLocator;
+  // The test edits sample.ts in the editor; the fixture on disk must stay as it is.
+  const samplePath = join(workspace, 'sample.ts');
+  const sample = readFileSync(samplePath, 'utf8');
 
   before(async function () {
     workbench = await startWorkbench({ machineSettings: { 'attentionLens.maxTokens': TOKEN_LIMIT } });
@@ -110,6 +115,7 @@ describe('Honest states and small layouts in the workbench', function () {
 
   after(async function () {
     await workbench?.stop();
+    if (readFileSync(samplePath, 'utf8') !== sample) writeFileSync(samplePath, sample);
   });
 
   it('says where a cut analysis stopped, in the panel and in the editor', async function () {
@@ -152,7 +158,9 @@ describe('Honest states and small layouts in the workbench', function () {
     await stale.waitFor({ state: 'hidden' });
     assert.ok((await view.locator('.chip').allTextContents()).join('').includes('!'), 'the re-run analysed the edited text');
     assert.match((await view.locator('#cut-banner').textContent()) ?? '', /of 28 lines/, 're-run what was asked for: the whole file');
-    await page.keyboard.press('Control+Z'); // leave the fixture as it was (never saved)
+    // Undo the edit (the web workbench saves edits after a delay; after() restores the file too).
+    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+Z');
   });
 
   it('every control is reachable in a 280 px wide panel', async function () {

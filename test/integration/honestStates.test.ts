@@ -40,7 +40,7 @@ describe('Honest states', () => {
       assert.equal(run.cut.lastColumn, midLine ? lastChar.character + 1 : undefined, 'a column only when the cut falls inside a line');
       assert.equal(run.cut.requestedLastLine, 400);
       assert.equal(run.cut.tokenLimit, run.tokens.length);
-      assert.match(cutMessage(run.cut), midLine ? /^Analysed line 1 to line \d+, column \d+, of 400 \(\d+-token limit\)\.$/ : /^Analysed lines 1–\d+ of 400 \(\d+-token limit\)\.$/);
+      assert.match(cutMessage(run.cut), midLine ? /^Analysed line 1 to line \d+, column \d+, of 400 lines \(\d+-token limit\)\.$/ : /^Analysed lines 1–\d+ of 400 lines \(\d+-token limit\)\.$/);
       assert.match(run.source, midLine ? new RegExp(`:1-${lastChar.line + 1} \\(to col ${lastChar.character + 1}\\)$`) : new RegExp(`:1-${lastChar.line + 1}$`));
       const marker = await until(() => lens.editor.cut, 'the cut to be marked in the editor');
       assert.equal(marker.offset, end);
@@ -63,7 +63,7 @@ describe('Honest states', () => {
       assert.ok(run && run.cut);
       assert.equal(run.cut.lastLine, 1, 'the first line alone holds more than the limit');
       assert.equal(run.cut.lastColumn, run.text.length, 'the column of the last analysed character');
-      assert.equal(cutMessage(run.cut), `Analysed line 1 up to column ${run.text.length} of 3 (${run.cut.tokenLimit}-token limit).`);
+      assert.equal(cutMessage(run.cut), `Analysed line 1 up to column ${run.text.length} of 3 lines (${run.cut.tokenLimit}-token limit).`);
       assert.match(run.source, new RegExp(`:1 \\(to col ${run.text.length}\\)$`));
     } finally {
       await closeWithoutSaving(editor);

@@ -19,7 +19,7 @@ describe('where a truncated analysis stopped', () => {
     const end = 42 * 10; // just after the line break of line 42
     const cut = analysisCut({ start: { line: 0, character: 0 }, requestedLastLine: 399 }, doc, end, 512);
     assert.deepEqual(cut, { firstLine: 1, lastLine: 42, lastColumn: undefined, requestedLastLine: 400, tokenLimit: 512 });
-    assert.equal(cutMessage(cut), 'Analysed lines 1–42 of 400 (512-token limit).');
+    assert.equal(cutMessage(cut), 'Analysed lines 1–42 of 400 lines (512-token limit).');
   });
 
   it('a cut before a line break ends its own line', () => {
@@ -35,7 +35,7 @@ describe('where a truncated analysis stopped', () => {
     const cut = analysisCut({ start: { line: 0, character: 0 }, requestedLastLine: 2 }, doc, end, 512);
     assert.equal(cut.lastLine, 3);
     assert.equal(cut.lastColumn, 16);
-    assert.equal(cutMessage(cut), 'Analysed line 1 to line 3, column 16, of 3 (512-token limit).');
+    assert.equal(cutMessage(cut), 'Analysed line 1 to line 3, column 16, of 3 lines (512-token limit).');
     assert.doesNotMatch(cutMessage(cut), /1–3/);
   });
 
