@@ -20,15 +20,19 @@ export function revealBlocker(tracker: StaleTracker, runId: number, index: numbe
   return undefined;
 }
 
+/** Says why a token cannot be revealed, offering Re-run where that would help. */
+async function explain(tracker: StaleTracker, blocker: string, rerunnable: boolean): Promise<void> {
+  const picked = await vscode.window.showWarningMessage(`Attention Lens: cannot reveal the token. ${blocker}`, ...(rerunnable ? [RERUN] : []));
+  if (picked !== RERUN) return;
+  const reason = await tracker.rerunNow();
+  if (reason) void vscode.window.showWarningMessage(`Attention Lens: ${reason}`);
+}
+
 export async function revealToken(tracker: StaleTracker, runId: number, index: number): Promise<void> {
   const blocker = revealBlocker(tracker, runId, index);
   if (blocker) {
-    const rerunnable = tracker.run?.runId === runId && (tracker.stale || tracker.closed);
-    const picked = await vscode.window.showWarningMessage(`Attention Lens: cannot reveal the token. ${blocker}`, ...(rerunnable ? [RERUN] : []));
-    if (picked === RERUN) {
-      const reason = await tracker.rerunNow();
-      if (reason) void vscode.window.showWarningMessage(`Attention Lens: ${reason}`);
-    }
+    // Not awaited: the command resolves at once; the notification stays until dismissed.
+    void explain(tracker, blocker, tracker.run?.runId === runId && (tracker.stale || tracker.closed));
     return;
   }
   const run = tracker.run!;
