@@ -90,6 +90,8 @@ export class AttentionPanel implements vscode.Disposable {
       }),
       // The Re-run button; every other message is the backend's.
       panel.webview.onDidReceiveMessage((raw: unknown) => {
+        // Looked at by type first: the backend parses every message already, some of them large.
+        if (typeof raw !== 'object' || raw === null || (raw as { type?: unknown }).type !== MessageType.Rerun) return;
         const message = parseWebviewMessage(raw);
         if (message?.type === MessageType.Rerun) void this.rerun(message.runId);
       }),
