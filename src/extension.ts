@@ -19,6 +19,7 @@ import { InferenceClient, type InferenceTestHooks } from './inference/inferenceC
 import { InferenceEngines } from './inference/inferenceEngines';
 import { WebGpuEngine } from './inference/webGpuEngine';
 import { readSettings } from './settings';
+import { EXPORT_FORMATS } from './shared/protocol';
 import { AttentionStatusBar } from './statusBar';
 import { AttentionPanel } from './views/attentionPanel';
 import { AttentionSideView, type SideViewState } from './views/sideView';
@@ -165,6 +166,13 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
       }
     }),
     AttentionPanel.registerSerializer(context.extensionUri, views, tracker),
+    ...EXPORT_FORMATS.map((format) =>
+      vscode.commands.registerCommand(`attentionLens.export${format[0].toUpperCase()}${format.slice(1)}`, () => {
+        const panel = AttentionPanel.open;
+        if (panel) panel.requestExport(format);
+        else void vscode.window.showInformationMessage('Attention Lens: open the panel (run Show Attention) to export.');
+      }),
+    ),
     AttentionSideView.register(sideView),
     vscode.languages.registerHoverProvider('*', new AttentionHoverProvider(tracker, shownHead, matrices)),
     registerWalkthrough(context, store, shownHead),

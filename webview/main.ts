@@ -439,6 +439,13 @@ function onMessage(message: HostMessage): void {
       status.dataset.state = message.state;
       if (message.state !== 'running') banners.rerunEnded();
       break;
+    case MessageType.RequestExport:
+      if (result && matrix) void exportView(message.format);
+      else {
+        status.textContent = 'Nothing to export yet: run "Show Attention" first.';
+        status.dataset.state = 'idle';
+      }
+      break;
     case MessageType.ShowRunState:
       if (result && message.runId === result.runId) banners.setStale(message.stale, message.closed);
       break;

@@ -10,12 +10,14 @@ import * as vscode from 'vscode';
 import { summarize } from '../attention/attentionRun';
 import type { StaleTracker } from '../editor/staleTracking';
 import type { WebGpuPanel } from '../inference/webGpuEngine';
-import { MessageType, bufferOf, parseWebviewMessage } from '../shared/protocol';
+import { MessageType, bufferOf, parseWebviewMessage, type ExportFormat } from '../shared/protocol';
 import { ViewBackend, type ViewContext } from './viewBackend';
 import { WebGpuBridge } from './webGpuBridge';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
 export const PANEL_VIEW_TYPE = 'attentionLens.panel';
+/** Context key: the panel is open (its Export commands are offered in the palette). */
+export const PANEL_OPEN_CONTEXT = 'attentionLens.panelOpen';
 
 /** What the panel needs of the editor side: whether the run still matches its text, and a re-run. */
 export type RunTracking = Pick<StaleTracker, 'stale' | 'closed' | 'onDidChange' | 'rerunNow' | 'run'>;
@@ -67,6 +69,7 @@ export class AttentionPanel implements vscode.Disposable {
     private readonly context: ViewContext,
   ) {
     AttentionPanel.current = this;
+    void vscode.commands.executeCommand('setContext', PANEL_OPEN_CONTEXT, true);
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.svg');
     panel.webview.html = webviewHtml(panel.webview, extensionUri, 'panel');
     const runnerScript = panel.webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webgpu.js')).toString();
@@ -104,6 +107,12 @@ export class AttentionPanel implements vscode.Disposable {
     this.backend.post({ type: MessageType.FocusToken, runId, index });
   }
 
+  /** Exports the current view as the panel's Export buttons do (the editor title-bar actions). */
+  requestExport(format: ExportFormat): void {
+    this.panel.reveal(undefined, true);
+    this.backend.post({ type: MessageType.RequestExport, format });
+  }
+
   postStatus(state: 'running' | 'error' | 'idle', message: string): void {
     this.backend.post({ type: MessageType.ShowStatus, state, message });
   }
@@ -135,7 +144,10 @@ export class AttentionPanel implements vscode.Disposable {
   }
 
   dispose(): void {
-    if (AttentionPanel.current === this) AttentionPanel.current = undefined;
+    if (AttentionPanel.current === this) {
+      AttentionPanel.current = undefined;
+      void vscode.commands.executeCommand('setContext', PANEL_OPEN_CONTEXT, false);
+    }
     this.webGpuBridge.dispose();
     this.panel.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();

@@ -14,6 +14,7 @@ export const enum MessageType {
   ShowQueryMath = 'math/show',
   RunOnWebGpu = 'webgpu/run',
   ShowRunState = 'run/state',
+  RequestExport = 'export/request',
   // webview -> host
   Ready = 'webview/ready',
   RequestMatrix = 'matrix/request',

@@ -168,6 +168,12 @@ export interface ShowRunStateMessage {
   readonly closed: boolean;
 }
 
+/** Export the current view (or the result, as JSON) as if its Export button was pressed (the title-bar actions). */
+export interface RequestExportMessage {
+  readonly type: MessageType.RequestExport;
+  readonly format: ExportFormat;
+}
+
 export type ToWebviewMessage =
   | ShowResultMessage
   | ShowMatrixMessage
@@ -177,6 +183,7 @@ export type ToWebviewMessage =
   | ShowThumbnailsMessage
   | ShowQueryMathMessage
   | ShowRunStateMessage
+  | RequestExportMessage
   | RunOnWebGpuMessage;
 
 /** The webview has loaded and wants the current result, if any. */
