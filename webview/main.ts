@@ -269,13 +269,13 @@ function focusIndices(): number[] | undefined {
 }
 
 /**
- * The token shaded when the user has focused none: the last text token, which sees the whole
- * text in a causal model (and is the Math view's default query), so the first screen already
- * shows attention. Undefined when every token is special.
+ * The token shaded when the user has focused none: the last token with visible text (not a
+ * special token, not only white space), which sees the whole text in a causal model, so the first
+ * screen already shows attention. Undefined when there is no such token.
  */
 function defaultFocus(): number[] | undefined {
   const tokens = result?.tokens ?? [];
-  for (let i = tokens.length - 1; i >= 0; i--) if (!tokens[i].special && tokens[i].end > tokens[i].start) return [i];
+  for (let i = tokens.length - 1; i >= 0; i--) if (!tokens[i].special && tokens[i].text.trim() !== '') return [i];
   return undefined;
 }
 
