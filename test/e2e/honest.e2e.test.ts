@@ -197,6 +197,18 @@ describe('Honest states and small layouts in the workbench', function () {
     await page.setViewportSize(WINDOW);
   });
 
+  it('offers Export in the panel\'s title-bar menu', async function () {
+    const page = workbench.page;
+    await page.locator('.tab', { hasText: 'Attention Lens' }).click();
+    await page.locator('.editor-group-container.active .editor-actions .codicon-toolbar-more').click();
+    const items = page.locator('.monaco-menu .action-label');
+    await items.first().waitFor();
+    const labels = await items.allTextContents();
+    for (const label of ['Export View as SVG', 'Export View as PNG', 'Export Result as JSON']) assert.ok(labels.includes(label), `${label} in ${labels.join(' | ')}`);
+    await screenshot(page, 'honest-title-menu');
+    await page.keyboard.press('Escape');
+  });
+
   it('a panel restored by Reload Window has no result, and Export is disabled', async function () {
     const page = workbench.page;
     await runCommand(page, 'Developer: Reload Window');
@@ -216,7 +228,7 @@ describe('Honest states and small layouts in the workbench', function () {
     await page.goto(url);
     await page.locator('.tab', { hasText: 'sample.ts' }).first().waitFor({ timeout: 60_000 });
     await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
-    await runCommand(page, 'View: Focus First Editor Group');
+    await page.locator('.editor-instance .monaco-editor .view-lines').first().click(); // the first group
     await openFile(page, 'sample.ts'); // Quick Open: the workspace's own URI for the file
     await page.waitForTimeout(500);
     assert.equal(await page.locator('.tab', { hasText: 'sample.ts' }).count(), 1, 'the same file, so the same tab');
