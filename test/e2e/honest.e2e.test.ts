@@ -8,7 +8,6 @@ import * as assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
-import { remoteUri, workbenchUrl } from '../harness/vscodeServer';
 import { openFile, runCommand, screenshot, webviewFrame } from '../harness/workbench';
 import { openTab, showAttention, startWorkbench, workspace, type Workbench } from './steps';
 
@@ -218,20 +217,5 @@ describe('Honest states and small layouts in the workbench', function () {
     assert.equal(await restored.locator('#export-svg').isDisabled(), true, 'nothing to export');
     assert.equal(await restored.locator('#cut-banner').isHidden(), true);
     await screenshot(page, 'honest-restored');
-  });
-
-  it('npm start: the sample opened by the start URL is the workspace file (one tab, not two)', async function () {
-    const page = workbench.page;
-    // The URL scripts/start.ts builds: the folder, and the sample under the server's authority.
-    const base = workbench.server.url.split('?')[0];
-    const url = workbenchUrl(base, { folder: workspace, payload: [['openFile', remoteUri(join(workspace, 'sample.ts'), new URL(base).host)]] });
-    await page.goto(url);
-    await page.locator('.tab', { hasText: 'sample.ts' }).first().waitFor({ timeout: 60_000 });
-    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
-    await page.locator('.editor-instance .monaco-editor .view-lines').first().click(); // the first group
-    await openFile(page, 'sample.ts'); // Quick Open: the workspace's own URI for the file
-    await page.waitForTimeout(500);
-    assert.equal(await page.locator('.tab', { hasText: 'sample.ts' }).count(), 1, 'the same file, so the same tab');
-    await screenshot(page, 'honest-start-url');
   });
 });
