@@ -15,8 +15,10 @@ async function main(): Promise<void> {
   if (!existsSync(vsixPath)) throw new Error(`${vsixPath} is missing: run \`npm run package\` first`);
   installExtension(vsixPath, stateDir, false);
   const server = await startServer({ stateDir, fresh: false, port: Number(process.env.ATTENTION_LENS_PORT ?? 8765) });
-  // The workbench opens the payload's file in an editor once the folder is loaded.
-  const url = workbenchUrl(server.url, { folder: workspaceFolder, payload: [['openFile', remoteUri(sampleFile)]] });
+  // The workbench opens the payload's file in an editor once the folder is loaded. The folder is
+  // opened under the server's own authority (host:port), so the file must be too: under any other
+  // authority it would be a different URI, and the same file would get a second tab.
+  const url = workbenchUrl(server.url, { folder: workspaceFolder, payload: [['openFile', remoteUri(sampleFile, new URL(server.url).host)]] });
   console.log(`\nAttention Lens is running in VS Code at:\n\n  ${url}\n\nSelect some code in sample.ts and run "Attention Lens: Show Attention" (Ctrl+Alt+A).\nPress Ctrl+C to stop.`);
   // The harness stops the server's process group on Ctrl+C (SIGINT) or SIGTERM.
   await new Promise<never>(() => undefined);

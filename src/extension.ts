@@ -11,6 +11,7 @@ import { selectModel } from './commands/selectModel';
 import { OPEN_ATTENTION_FILE_COMMAND, openAttentionFile } from './commands/openAttentionFile';
 import { AttentionDecorations, type ShadingSnapshot } from './editor/attentionDecorations';
 import { CursorFocus, type FocusedToken } from './editor/cursorFocus';
+import { CutMarker, type CutMarkerSnapshot } from './editor/cutMarker';
 import { AttentionHoverProvider, OPEN_PANEL_COMMAND, REVEAL_TOKEN_COMMAND } from './editor/hoverProvider';
 import { MatrixCache } from './editor/matrixCache';
 import { revealToken } from './editor/revealToken';
@@ -20,6 +21,7 @@ import { InferenceClient, type InferenceTestHooks } from './inference/inferenceC
 import { InferenceEngines } from './inference/inferenceEngines';
 import { WebGpuEngine } from './inference/webGpuEngine';
 import { readSettings } from './settings';
+import { EXPORT_FORMATS } from './shared/protocol';
 import { AttentionStatusBar } from './statusBar';
 import { AttentionPanel } from './views/attentionPanel';
 import { AttentionFileEditorProvider, type AttentionFileEditorState } from './views/attentionFileEditor';
@@ -48,6 +50,10 @@ export interface AttentionLensTestApi extends AttentionLensApi {
   /** The editor side: staleness, the token under the cursor, the shading drawn right now. */
   readonly editor: {
     readonly stale: boolean;
+    /** The latest run's document is closed. */
+    readonly closed: boolean;
+    /** Where a truncated run's cut is marked, if it is. */
+    readonly cut: CutMarkerSnapshot | undefined;
     readonly focused: FocusedToken | undefined;
     readonly shading: ShadingSnapshot;
   };
@@ -134,6 +140,7 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
   };
   const focus = new CursorFocus(tracker);
   const decorations = new AttentionDecorations(tracker, focus, shownHead, matrices);
+  const cutMarker = new CutMarker(tracker);
   const sideView = new AttentionSideView(context.extensionUri, views, tracker, focus);
   const statusBar = new AttentionStatusBar(store, tracker, OPEN_PANEL_COMMAND);
   const attentionFiles = new AttentionFileEditorProvider(context.extensionUri, views);
@@ -144,6 +151,7 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
     tracker,
     focus,
     decorations,
+    cutMarker,
     sideView,
     statusBar,
     { dispose: () => client.dispose() },
@@ -179,7 +187,14 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
         void revealToken(tracker, runId, index);
       }
     }),
-    AttentionPanel.registerSerializer(context.extensionUri, views),
+    AttentionPanel.registerSerializer(context.extensionUri, views, tracker),
+    ...EXPORT_FORMATS.map((format) =>
+      vscode.commands.registerCommand(`attentionLens.export${format[0].toUpperCase()}${format.slice(1)}`, () => {
+        const panel = AttentionPanel.open;
+        if (panel) panel.requestExport(format);
+        else void vscode.window.showInformationMessage('Attention Lens: open the panel (run Show Attention) to export.');
+      }),
+    ),
     AttentionSideView.register(sideView),
     vscode.languages.registerHoverProvider('*', new AttentionHoverProvider(tracker, shownHead, matrices)),
     registerWalkthrough(context, store, shownHead, (run) => viewWorker.scores(run)),
@@ -190,7 +205,7 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
     ...api,
     paintTimes,
     get editor() {
-      return { stale: tracker.stale, focused: focus.focused, shading: decorations.snapshot };
+      return { stale: tracker.stale, closed: tracker.closed, cut: cutMarker.snapshot, focused: focus.focused, shading: decorations.snapshot };
     },
     get sideView() {
       return sideView.state;

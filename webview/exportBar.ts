@@ -11,15 +11,24 @@ const LABELS: Record<ExportFormat, { text: string; title: string }> = {
   json: { text: 'JSON', title: 'Export the whole result (tokens, offsets, ids, model, attention of every layer and head) as JSON' },
 };
 
+/** A group of buttons (not a tab): disabled until there is a result to export. */
 export class ExportBar {
   readonly element = el('div', { className: 'export-bar', attrs: { role: 'group', 'aria-label': 'Export' } }, el('span', { className: 'export-label', text: 'Export' }));
+  private readonly buttons: HTMLButtonElement[] = [];
 
   constructor(onExport: (format: ExportFormat) => void) {
     for (const format of Object.keys(LABELS) as ExportFormat[]) {
       const button = el('button', { className: 'export', text: LABELS[format].text, attrs: { type: 'button', id: `export-${format}`, title: LABELS[format].title } });
       button.addEventListener('click', () => onExport(format));
+      this.buttons.push(button);
       this.element.append(button);
     }
+    this.setEnabled(false);
+  }
+
+  /** Enabled only while a result (and its matrix) is shown: a restored panel has none. */
+  setEnabled(enabled: boolean): void {
+    for (const button of this.buttons) button.disabled = !enabled;
   }
 }
 

@@ -19,6 +19,8 @@ import {
 import { focusWeights, hideColumns, sinkColumns } from '../src/shared/renormalize';
 import { matrixSvg, tokensSvg } from '../src/shared/svgFigure';
 import { chipLabel, layoutTokens } from '../src/shared/tokenLayout';
+import { cutMessage } from '../src/shared/analysisCut';
+import { Banners } from './banners';
 import { Controls, DisplayControls, type Selection } from './controls';
 import { el } from './dom';
 import { ExportBar, svgToPng } from './exportBar';
@@ -33,6 +35,9 @@ import { escapedText } from '../src/shared/tokenText';
 import { firstLineOf } from './accessibleNames';
 import { FIT } from './viewport';
 import { runOnWebGpu } from './webGpuClient';
+
+/** Panels narrower than this (CSS px) open with the display options folded. */
+const DISPLAY_OPEN_WIDTH = 420;
 
 const host = new HostChannel<PanelState>(onMessage);
 let state = restoreState(host.getState());
@@ -51,6 +56,10 @@ let scrollToActive = false;
 
 const status = el('div', { className: 'status', attrs: { id: 'status', role: 'status' }, text: 'Select text and run "Show Attention".' });
 const summaryLine = el('div', { className: 'summary', attrs: { id: 'summary' } });
+const banners = new Banners(() => {
+  if (!result) return;
+  host.post({ type: MessageType.Rerun, runId: result.runId });
+});
 const controls = new Controls((selection) => pick(selection), { rollout: true });
 const display = new DisplayControls((settings) => {
   const sinksChanged = settings.hideFirst !== state.hideFirst || settings.hideSpecial !== state.hideSpecial;
@@ -142,20 +151,26 @@ const tabs = new Tabs<ViewTab>(
     showTab();
   },
 );
-const header = el('header', {}, el('div', { className: 'tab-row' }, tabs.element, exportBar.element), controls.element, display.element, summaryLine);
-// The header's height while it is sticky, for the tokens' scroll-margin (a focused token is
-// scrolled into view below it, not under it).
+// The header holds what every view needs at hand: tabs, export, layer/head and the display
+// options (one wrapping row). The summary, banners and hint scroll with the content.
+// In a narrow panel the display options start folded into one line that says what they are set to.
+const displaySummary = el('summary', { attrs: { id: 'display-summary', title: 'Direction, hidden weights and tokens, colour scale' } });
+const displayOptions = el('details', { className: 'display-options' }, displaySummary, display.element);
+const wide = window.matchMedia(`(min-width: ${DISPLAY_OPEN_WIDTH}px)`);
+displayOptions.open = wide.matches;
+// Fold or unfold when the panel crosses the width (moved to another group, the window resized).
+wide.addEventListener('change', (e) => (displayOptions.open = e.matches));
+const header = el('header', {}, el('div', { className: 'tab-row' }, tabs.element, exportBar.element), el('div', { className: 'options-row' }, controls.element, displayOptions));
+document.getElementById('app')!.append(header, summaryLine, banners.element, status, el('main', { className: 'views' }, ...Object.values(panes)));
+// Scrolling something into view (a focused token, a control) keeps it clear of a sticky header;
+// the CSS makes the header sticky only where there is room for it.
 new ResizeObserver(() => {
   const sticky = getComputedStyle(header).position === 'sticky';
-  document.body.style.setProperty('--header-height', `${sticky ? header.offsetHeight : 0}px`);
+  document.documentElement.style.setProperty('--header-height', `${sticky ? header.offsetHeight : 0}px`);
 }).observe(header);
-document.getElementById('app')!.append(
-  header,
-  status,
-  el('main', { className: 'views' }, ...Object.values(panes)),
-);
 tabs.show(state.tab);
 display.set(state);
+describeDisplay();
 modelView.setOptions(state.sort, state.pool);
 mathView.setShowAll(state.mathAll);
 document.body.dataset.tab = state.tab;
@@ -163,6 +178,19 @@ document.body.dataset.tab = state.tab;
 function save(next: PanelState): void {
   state = next;
   host.setState(state);
+  describeDisplay();
+}
+
+/** The folded display options' one line: what they are set to now. */
+function describeDisplay(): void {
+  const parts = [
+    state.direction === 'to' ? 'attends to' : 'attended by',
+    ...(state.threshold > 0 ? [`≥ ${state.threshold.toFixed(2)}`] : []),
+    ...(state.hideFirst ? ['no first token'] : []),
+    ...(state.hideSpecial ? ['no specials'] : []),
+    state.color === 'sqrt' ? '√ scale' : state.color === 'linear' ? 'linear' : 'per-row max',
+  ];
+  displaySummary.textContent = `Display: ${parts.join(' · ')}`;
 }
 
 function pick(selection: Selection): void {
@@ -176,6 +204,7 @@ function pick(selection: Selection): void {
 
 function showTab(): void {
   document.body.dataset.tab = state.tab;
+  showHint();
   if (state.tab === 'model' && result && thumbsFor !== thumbKey()) requestThumbnails();
   if (state.tab === 'math') requestMath();
 }
@@ -244,10 +273,22 @@ function focusIndices(): number[] | undefined {
   return state.pinned !== undefined ? [state.pinned] : undefined;
 }
 
+/**
+ * The token shaded when the user has focused none: the last token with visible text (not a
+ * special token, not only white space), which sees the whole text in a causal model, so the first
+ * screen already shows attention. Undefined when there is no such token.
+ */
+function defaultFocus(): number[] | undefined {
+  const tokens = result?.tokens ?? [];
+  for (let i = tokens.length - 1; i >= 0; i--) if (!tokens[i].special && tokens[i].text.trim() !== '') return [i];
+  return undefined;
+}
+
 function shade(): void {
-  const focus = focusIndices();
-  heatmap.markRow(focus?.length === 1 ? focus[0] : undefined);
+  const chosen = focusIndices();
+  heatmap.markRow(chosen?.length === 1 ? chosen[0] : undefined);
   showPinned();
+  const focus = chosen ?? defaultFocus();
   if (!result || !matrix || !focus) {
     shaded = undefined;
     tokenView.shade(undefined, undefined);
@@ -321,6 +362,13 @@ function figureSvg(current: ResultSummary, drawn: Float32Array): string {
   return matrixSvg({ title, labels, matrix: drawn, size: current.tokens.length, mode: state.color, threshold: state.threshold });
 }
 
+/** The usage hint of the shown view; views that carry their own (matrix, model, math) get none here. */
+function showHint(): void {
+  if (status.dataset.state !== 'idle' || !result) return;
+  status.textContent =
+    state.tab === 'tokens' ? 'Hover a token to see what it attends to; click to pin it; shift-click for a span; double-click to reveal it in the editor.' : '';
+}
+
 async function exportView(format: ExportFormat): Promise<void> {
   if (!result || !matrix) return;
   const head = state.head === 'rollout' ? 'rollout' : typeof state.head === 'number' ? `H${state.head}` : state.head;
@@ -346,12 +394,16 @@ function showResult(next: ResultSummary, pushed?: ShowResultMessage['matrix']): 
   mathView.setTokens(next.tokens);
   heatmap.setZoom(state.zoom);
   const t = next.timings;
-  summaryLine.textContent =
-    `${next.source} · ${next.tokens.length} tokens${next.truncated ? ' (truncated)' : ''} · ${next.modelName}${next.found ? ` (${next.found})` : ''} · ${next.backend} · ` +
+  summaryLine.textContent = `${next.source} · ${next.tokens.length} tokens${next.truncated ? ' (token limit)' : ''} · ${next.modelName}${next.found ? ` (${next.found})` : ''} · ${next.backend}`;
+  // Stage timings are for developers: a tooltip here, and the Attention Lens log.
+  summaryLine.title =
     (t.load > 0 ? `model load ${t.load.toFixed(0)} ms · ` : '') +
-    `tokenize ${t.tokenize.toFixed(0)} ms · inference ${t.inference.toFixed(0)} ms · transfer ${t.transfer.toFixed(0)} ms`;
-  status.textContent = 'Hover a token to see what it attends to; click to pin it; shift-click for a span; double-click to reveal it in the editor.';
+    `tokenize ${t.tokenize.toFixed(0)} ms · inference ${t.inference.toFixed(0)} ms · transfer ${t.transfer.toFixed(0)} ms · total ${t.total.toFixed(0)} ms`;
+  banners.setCut(next.cut ? `${cutMessage(next.cut)} Select a later span to see the rest.` : next.truncated ? `Analysed the first ${next.tokens.length} tokens only (the token limit): ${next.source}.` : undefined);
+  banners.setStale(false, false);
+  exportBar.setEnabled(false);
   status.dataset.state = 'idle';
+  showHint();
   // Paint the matrix that came with the result when it is the one this panel shows.
   const wanted = hostSelector(state);
   if (pushed && state.head !== 'rollout' && pushed.selector.layer === wanted.layer && pushed.selector.head === wanted.head) {
@@ -373,6 +425,7 @@ function onMatrix(message: ShowMatrixMessage): void {
   if (!next || message.size !== result.tokens.length) return;
   rawMatrix = next;
   deriveMatrix();
+  exportBar.setEnabled(true);
   heatmap.setZoom(state.zoom);
   shade();
   host.painted(result.runId, matrixAsked);
@@ -424,6 +477,17 @@ function onMessage(message: HostMessage): void {
     case MessageType.ShowStatus:
       status.textContent = message.message;
       status.dataset.state = message.state;
+      if (message.state !== 'running') banners.rerunEnded();
+      break;
+    case MessageType.RequestExport:
+      if (result && matrix) void exportView(message.format);
+      else {
+        status.textContent = 'Nothing to export yet: run "Show Attention" first.';
+        status.dataset.state = 'idle';
+      }
+      break;
+    case MessageType.ShowRunState:
+      if (result && message.runId === result.runId) banners.setStale(message.stale, message.closed);
       break;
     case MessageType.RunOnWebGpu:
       void runOnWebGpu(message).then((reply) => host.post(reply));

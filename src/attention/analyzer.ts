@@ -5,6 +5,7 @@
  * a burst of requests costs at most two model runs.
  */
 import type * as vscode from 'vscode';
+import { analysisCut, type AnalysisOrigin } from '../shared/analysisCut';
 import { capAnalysisText, sendCap } from '../shared/textCap';
 import type { InferenceEngines } from '../inference/inferenceEngines';
 import type { BackendSetting } from '../settings';
@@ -23,6 +24,8 @@ export interface AnalysisRequest {
   readonly backend: BackendSetting;
   /** Describes the analysed span for display, given its document offsets. */
   readonly describe: (start: number, end: number) => string;
+  /** Where `text` starts in the document and where the request ends, for the cut of a truncated run. */
+  readonly origin?: AnalysisOrigin;
 }
 
 export type AnalysisOutcome =
@@ -67,6 +70,7 @@ export class Analyzer {
     const end = coveredEnd(output.tokens);
     if (end === undefined) return { kind: 'empty' };
     const total = performance.now() - started;
+    const truncated = output.truncated || sent.capped;
     const run: AttentionRun = {
       runId,
       documentUri: request.document.uri.toString(),
@@ -78,7 +82,8 @@ export class Analyzer {
       vectors: output.vectors,
       model: info,
       // Text cut before tokenizing was not analysed either.
-      truncated: output.truncated || sent.capped,
+      truncated,
+      ...(truncated && request.origin ? { cut: analysisCut(request.origin, request.text, end, Math.min(request.maxTokens, info.context)) } : {}),
       source: request.describe(request.baseOffset, request.baseOffset + end),
       timings: {
         tokenize: output.tokenizeMs,

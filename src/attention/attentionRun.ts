@@ -2,6 +2,7 @@
  * One completed Show Attention run, as the host keeps it: tokens tied to the document,
  * full attention tensors, and where it came from. Views ask it for slices.
  */
+import type { AnalysisCut } from '../shared/analysisCut';
 import { selectedMatrix } from '../shared/attentionMath';
 import type { HeadSelector, StageTimings } from '../shared/protocol';
 import type { SourceToken } from '../shared/tokens';
@@ -27,6 +28,8 @@ export interface AttentionRun {
   readonly vectors: readonly LayerVectors[] | undefined;
   readonly model: ModelInfo;
   readonly truncated: boolean;
+  /** Where a truncated analysis stopped (lines and columns), when the request said where it started. */
+  readonly cut?: AnalysisCut;
   readonly source: string;
   readonly timings: StageTimings;
 }

@@ -10,7 +10,8 @@ import { AttentionPanel } from '../views/attentionPanel';
 import type { ViewContext } from '../views/viewBackend';
 import { SELECT_MODEL, SHOW_LOG, TIME_LIMIT_SETTING, USE_BUNDLED_MODEL, errorActions } from './errorActions';
 import { useBundledModel } from './selectModel';
-import { analysisTarget, describeSpan, type AnalysisTarget } from './analysisTarget';
+import { cutMessage } from '../shared/analysisCut';
+import { analysisOrigin, analysisTarget, describeSpan, type AnalysisTarget } from './analysisTarget';
 
 /** Runs quicker than this show no progress notification (the status bar spinner only). */
 export const PROGRESS_NOTIFICATION_DELAY_MS = 1000;
@@ -116,6 +117,7 @@ async function analyseTarget(deps: ShowAttentionDeps, target: AnalysisTarget, in
       maxTokens: settings.maxTokens,
       backend: settings.backend,
       describe: (start, end) => describeSpan(target.document, start, end),
+      origin: analysisOrigin(target.document, target.baseOffset, target.text.length),
     });
     const outcome: AnalysisOutcome | typeof CANCELLED = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: 'Attention Lens: running the model' },
@@ -142,9 +144,10 @@ async function analyseTarget(deps: ShowAttentionDeps, target: AnalysisTarget, in
         (run.timings.load > 0 ? `, model load ${run.timings.load.toFixed(1)} ms` : ''),
     );
     if (run.truncated && interactive) {
+      const what = run.cut ? cutMessage(run.cut) : `Showing the first ${run.tokens.length} tokens: ${run.source}.`;
       void vscode.window.showInformationMessage(
-        `Attention Lens: the ${target.wholeDocument ? 'document' : 'selection'} is longer than ${run.tokens.length} tokens ` +
-          `(the model's limit). Showing the first ${run.tokens.length} tokens: ${run.source}. Select a smaller span to see another part.`,
+        `Attention Lens: the ${target.wholeDocument ? 'document' : 'selection'} is longer than the model's token limit. ${what} ` +
+          'Select a smaller span to see another part.',
       );
     }
     return run;

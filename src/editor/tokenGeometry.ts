@@ -71,6 +71,18 @@ export function applyEdit(span: TrackedSpan, edit: TextEdit): TrackedSpan {
   return { start, end, stale: true };
 }
 
+/**
+ * A stale span made current again when the text it now covers holds the analysed text exactly
+ * once (an edit was undone, or the same text typed back): the span shrinks to that text. The
+ * stretched span of an overlapping edit may cover more than the analysed text, hence the search.
+ * Undefined when the analysed text is not there.
+ */
+export function unstaleSpan(span: TrackedSpan, analysed: string, current: string): TrackedSpan | undefined {
+  const at = current.indexOf(analysed);
+  if (at === -1 || current.indexOf(analysed, at + 1) !== -1) return undefined;
+  return { start: span.start + at, end: span.start + at + analysed.length, stale: false };
+}
+
 export interface ShadeOptions {
   /** Leave out special tokens and the first token (attention sinks). */
   readonly hideSinks: boolean;

@@ -2,6 +2,7 @@
  * The summary a view lays a result out from (ResultSummary: tokens, shape, model, timings; no
  * N² data), built in one place for the extension's runs and the command line's HTML report.
  */
+import type { AnalysisCut } from './analysisCut';
 import type { ResultSummary, StageTimings } from './protocol';
 import type { SourceToken } from './tokens';
 
@@ -22,6 +23,7 @@ export interface SummarySource {
   /** Where the text came from, for display: file name and 1-based line range. */
   readonly source: string;
   readonly truncated: boolean;
+  readonly cut?: AnalysisCut;
   readonly timings: StageTimings;
 }
 
@@ -38,6 +40,7 @@ export function summarize(run: SummarySource): ResultSummary {
     backend: run.model.backend,
     source: run.source,
     truncated: run.truncated,
+    ...(run.cut ? { cut: run.cut } : {}),
     causal: run.model.causal,
     timings: run.timings,
   };

@@ -190,8 +190,9 @@ describe('The panel views in the workbench', function () {
     assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG');
     assert.equal(png.readUInt32BE(16), svgWidth * 2, 'PNG width is 2x the SVG');
 
-    // Tokens view: the shading of a pinned token, with its exact weights. The pointer first
-    // leaves the dialog's OK button, where it may rest over a workbench hover covering the tabs.
+    // Tokens view: the shading of a pinned token, with its exact weights. The mouse leaves the
+    // save dialog's OK button first: resting there, over the panel's editor tab, it raises the
+    // tab's hover, which covers the top of the panel.
     await page.mouse.move(5, 5);
     await openTab(view, 'tokens');
     // Pin a token no earlier step pinned (a second click would unpin it), then move the mouse
@@ -258,7 +259,7 @@ describe('The panel views in the workbench', function () {
     // The tensors live in the extension host, which the reload restarted: the next run is drawn
     // with the kept layer and head.
     await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ timeout: 60_000 });
-    // The reload may restore the focus to the panel's group; Quick Open opens in the focused group.
+    // Quick Open opens files in the active group: make it the editor's, not the panel's.
     await runCommand(page, 'View: Focus First Editor Group');
     await openFile(page, 'sample.ts');
     await selectLines(page, 30);

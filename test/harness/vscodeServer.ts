@@ -230,9 +230,13 @@ export function workbenchUrl(baseUrl: string, options: { folder?: string; payloa
   return url.toString();
 }
 
-/** The URI the workbench uses for a path on the server (`remote` is the server's authority). */
-export function remoteUri(path: string): string {
-  return `vscode-remote://remote${resolve(path)}`;
+/**
+ * The URI the workbench uses for a path on the server. `authority` is the server's host:port as the
+ * browser reaches it, which is what a folder opened with `?folder=` lives under; extension paths
+ * given as test payloads work under any authority (default `remote`).
+ */
+export function remoteUri(path: string, authority = 'remote'): string {
+  return `vscode-remote://${authority}${resolve(path)}`;
 }
 
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {

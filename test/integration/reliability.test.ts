@@ -145,8 +145,14 @@ describe('Reliability: bad input', function () {
       const run = await showAttention();
       assert.ok(run && run.truncated);
       assert.equal(run.tokens.length, run.model.context, 'the first maxTokens tokens');
-      const lastLine = editor.document.positionAt(run.baseOffset + run.text.length - 1).line + 1;
-      assert.match(run.source, new RegExp(`:1-${lastLine}$`), `the source names the analysed lines: ${run.source}`);
+      const lastChar = editor.document.positionAt(run.baseOffset + run.text.length - 1);
+      const lastLine = lastChar.line + 1;
+      // A cut inside a line says the column too: "1-42" would claim all of line 42.
+      const midLine = lastChar.character + 1 < editor.document.lineAt(lastChar.line).text.length;
+      const named = midLine ? `:1-${lastLine} \\(to col ${lastChar.character + 1}\\)$` : `:1-${lastLine}$`;
+      assert.match(run.source, new RegExp(named), `the source names the analysed lines: ${run.source}`);
+      assert.ok(run.cut, 'the run says where it was cut');
+      assert.equal(run.cut.lastLine, lastLine);
       assertTokensMatchDocument(run, editor.document);
     } finally {
       await closeWithoutSaving(editor);

@@ -8,3 +8,4 @@ import './editor.test';
 import './reliability.test';
 import './attentionFile.test';
 import './viewWorker.test';
+import './honestStates.test';

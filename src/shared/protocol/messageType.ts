@@ -13,6 +13,8 @@ export const enum MessageType {
   ShowThumbnails = 'thumbnails/show',
   ShowQueryMath = 'math/show',
   RunOnWebGpu = 'webgpu/run',
+  ShowRunState = 'run/state',
+  RequestExport = 'export/request',
   // webview -> host
   Ready = 'webview/ready',
   RequestMatrix = 'matrix/request',
@@ -25,4 +27,5 @@ export const enum MessageType {
   SaveExport = 'export/save',
   WebGpuResult = 'webgpu/result',
   WebGpuFailed = 'webgpu/failed',
+  Rerun = 'run/rerun',
 }

@@ -4,6 +4,7 @@
  * matrices travel as ArrayBuffers, one slice at a time, on request. Messages from a webview are
  * read through parsers.ts before the host acts on them.
  */
+import type { AnalysisCut } from '../analysisCut';
 import type { MessageType } from './messageType';
 import type { RunOnWebGpuMessage, WebGpuReply } from './webGpuMessages';
 
@@ -44,6 +45,8 @@ export interface ResultSummary {
   readonly source: string;
   /** True when the analysed text was cut to fit the model's context. */
   readonly truncated: boolean;
+  /** Where a truncated analysis stopped, when the host knows its lines (not for the command line). */
+  readonly cut?: AnalysisCut;
   readonly causal: boolean;
   readonly timings: StageTimings;
 }
@@ -157,6 +160,23 @@ export interface ShowQueryMathMessage {
   readonly maxOutputDiff: number;
 }
 
+/**
+ * Whether the shown run still matches its document: `stale` once its text was edited (an undo
+ * back to it clears it), `closed` while its document is closed.
+ */
+export interface ShowRunStateMessage {
+  readonly type: MessageType.ShowRunState;
+  readonly runId: number;
+  readonly stale: boolean;
+  readonly closed: boolean;
+}
+
+/** Export the current view (or the result, as JSON) as if its Export button was pressed (the title-bar actions). */
+export interface RequestExportMessage {
+  readonly type: MessageType.RequestExport;
+  readonly format: ExportFormat;
+}
+
 export type ToWebviewMessage =
   | ShowResultMessage
   | ShowMatrixMessage
@@ -165,6 +185,8 @@ export type ToWebviewMessage =
   | ShowHeadMessage
   | ShowThumbnailsMessage
   | ShowQueryMathMessage
+  | ShowRunStateMessage
+  | RequestExportMessage
   | RunOnWebGpuMessage;
 
 /** The webview has loaded and wants the current result, if any. */
@@ -248,6 +270,12 @@ export interface SaveExportMessage {
   readonly data?: string | ArrayBuffer;
 }
 
+/** Run the model again on the text of run `runId` as it now is (the panel's Re-run button). */
+export interface RerunMessage {
+  readonly type: MessageType.Rerun;
+  readonly runId: number;
+}
+
 /** The requests a view makes for data, each answered by one reply carrying its requestId. */
 export type ViewRequest = RequestMatrixMessage | RequestRolloutMessage | RequestThumbnailsMessage | RequestQueryMathMessage;
 
@@ -271,4 +299,5 @@ export type FromWebviewMessage =
   | RequestThumbnailsMessage
   | RequestQueryMathMessage
   | SaveExportMessage
+  | RerunMessage
   | WebGpuReply;

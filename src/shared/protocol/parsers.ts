@@ -93,6 +93,7 @@ export const WEBVIEW_MESSAGE_PARSERS: Parsers = {
   }),
   [MessageType.RequestQueryMath]: message(MessageType.RequestQueryMath, { requestId: index, runId: index, layer: index, head: index, query: index }),
   [MessageType.SaveExport]: saveExport,
+  [MessageType.Rerun]: message(MessageType.Rerun, { runId: index }),
   [MessageType.WebGpuResult]: message(MessageType.WebGpuResult, {
     requestId: count,
     outputs: list(outputTensor, MAX_OUTPUTS),
