@@ -4,16 +4,17 @@
  */
 import type { ExportFormat } from '../src/shared/protocol';
 import { el } from './dom';
+import { l10n } from './l10n';
 
 const LABELS: Record<ExportFormat, { text: string; title: string }> = {
-  svg: { text: 'SVG', title: 'Export the current view (tokens, or the matrix) as an SVG figure with real text' },
-  png: { text: 'PNG', title: 'Export the current view (tokens, or the matrix) as a PNG at twice its size' },
-  json: { text: 'JSON', title: 'Export the whole result (tokens, offsets, ids, model, attention of every layer and head) as JSON' },
+  svg: { text: 'SVG', title: l10n.t('Export the current view (tokens, or the matrix) as an SVG figure with real text') },
+  png: { text: 'PNG', title: l10n.t('Export the current view (tokens, or the matrix) as a PNG at twice its size') },
+  json: { text: 'JSON', title: l10n.t('Export the whole result (tokens, offsets, ids, model, attention of every layer and head) as JSON') },
 };
 
 /** A group of buttons (not a tab): disabled until there is a result to export. */
 export class ExportBar {
-  readonly element = el('div', { className: 'export-bar', attrs: { role: 'group', 'aria-label': 'Export' } }, el('span', { className: 'export-label', text: 'Export' }));
+  readonly element = el('div', { className: 'export-bar', attrs: { role: 'group', 'aria-label': l10n.t('Export') } }, el('span', { className: 'export-label', text: l10n.t('Export') }));
   private readonly buttons: HTMLButtonElement[] = [];
 
   constructor(onExport: (format: ExportFormat) => void) {

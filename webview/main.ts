@@ -35,6 +35,7 @@ import { escapedText } from '../src/shared/tokenText';
 import { firstLineOf } from './accessibleNames';
 import { FIT } from './viewport';
 import { runOnWebGpu } from './webGpuClient';
+import { l10n } from './l10n';
 
 /** Panels narrower than this (CSS px) open with the display options folded. */
 const DISPLAY_OPEN_WIDTH = 420;
@@ -54,7 +55,7 @@ let shaded: { weights: Float32Array; focus: number[] } | undefined;
 /** Set by a keyboard move: the next shade() scrolls the active token into view. */
 let scrollToActive = false;
 
-const status = el('div', { className: 'status', attrs: { id: 'status', role: 'status' }, text: 'Select text and run "Show Attention".' });
+const status = el('div', { className: 'status', attrs: { id: 'status', role: 'status' }, text: l10n.t('Select text and run "Show Attention".') });
 const summaryLine = el('div', { className: 'summary', attrs: { id: 'summary' } });
 const banners = new Banners(() => {
   if (!result) return;
@@ -141,10 +142,10 @@ const panes: Record<ViewTab, HTMLElement> = {
 };
 const tabs = new Tabs<ViewTab>(
   [
-    { id: 'tokens', label: 'Tokens', panel: panes.tokens },
-    { id: 'matrix', label: 'Matrix', panel: panes.matrix },
-    { id: 'model', label: 'Model', panel: panes.model },
-    { id: 'math', label: 'Math', panel: panes.math },
+    { id: 'tokens', label: l10n.t('Tokens'), panel: panes.tokens },
+    { id: 'matrix', label: l10n.t('Matrix'), panel: panes.matrix },
+    { id: 'model', label: l10n.t('Model'), panel: panes.model },
+    { id: 'math', label: l10n.t('Math'), panel: panes.math },
   ],
   (tab) => {
     save({ ...state, tab });
@@ -154,7 +155,7 @@ const tabs = new Tabs<ViewTab>(
 // The header holds what every view needs at hand: tabs, export, layer/head and the display
 // options (one wrapping row). The summary, banners and hint scroll with the content.
 // In a narrow panel the display options start folded into one line that says what they are set to.
-const displaySummary = el('summary', { attrs: { id: 'display-summary', title: 'Direction, hidden weights and tokens, colour scale' } });
+const displaySummary = el('summary', { attrs: { id: 'display-summary', title: l10n.t('Direction, hidden weights and tokens, colour scale') } });
 const displayOptions = el('details', { className: 'display-options' }, displaySummary, display.element);
 const wide = window.matchMedia(`(min-width: ${DISPLAY_OPEN_WIDTH}px)`);
 displayOptions.open = wide.matches;

@@ -1,8 +1,9 @@
 /** Tabs that switch the panel's views: a WAI-ARIA tablist (arrow keys, Home, End). */
 import { el } from './dom';
+import { l10n } from './l10n';
 
 export class Tabs<Id extends string> {
-  readonly element = el('div', { className: 'tabs', attrs: { role: 'tablist', 'aria-label': 'Views' } });
+  readonly element = el('div', { className: 'tabs', attrs: { role: 'tablist', 'aria-label': l10n.t('Views') } });
   private readonly buttons = new Map<Id, HTMLButtonElement>();
   private readonly panels = new Map<Id, HTMLElement>();
   private current: Id;

@@ -38,8 +38,10 @@ export function webviewHtml(
     `img-src ${webview.cspSource} data:`,
     `font-src ${webview.cspSource}`,
   ].join('; ');
+  // The display language's strings for the webview (webview/l10n.ts), as an attribute: no inline script.
+  const strings = escapeAttribute(JSON.stringify(vscode.l10n.bundle ?? {}));
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${escapeAttribute(vscode.env.language)}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
@@ -47,9 +49,14 @@ export function webviewHtml(
 <link rel="stylesheet" href="${style}">
 <title>Attention Lens</title>
 </head>
-<body data-view="${view}">
+<body data-view="${view}" data-l10n="${strings}">
 <div id="app"></div>
 <script nonce="${nonce}" src="${scriptUri}"></script>
 </body>
 </html>`;
+}
+
+/** `text` safe inside a double-quoted HTML attribute. */
+function escapeAttribute(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { createVSIX } from '@vscode/vsce';
 import type { Locator, Page } from 'playwright-core';
 import { installExtension, repoRoot, startServer, testStateRoot, type RunningServer } from '../harness/vscodeServer';
-import { artifactsDir, launchBrowser, openWorkbench, runCommand, screenshot, webviewFrame, type Browser } from '../harness/workbench';
+import { artifactsDir, launchBrowser, openFile, openWorkbench, runCommand, screenshot, webviewFrame, type Browser } from '../harness/workbench';
 import { openTab, vsix, workspace } from './steps';
 
 // A machine-scoped setting: in this remote window the server machine's settings hold it.
@@ -212,5 +212,15 @@ describe('First run: the walkthrough and a zh-tw workbench', function () {
     await page.locator('.part.activitybar [aria-label^="注意力"]').first().click();
     await page.locator('.part.sidebar', { hasText: '熱圖' }).first().waitFor({ timeout: 30_000 });
     await screenshot(page, 'locale-zh-tw-view');
+
+    // The panel's own labels come from the same bundle (webview/l10n.ts): run the command on a file.
+    await openFile(page, 'sample.ts');
+    await runCommand(page, 'Show Attention');
+    const view = webviewFrame(page);
+    await view.locator('body[data-painted-run]').waitFor({ timeout: 60_000 });
+    assert.deepEqual(await view.locator('[role="tab"]').allTextContents(), ['詞元', '矩陣', '模型', '計算']);
+    assert.equal((await view.locator('label[for="layer"]').textContent())?.trim(), '層');
+    assert.equal(await view.locator('html').getAttribute('lang'), 'zh-tw');
+    await screenshot(page, 'locale-zh-tw-panel');
   });
 });

@@ -31,12 +31,12 @@ interface Step {
   completionEvents: string[];
 }
 
-/** The string literals passed first to `l10n.t(...)` anywhere under src/. */
+/** The string literals passed first to `l10n.t(...)` anywhere under src/ and webview/ (the webviews translate with @vscode/l10n, webview/l10n.ts). */
 function l10nKeysInSource(): Set<string> {
   const keys = new Set<string>();
   const walk = (dir: string): string[] =>
     readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? walk(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : []));
-  for (const file of walk(join(root, 'src'))) {
+  for (const file of [...walk(join(root, 'src')), ...walk(join(root, 'webview'))]) {
     for (const match of readFileSync(file, 'utf8').matchAll(/l10n\.t\(\s*(?:'((?:\\.|[^'\\])*)'|"((?:\\.|[^"\\])*)")/g)) {
       keys.add((match[1] ?? match[2]!).replace(/\\(.)/g, '$1'));
     }
