@@ -4,12 +4,12 @@
  * Prints one JSON object on stdout.
  */
 import { availableParallelism } from 'node:os';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { AttentionModel } from '../../src/inference/attentionModel';
 import { InferenceClient } from '../../src/inference/inferenceClient';
 import { extensionWorkerPath } from '../lib/build';
 import { bundledModelDir, ortWasmDir } from '../lib/paths';
 import { fixtureText } from '../lib/tokens';
+import { measureStalls } from '../lib/stalls';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
@@ -18,39 +18,20 @@ const threads = Math.min(4, Math.max(1, Math.floor(availableParallelism() / 2)))
 const location = { folder: bundledModelDir, threads };
 const text = fixtureText(512);
 
-/** Longest gap between 1 ms timer ticks (minus the 1 ms), and the histogram's max and p99. */
-async function stalls(work: () => Promise<void>): Promise<{ maxGap: number; histMax: number; p99: number }> {
-  const histogram = monitorEventLoopDelay({ resolution: 1 });
-  let last = performance.now();
-  let maxGap = 0;
-  const timer = setInterval(() => {
-    const now = performance.now();
-    maxGap = Math.max(maxGap, now - last - 1);
-    last = now;
-  }, 1);
-  histogram.enable();
-  await work();
-  // Runs on the main thread may chain through microtasks only: let the timer see the gap.
-  await new Promise((r) => setTimeout(r, 5));
-  histogram.disable();
-  clearInterval(timer);
-  return { maxGap, histMax: histogram.max / 1e6, p99: histogram.percentile(99) / 1e6 };
-}
-
 async function main(): Promise<void> {
   const keepAlive = setInterval(() => {}, 1000);
   const stallRuns = QUICK ? 10 : 40;
   const client = new InferenceClient(extensionWorkerPath, ortWasmDir);
-  const loadStall = await stalls(async () => void (await client.load(location)));
+  const loadStall = await measureStalls(async () => void (await client.load(location)));
   for (let i = 0; i < 5; i++) await client.run(location, text, 512);
 
   const runStart = performance.now();
-  const worker = await stalls(async () => {
+  const worker = await measureStalls(async () => {
     for (let i = 0; i < stallRuns; i++) await client.run(location, text, 512);
   });
   const busyMs = performance.now() - runStart;
   // The noise floor: the same probe with nothing running, for as long.
-  const idle = await stalls(() => new Promise((r) => setTimeout(r, Math.min(busyMs, 10_000))));
+  const idle = await measureStalls(() => new Promise((r) => setTimeout(r, Math.min(busyMs, 10_000))));
 
   gc();
   const rss0 = process.memoryUsage().rss;
@@ -66,7 +47,7 @@ async function main(): Promise<void> {
   // Reference: the same model run on the main thread (what the worker avoids).
   const model = await AttentionModel.load(location, ortWasmDir);
   await model.run(text, 512);
-  const mainThread = await stalls(async () => {
+  const mainThread = await measureStalls(async () => {
     for (let i = 0; i < Math.min(stallRuns, 10); i++) await model.run(text, 512);
   });
   await model.dispose();

@@ -22,6 +22,7 @@ import { seededRandom } from '../../src/shared/seededRandom';
 import { answerViewRequest } from '../../src/shared/viewRequests';
 import { heldRun } from '../../src/attention/attentionRun';
 import { viewWorkerPath } from '../lib/build';
+import { measureStalls } from '../lib/stalls';
 
 const LAYERS = 12;
 const HEADS = 12;
@@ -81,23 +82,6 @@ function viewRequests(run: AttentionRun): ViewRequest[] {
   ];
 }
 
-/** Longest gap between 1 ms timer ticks (minus the 1 ms) while `work` runs, and its duration. */
-async function stalls(work: () => Promise<void>): Promise<{ maxGap: number; ms: number }> {
-  let last = performance.now();
-  let maxGap = 0;
-  const timer = setInterval(() => {
-    const now = performance.now();
-    maxGap = Math.max(maxGap, now - last - 1);
-    last = now;
-  }, 1);
-  const started = performance.now();
-  await work();
-  const ms = performance.now() - started;
-  await new Promise((r) => setTimeout(r, 5));
-  clearInterval(timer);
-  return { maxGap, ms };
-}
-
 const nextTask = () => new Promise((r) => setImmediate(r));
 const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
 
@@ -123,14 +107,14 @@ async function main(): Promise<void> {
       for (let i = 0; i < Number(process.argv[4] ?? 1); i++) {
         const fresh = new ViewWorkerClient(viewWorkerPath);
         after.push(
-          await stalls(async () => {
+          await measureStalls(async () => {
             const replies = await Promise.all(requests.map((r) => fresh.answer(run, r)));
             if (replies.some((r) => !r)) throw new Error('the view worker left a request unanswered');
           }),
         );
         fresh.dispose();
       }
-      const before = await stalls(async () => {
+      const before = await measureStalls(async () => {
         // As the backend did: each message answered on the main thread when it arrives.
         for (const request of requests) {
           await nextTask();
@@ -138,7 +122,7 @@ async function main(): Promise<void> {
         }
       });
       // The noise floor: the same probe with nothing running, for as long as one worker pass.
-      const idle = await stalls(() => new Promise((r) => setTimeout(r, Math.min(after[0].ms, 20_000))));
+      const idle = await measureStalls(() => new Promise((r) => setTimeout(r, Math.min(after[0].ms, 20_000))));
       console.log(JSON.stringify({ size, before, after, idle }));
     } else if (mode === 'share') {
       // What the inference worker pays once per run to hand it over in shared memory.
@@ -153,7 +137,7 @@ async function main(): Promise<void> {
       console.log(JSON.stringify({ size, times, bytes: run.attention.reduce((n, a) => n + a.byteLength, 0) }));
     } else {
       const rssBefore = peakRssMb();
-      const measured = await stalls(async () => {
+      const measured = await measureStalls(async () => {
         if (mode === 'export-before') writeFileSync(file, new TextEncoder().encode(JSON.stringify(resultToJson({ ...exportInput(run), attention: run.attention }))));
         else await client.exportJson(run, exportInput(run), file);
       });
