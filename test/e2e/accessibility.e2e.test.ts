@@ -233,6 +233,15 @@ describe('Accessibility in the workbench (four themes, keyboard only)', function
       }
       const text = (await hover.textContent()) ?? '';
       assert.doesNotMatch(text, /[\u2580-\u259f]/, 'no block-character bars in the hover');
+      // The hover fades in: axe measured a link mid-fade (#21a6ff at two-thirds opacity, 3.74:1),
+      // so wait until the hover and every element around it is drawn at full opacity.
+      await page.waitForFunction(`(() => {
+        for (let e = document.querySelector('.monaco-hover:not(.hidden)'); e; e = e.parentElement) {
+          if (Number(getComputedStyle(e).opacity) < 1) return false;
+          if (e.getAnimations().some((a) => a.playState === 'running')) return false;
+        }
+        return true;
+      })()`, undefined, { timeout: 10_000 });
       // Only this extension's part of the hover (the language's own hover shares the widget).
       await page.evaluate(`(() => {
         const parts = Array.from(document.querySelectorAll('.monaco-hover:not(.hidden) .hover-row, .monaco-hover:not(.hidden) .hover-contents'))
