@@ -5,6 +5,7 @@
  * (heatmapInput.ts). This class holds the state they share (matrix, zoom, crosshair, marked row)
  * and is what the panel and the side view use. A crosshair reads out query, key and weight.
  */
+import { l10n } from './l10n';
 import type { TokenInfo } from '../src/shared/protocol';
 import { escapedText } from '../src/shared/tokenText';
 import { el } from './dom';
@@ -40,7 +41,7 @@ export class Heatmap {
       tabindex: '0',
     },
   });
-  private readonly readout = el('div', { className: 'readout', attrs: { id: 'readout', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true' }, text: 'Hover the matrix, or focus it and use the arrow keys, to read a weight.' });
+  private readonly readout = el('div', { className: 'readout', attrs: { id: 'readout', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true' }, text: l10n.t('Hover the matrix, or focus it and use the arrow keys, to read a weight.') });
   private readonly keysHelp = el('p', { className: 'visually-hidden', attrs: { id: 'matrix-keys' } });
   private readonly pinState = el('span', { className: 'pin-state', attrs: { id: 'matrix-pin' } });
   private readonly renderer = new HeatmapRenderer(this.canvas);

@@ -3,6 +3,7 @@
  * on two side strips for the visible rows and columns, and the colour legend with its ticks and
  * a note on the scale.
  */
+import { l10n } from './l10n';
 import { VIRIDIS } from '../src/shared/colorScale';
 import { legendValue } from '../src/shared/heatmapPixels';
 import type { TokenInfo } from '../src/shared/protocol';
@@ -82,7 +83,7 @@ export class HeatmapLegend {
   private readonly bar = el('canvas', { className: 'legend-bar', attrs: { width: '256', height: '1', 'aria-hidden': 'true' } });
   private readonly ticks = el('div', { className: 'legend-ticks' });
   private readonly note = el('span', { className: 'legend-note' });
-  readonly element = el('div', { className: 'legend' }, el('span', { className: 'legend-label', text: 'weight' }), el('div', { className: 'legend-scale' }, this.bar, this.ticks), this.note);
+  readonly element = el('div', { className: 'legend' }, el('span', { className: 'legend-label', text: l10n.t('weight') }), el('div', { className: 'legend-scale' }, this.bar, this.ticks), this.note);
 
   constructor() {
     const context = this.bar.getContext('2d');
@@ -101,8 +102,9 @@ export class HeatmapLegend {
       tick.style.left = `${p * 100}%`;
       return tick;
     }));
-    const scale = mode === 'sqrt' ? '√ scale (colour ∝ √weight)' : mode === 'linear' ? 'linear scale' : 'each row scaled to its own max';
-    const top = mode === 'row' ? '' : ` · top = ${max.toFixed(3)}, the largest weight below row 0`;
-    this.note.textContent = `${scale}${top}${threshold > 0 ? ` · weights < ${threshold.toFixed(2)} hidden` : ''}`;
+    const scale = mode === 'sqrt' ? l10n.t('√ scale (colour ∝ √weight)') : mode === 'linear' ? l10n.t('linear scale') : l10n.t('each row scaled to its own max');
+    const top = mode === 'row' ? '' : ` · ${l10n.t('top = {0}, the largest weight below row 0', max.toFixed(3))}`;
+    const hidden = threshold > 0 ? ` · ${l10n.t('weights < {0} hidden', threshold.toFixed(2))}` : '';
+    this.note.textContent = `${scale}${top}${hidden}`;
   }
 }

@@ -185,13 +185,13 @@ function save(next: PanelState): void {
 /** The folded display options' one line: what they are set to now. */
 function describeDisplay(): void {
   const parts = [
-    state.direction === 'to' ? 'attends to' : 'attended by',
+    state.direction === 'to' ? l10n.t('attends to') : l10n.t('attended by'),
     ...(state.threshold > 0 ? [`≥ ${state.threshold.toFixed(2)}`] : []),
-    ...(state.hideFirst ? ['no first token'] : []),
-    ...(state.hideSpecial ? ['no specials'] : []),
-    state.color === 'sqrt' ? '√ scale' : state.color === 'linear' ? 'linear' : 'per-row max',
+    ...(state.hideFirst ? [l10n.t('no first token')] : []),
+    ...(state.hideSpecial ? [l10n.t('no specials')] : []),
+    state.color === 'sqrt' ? l10n.t('√ scale') : state.color === 'linear' ? l10n.t('linear') : l10n.t('per-row max'),
   ];
-  displaySummary.textContent = `Display: ${parts.join(' · ')}`;
+  displaySummary.textContent = l10n.t('Display: {0}', parts.join(' · '));
 }
 
 function pick(selection: Selection): void {
@@ -367,7 +367,7 @@ function figureSvg(current: ResultSummary, drawn: Float32Array): string {
 function showHint(): void {
   if (status.dataset.state !== 'idle' || !result) return;
   status.textContent =
-    state.tab === 'tokens' ? 'Hover a token to see what it attends to; click to pin it; shift-click for a span; double-click to reveal it in the editor.' : '';
+    state.tab === 'tokens' ? l10n.t('Hover a token to see what it attends to; click to pin it; shift-click for a span; double-click to reveal it in the editor.') : '';
 }
 
 async function exportView(format: ExportFormat): Promise<void> {
