@@ -65,8 +65,7 @@ export default tseslint.config(
       'import-x/no-restricted-paths': ['error', { zones: layerZones() }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       // `import x = require(...)` is how CommonJS packages without ES exports are typed.
-      // `@huggingface/tokenizers` is required: its type declarations resolve only in ESM mode.
-      '@typescript-eslint/no-require-imports': ['error', { allowAsImport: true, allow: ['^@huggingface/tokenizers$'] }],
+      '@typescript-eslint/no-require-imports': ['error', { allowAsImport: true }],
     },
   },
   {

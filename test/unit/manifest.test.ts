@@ -31,7 +31,7 @@ interface Step {
   completionEvents: string[];
 }
 
-/** The string literals passed first to `l10n.t(...)` anywhere under src/ and webview/ (the webviews translate with @vscode/l10n, webview/l10n.ts). */
+/** The string literals passed first to `l10n.t(...)` anywhere under src/ and webview/ (the webviews translate with webview/l10n.ts). */
 function l10nKeysInSource(): Set<string> {
   const keys = new Set<string>();
   const walk = (dir: string): string[] =>
