@@ -23,6 +23,11 @@ export interface HeatmapOptions {
   readonly onZoom?: (zoom: Zoom) => void;
   /** A click (not a drag) on a row. */
   readonly onPickRow?: (row: number) => void;
+  /**
+   * The exact weight of a cell for the read-out (the drawn matrix is compact, for colours only:
+   * src/shared/compactMatrix.ts); undefined from it leaves the read-out without a number.
+   */
+  readonly readWeight?: (row: number, col: number) => Promise<number | undefined>;
 }
 
 export class Heatmap {
@@ -181,9 +186,20 @@ export class Heatmap {
   private setCursor(row: number, col: number): void {
     if (!this.matrix) return;
     this.cursor = { row, col };
-    const weight = this.matrix[row * this.size + col];
     const name = (i: number) => `"${escapedText(this.tokens[i]?.text ?? '')}"`;
-    this.readout.textContent = `query #${row} ${name(row)} → key #${col} ${name(col)}: weight ${weight.toFixed(4)}`;
+    const cell = `query #${row} ${name(row)} → key #${col} ${name(col)}`;
+    // The number comes exact from the host; until it does, the read-out says it is on its way.
+    this.readout.textContent = `${cell}: weight …`;
+    this.readout.dataset.exact = 'false';
+    // Busy: a screen reader announces the read-out once, with its number.
+    this.readout.setAttribute('aria-busy', 'true');
+    const matrix = this.matrix;
+    void this.options.readWeight?.(row, col).then((weight) => {
+      if (weight === undefined || this.matrix !== matrix || this.cursor?.row !== row || this.cursor.col !== col) return;
+      this.readout.textContent = `${cell}: weight ${weight.toFixed(4)}`;
+      this.readout.dataset.exact = 'true';
+      this.readout.removeAttribute('aria-busy');
+    });
     this.render();
     this.onHoverRow(row);
   }

@@ -29,7 +29,12 @@ export const REQUEST_TIMEOUT_MS = 30_000;
 export type HostMessage = Exclude<ToWebviewMessage, ViewReply>;
 
 function isReply(message: ToWebviewMessage): message is ViewReply {
-  return message.type === MessageType.ShowMatrix || message.type === MessageType.ShowThumbnails || message.type === MessageType.ShowQueryMath;
+  return (
+    message.type === MessageType.ShowMatrix ||
+    message.type === MessageType.ShowWeights ||
+    message.type === MessageType.ShowThumbnails ||
+    message.type === MessageType.ShowQueryMath
+  );
 }
 
 export class HostChannel<State> {

@@ -25,6 +25,7 @@ import { Controls, DisplayControls, type Selection } from './controls';
 import { el } from './dom';
 import { ExportBar, svgToPng } from './exportBar';
 import { Heatmap } from './heatmap';
+import { ExactWeights, rowQuery, type WeightsQuery } from './exactWeights';
 import { HostChannel, type HostMessage } from './host';
 import { MathView } from './mathView';
 import { ModelView, THUMB_SIDE } from './modelView';
@@ -41,6 +42,7 @@ import { l10n } from './l10n';
 const DISPLAY_OPEN_WIDTH = 420;
 
 const host = new HostChannel<PanelState>(onMessage);
+const exactWeights = new ExactWeights(host);
 let state = restoreState(host.getState());
 let result: ResultSummary | undefined;
 /** The matrix as the host sent it, and as drawn (sink columns hidden, rows renormalised). */
@@ -50,8 +52,8 @@ let hovered: number | undefined;
 /** When the matrix on its way was asked for (performance.now()), for the paint report. */
 let matrixAsked = 0;
 let thumbsFor: string | undefined;
-/** The shading drawn last (what the tokens figure shows). */
-let shaded: { weights: Float32Array; focus: number[] } | undefined;
+/** The shading drawn last (what the tokens figure shows); `exact` once the host's float32 weights are in. */
+let shaded: { weights: Float32Array; focus: number[]; query: WeightsQuery; exact: boolean } | undefined;
 /** Set by a keyboard move: the next shade() scrolls the active token into view. */
 let scrollToActive = false;
 
@@ -112,6 +114,11 @@ const heatmap = new Heatmap(
     onPickRow: (row) => {
       save({ ...state, pinned: row, span: undefined });
       shade();
+    },
+    readWeight: async (row, col) => {
+      if (!result) return undefined;
+      const query = rowQuery(hostSelector(state), state.head === 'rollout', row, sinks());
+      return (await exactWeights.read('readout', result.runId, result.tokens.length, query))?.[col];
     },
   },
 );
@@ -219,8 +226,8 @@ function requestMatrix(): void {
   const sent = (requestId: number) => void (document.body.dataset.matrixRequest = String(requestId));
   const reply =
     state.head === 'rollout'
-      ? host.request('matrix', (requestId) => ({ type: MessageType.RequestRollout, requestId, runId, layer: state.layer }), sent)
-      : host.request('matrix', (requestId) => ({ type: MessageType.RequestMatrix, requestId, runId, selector: hostSelector(state) }), sent);
+      ? host.request('matrix', (requestId) => ({ type: MessageType.RequestRollout, requestId, runId, layer: state.layer, exact: false }), sent)
+      : host.request('matrix', (requestId) => ({ type: MessageType.RequestMatrix, requestId, runId, selector: hostSelector(state), exact: false }), sent);
   void reply.then((message) => message && onMatrix(message));
 }
 
@@ -295,10 +302,27 @@ function shade(): void {
     tokenView.shade(undefined, undefined);
     return;
   }
+  const { runId } = result;
   const size = result.tokens.length;
-  const weights = focusWeights(matrix, size, focus, state.direction, state.spanMode);
-  shaded = { weights, focus };
-  tokenView.shade(weights, { description: `${focusName(focus)} (${headName()}); strongest:`, focus, threshold: state.threshold });
+  const description = `${focusName(focus)} (${headName()}); strongest:`;
+  const query: WeightsQuery = { selector: hostSelector(state), rollout: state.head === 'rollout', indices: focus, direction: state.direction, mode: state.spanMode, sinks: sinks() };
+  const cached = exactWeights.peek(runId, query);
+  // Colours at once from the compact matrix; the numbers once the exact weights are in.
+  const weights = cached ?? focusWeights(matrix, size, focus, state.direction, state.spanMode);
+  const current = { weights, focus, query, exact: cached !== undefined };
+  shaded = current;
+  tokenView.shade(weights, { description, focus, threshold: state.threshold, exact: current.exact });
+  if (current.exact) return;
+  void exactWeights.read('weights', runId, size, query).then((exact) => {
+    if (!exact || shaded !== current) return;
+    shaded = { ...current, weights: exact, exact: true };
+    tokenView.shade(exact, { description, focus, threshold: state.threshold, exact: true });
+  });
+}
+
+/** The sink keys hidden from the drawn matrix (and so from every weight read from it). */
+function sinks(): WeightsQuery['sinks'] {
+  return { first: state.hideFirst, special: state.hideSpecial };
 }
 
 /** The pinned token or span, in the token view (selected, active) and the matrix (pinned row). */
@@ -347,20 +371,44 @@ function headName(): string {
   return state.head === 'rollout' ? `rollout to layer ${state.layer}` : `layer ${state.layer}, ${typeof state.head === 'number' ? `head ${state.head}` : `${state.head} of heads`}`;
 }
 
-/** The SVG of the current view: the tokens view as shaded, otherwise the matrix as drawn. */
-function figureSvg(current: ResultSummary, drawn: Float32Array): string {
+/**
+ * The current view's figure from the exact float32 weights (the drawn matrix is compact): the
+ * tokens' shading as the host computes it, or the matrix asked for in float32. Undefined when the
+ * run changed meanwhile.
+ */
+async function exactFigure(current: ResultSummary): Promise<string | undefined> {
+  const size = current.tokens.length;
+  if (state.tab === 'tokens') {
+    const drawn = shaded;
+    const weights = drawn && (drawn.exact ? drawn.weights : await exactWeights.read('export', current.runId, size, drawn.query));
+    if (drawn && !weights) return undefined;
+    return figureSvg(current, undefined, drawn && weights && { weights, focus: drawn.focus });
+  }
+  const { runId } = current;
+  const reply =
+    state.head === 'rollout'
+      ? await host.request('export', (requestId) => ({ type: MessageType.RequestRollout, requestId, runId, layer: state.layer, exact: true }))
+      : await host.request('export', (requestId) => ({ type: MessageType.RequestMatrix, requestId, runId, selector: hostSelector(state), exact: true }));
+  const exact = reply && reply.runId === runId ? matrixFromMessage(reply) : undefined;
+  if (!exact || result !== current) return undefined;
+  const hidden = sinkColumns(current.tokens, sinks());
+  return figureSvg(current, hidden.length > 0 ? hideColumns(exact, size, hidden) : exact, undefined);
+}
+
+/** The SVG of the current view: the tokens view as shaded, otherwise the matrix. */
+function figureSvg(current: ResultSummary, drawn: Float32Array | undefined, shading: { weights: Float32Array; focus: number[] } | undefined): string {
   const title = `${current.source} · ${current.modelName} · ${headName()}`;
   if (state.tab === 'tokens') {
     return tokensSvg({
-      title: shaded ? `${title} · ${focusName(shaded.focus)}` : title,
+      title: shading ? `${title} · ${focusName(shading.focus)}` : title,
       lines: layoutTokens(current.text, current.tokens),
-      weights: shaded?.weights,
-      focus: shaded?.focus ?? [],
+      weights: shading?.weights,
+      focus: shading?.focus ?? [],
       threshold: state.threshold,
     });
   }
   const labels = current.tokens.map((token) => chipLabel(current.text, token));
-  return matrixSvg({ title, labels, matrix: drawn, size: current.tokens.length, mode: state.color, threshold: state.threshold });
+  return matrixSvg({ title, labels, matrix: drawn ?? new Float32Array(current.tokens.length ** 2), size: current.tokens.length, mode: state.color, threshold: state.threshold });
 }
 
 /** The usage hint of the shown view; views that carry their own (matrix, model, math) get none here. */
@@ -375,7 +423,9 @@ async function exportView(format: ExportFormat): Promise<void> {
   const head = state.head === 'rollout' ? 'rollout' : typeof state.head === 'number' ? `H${state.head}` : state.head;
   const name = `attention-${result.source.replace(/[^\w.-]+/g, '_')}-L${state.layer}${head}${format === 'json' ? '' : '-' + (state.tab === 'tokens' ? 'tokens' : 'matrix')}`;
   try {
-    const data = format === 'json' ? undefined : format === 'svg' ? figureSvg(result, matrix) : await svgToPng(figureSvg(result, matrix), 2);
+    const figure = format === 'json' ? undefined : await exactFigure(result);
+    if (figure === undefined && format !== 'json') return;
+    const data = format === 'json' || figure === undefined ? undefined : format === 'svg' ? figure : await svgToPng(figure, 2);
     host.post({ type: MessageType.SaveExport, runId: result.runId, format, name, data });
     document.body.dataset.exported = format;
   } catch (error) {
@@ -412,7 +462,7 @@ function showResult(next: ResultSummary, pushed?: ShowResultMessage['matrix']): 
     matrixAsked = performance.now();
     // Where the matrix came from, for tests: with the result, no request round trip.
     document.body.dataset.matrixFrom = 'result';
-    onMatrix({ type: MessageType.ShowMatrix, requestId: 0, runId: next.runId, selector: pushed.selector, size: next.tokens.length, data: pushed.data });
+    onMatrix({ type: MessageType.ShowMatrix, requestId: 0, runId: next.runId, selector: pushed.selector, size: next.tokens.length, data: pushed.data, encoding: pushed.encoding });
   } else {
     requestMatrix();
   }

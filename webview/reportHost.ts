@@ -49,6 +49,7 @@ function deliver(message: ToWebviewMessage): void {
         deliver({ type: MessageType.ShowResult, result: data.summary });
         break;
       case MessageType.RequestMatrix:
+      case MessageType.RequestWeights:
       case MessageType.RequestRollout:
       case MessageType.RequestThumbnails:
       case MessageType.RequestQueryMath: {

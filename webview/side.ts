@@ -4,16 +4,20 @@
  * (FocusToken) and the heatmap marks that token's row; layer/head picks go back to the host as HeadPicked so every
  * view shows the same selection. Clicking a row reveals that token in the editor.
  */
-import { clampSelector, matrixRow, topKeys } from '../src/shared/attentionMath';
+import { clampSelector, topKeys } from '../src/shared/attentionMath';
 import { MessageType, matrixFromMessage, type HeadSelector, type ResultSummary } from '../src/shared/protocol';
 import { quotedText } from '../src/shared/tokenText';
 import { Controls } from './controls';
 import { el } from './dom';
 import { Heatmap } from './heatmap';
+import { ExactWeights, rowQuery } from './exactWeights';
 import { HostChannel, type HostMessage } from './host';
 import { hostSelector } from './panelState';
 
 const host = new HostChannel<unknown>(onMessage);
+const exactWeights = new ExactWeights(host);
+/** The side view hides no sink keys: its rows are the model's own. */
+const NO_SINKS = { first: false, special: false };
 let result: ResultSummary | undefined;
 let matrix: Float32Array | undefined;
 let selector: HeadSelector = { layer: 0, head: 0 };
@@ -32,7 +36,10 @@ const heatmap = new Heatmap(
     hoveredRow = row;
   },
   // Enter on the focused canvas reveals the crosshair's query token, as a click does.
-  { onPickRow: (row) => result && host.post({ type: MessageType.RevealToken, runId: result.runId, index: row }) },
+  {
+    onPickRow: (row) => result && host.post({ type: MessageType.RevealToken, runId: result.runId, index: row }),
+    readWeight: async (row, col) => (result ? (await exactWeights.read('readout', result.runId, result.tokens.length, rowQuery(selector, false, row, NO_SINKS)))?.[col] : undefined),
+  },
 );
 const canvas = heatmap.canvas;
 canvas.style.cursor = 'pointer';
@@ -44,7 +51,7 @@ function requestMatrix(): void {
   if (!result) return;
   const { runId } = result;
   const asked = performance.now();
-  void host.request('matrix', (requestId) => ({ type: MessageType.RequestMatrix, requestId, runId, selector })).then((message) => {
+  void host.request('matrix', (requestId) => ({ type: MessageType.RequestMatrix, requestId, runId, selector, exact: false })).then((message) => {
     if (!message || !result || message.runId !== result.runId) return;
     const next = matrixFromMessage(message);
     if (!next || message.size !== result.tokens.length) return;
@@ -64,14 +71,17 @@ function showFocus(): void {
     return;
   }
   heatmap.markRow(focused);
-  const size = result.tokens.length;
-  const name = (i: number) => `#${i} ${quotedText(result!.tokens[i]?.text ?? '')}`;
-  let text = `Row ${name(focused)}`;
-  if (matrix) {
-    const row = matrixRow(matrix, size, focused);
-    text += ' → ' + topKeys(row, 3).map((k) => `${name(k)} ${row[k].toFixed(2)}`).join(', ');
-  }
-  focusLine.textContent = text;
+  const current = result;
+  const row = focused;
+  const name = (i: number) => `#${i} ${quotedText(current.tokens[i]?.text ?? '')}`;
+  focusLine.textContent = `Row ${name(row)}`;
+  if (!matrix) return;
+  // The strongest keys with the model's float32 weights (the drawn matrix is compact).
+  const shown = selector;
+  void exactWeights.read('focus', current.runId, current.tokens.length, rowQuery(shown, false, row, NO_SINKS)).then((weights) => {
+    if (!weights || result !== current || focused !== row || selector !== shown) return;
+    focusLine.textContent = `Row ${name(row)} → ` + topKeys(weights, 3).map((k) => `${name(k)} ${weights[k].toFixed(2)}`).join(', ');
+  });
 }
 
 canvas.addEventListener('click', () => {

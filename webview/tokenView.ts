@@ -37,6 +37,11 @@ export interface ShadeInfo {
   /** Tokens in focus (query, or span), outlined. */
   readonly focus: readonly number[];
   readonly threshold: number;
+  /**
+   * False while `weights` come from the compact matrix (colours only): no number is shown until
+   * the exact weights replace them (webview/exactWeights.ts).
+   */
+  readonly exact: boolean;
 }
 
 const TOP_K = 8;
@@ -191,14 +196,14 @@ export class TokenView {
         chip.style.removeProperty('background-color');
         chip.style.removeProperty('color');
       }
-      if (weights) {
+      if (weights && info?.exact) {
         chip.dataset.weight = raw.toFixed(4);
         chip.title = `#${j} "${escapedText(this.labels[j])}" · weight ${raw.toFixed(4)}`;
       } else {
         delete chip.dataset.weight;
         chip.removeAttribute('title');
       }
-      this.name(chip, j, weights ? raw : undefined);
+      this.name(chip, j, weights && info?.exact ? raw : undefined);
     });
     this.showDetails(weights, info);
   }
@@ -233,9 +238,12 @@ export class TokenView {
     for (const k of topKeys(weights, TOP_K)) {
       const bar = el('span', { className: 'bar', attrs: { 'aria-hidden': 'true' } });
       bar.style.setProperty('--w', String(Math.min(1, weights[k])));
-      list.append(el('li', {}, el('span', { className: 'top-token', text: `#${k} "${escapedText(this.labels[k] ?? '')}"` }), bar, el('span', { className: 'top-weight', text: weights[k].toFixed(4) })));
+      list.append(el('li', {}, el('span', { className: 'top-token', text: `#${k} "${escapedText(this.labels[k] ?? '')}"` }), bar, el('span', { className: 'top-weight', text: info.exact ? weights[k].toFixed(4) : '…' })));
     }
     this.details.replaceChildren(el('div', { className: 'details-title', text: info.description }), list);
+    this.details.dataset.exact = String(info.exact);
+    if (info.exact) this.details.removeAttribute('aria-busy');
+    else this.details.setAttribute('aria-busy', 'true');
   }
 
   private indexOf(target: EventTarget | null): number | undefined {

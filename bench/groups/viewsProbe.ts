@@ -75,9 +75,9 @@ function viewRequests(run: AttentionRun): ViewRequest[] {
   const last = LAYERS - 1;
   return [
     { type: MessageType.RequestThumbnails, requestId: 1, runId, side: 64, pool: 'max', sinks: { first: false, special: false } },
-    { type: MessageType.RequestRollout, requestId: 2, runId, layer: last },
-    { type: MessageType.RequestMatrix, requestId: 3, runId, selector: { layer: last, head: 'mean' } },
-    { type: MessageType.RequestMatrix, requestId: 4, runId, selector: { layer: 0, head: 'max' } },
+    { type: MessageType.RequestRollout, exact: true, requestId: 2, runId, layer: last },
+    { type: MessageType.RequestMatrix, exact: true, requestId: 3, runId, selector: { layer: last, head: 'mean' } },
+    { type: MessageType.RequestMatrix, exact: true, requestId: 4, runId, selector: { layer: 0, head: 'max' } },
     { type: MessageType.RequestQueryMath, requestId: 5, runId, layer: last, head: 0, query: run.tokens.length - 1 },
   ];
 }

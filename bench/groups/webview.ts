@@ -84,10 +84,21 @@ const FAKE_HOST = `
       if (message.type === 'matrix/request') {
         const size = window.__bench.size;
         const head = typeof message.selector.head === 'number' ? message.selector.head : 0;
-        // As the real host does: a fresh ArrayBuffer per reply, delivered as a message.
-        const data = matrix(size, message.selector.layer, head).slice().buffer;
+        // As the real host does (src/shared/compactMatrix.ts): a fresh buffer per reply of sqrt16
+        // codes for drawing, float32 when asked for exact values; delivered as a message.
+        const m = matrix(size, message.selector.layer, head);
+        let data, encoding;
+        if (message.exact) {
+          data = m.slice().buffer;
+          encoding = 'float32';
+        } else {
+          const codes = new Uint16Array(m.length);
+          for (let i = 0; i < m.length; i++) codes[i] = Math.round(Math.sqrt(m[i]) * 65535);
+          data = codes.buffer;
+          encoding = 'sqrt16';
+        }
         window.postMessage({ type: 'matrix/show', requestId: message.requestId, runId: message.runId,
-          selector: message.selector, size, data }, '*', [data]);
+          selector: message.selector, size, data, encoding }, '*', [data]);
       } else if (message.type === 'webview/painted') {
         window.__bench.painted.push({ at: performance.now(), runId: message.runId, paintMs: message.paintMs });
       }

@@ -92,3 +92,20 @@ export function focusWeights(matrix: Float32Array, size: number, indices: readon
   if (mode === 'mean' && valid.length > 1) for (let j = 0; j < size; j++) out[j] /= valid.length;
   return out;
 }
+
+/**
+ * `focusWeights(hideColumns(matrix, size, hidden), size, indices, 'to', mode)` computed from the
+ * named rows only: O(indices × T) instead of O(T²), with the same float32 arithmetic in the same
+ * order, so the numbers are identical. What a view reads for a hovered or pinned query token.
+ */
+export function focusRowWeights(matrix: Float32Array, size: number, indices: readonly number[], hidden: readonly number[], mode: SpanMode): Float32Array {
+  const out = new Float32Array(size);
+  const valid = indices.filter((i) => Number.isInteger(i) && i >= 0 && i < size);
+  for (const index of valid) {
+    const row = matrix.subarray(index * size, (index + 1) * size);
+    const kept = hidden.length > 0 ? hideKeys(row, hidden) : row;
+    for (let j = 0; j < size; j++) out[j] += kept[j];
+  }
+  if (mode === 'mean' && valid.length > 1) for (let j = 0; j < size; j++) out[j] /= valid.length;
+  return out;
+}

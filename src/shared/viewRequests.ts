@@ -10,8 +10,11 @@ import { downsample, pooledSide } from './downsample';
 import {
   MessageType,
   bufferOf,
+  matrixPayload,
   type HeadSelector,
   type RequestMatrixMessage,
+  type RequestWeightsMessage,
+  type ShowWeightsMessage,
   type RequestQueryMathMessage,
   type RequestRolloutMessage,
   type RequestThumbnailsMessage,
@@ -21,7 +24,7 @@ import {
   type ViewReply,
   type ViewRequest,
 } from './protocol';
-import { hideColumns, sinkColumns } from './renormalize';
+import { focusRowWeights, focusWeights, hideColumns, sinkColumns } from './renormalize';
 import { attentionRollout, multiply, residualAttention, isLowerTriangular } from './rollout';
 import { headBadges } from './headBadges';
 import { queryMath, type QkvVectors } from './queryMath';
@@ -78,19 +81,41 @@ const computeMatrix: MatrixSource = (run, selector) => selectedMatrix(run.attent
 /** The reply to a matrix request, or undefined when it names another run or a layer/head out of range. */
 export function answerMatrix(run: MatrixRun, request: RequestMatrixMessage, matrices: MatrixSource = computeMatrix): ShowMatrixMessage | undefined {
   if (request.runId !== run.runId) return undefined;
-  return matrixReply(run, request.requestId, request.selector, matrices(run, request.selector));
+  return matrixReply(run, request.requestId, request.selector, matrices(run, request.selector), request.exact);
 }
 
 /** The reply to a rollout request: a ShowMatrix marked `aggregate: 'rollout'`. */
 export function answerRollout(run: HeldRun, request: RequestRolloutMessage): ShowMatrixMessage | undefined {
   if (request.runId !== run.runId) return undefined;
-  const reply = matrixReply(run, request.requestId, { layer: request.layer, head: 'mean' }, rolloutFor(run, request.layer));
+  const reply = matrixReply(run, request.requestId, { layer: request.layer, head: 'mean' }, rolloutFor(run, request.layer), request.exact);
   return reply && { ...reply, aggregate: 'rollout' };
 }
 
-function matrixReply(run: MatrixRun, requestId: number, selector: HeadSelector, matrix: Float32Array | undefined): ShowMatrixMessage | undefined {
+function matrixReply(run: MatrixRun, requestId: number, selector: HeadSelector, matrix: Float32Array | undefined, exact: boolean): ShowMatrixMessage | undefined {
   if (!matrix) return undefined;
-  return { type: MessageType.ShowMatrix, requestId, runId: run.runId, selector, size: run.tokens.length, data: bufferOf(matrix) };
+  return { type: MessageType.ShowMatrix, requestId, runId: run.runId, selector, size: run.tokens.length, ...matrixPayload(matrix, exact) };
+}
+
+/**
+ * The reply to a weights request: Float32 [T], computed from the float32 matrix exactly as the
+ * panel computes the weights it shades (sink columns hidden and rows renormalised, then
+ * renormalize.ts focusWeights), so what the user reads is the model's number. Undefined when the
+ * request names another run, a layer/head outside it or no token of it.
+ */
+export function answerWeights(run: HeldRun, request: RequestWeightsMessage, matrices: MatrixSource = computeMatrix): ShowWeightsMessage | undefined {
+  if (request.runId !== run.runId) return undefined;
+  const size = run.tokens.length;
+  const { indices } = request;
+  if (indices.length === 0 || indices.length > size || indices.some((i) => i >= size)) return undefined;
+  const matrix = request.rollout ? rolloutFor(run, request.selector.layer) : matrices(run, request.selector);
+  if (!matrix) return undefined;
+  const hidden = sinkColumns(run.tokens, request.sinks);
+  // Rows need only themselves; a column of the renormalised matrix needs every row.
+  const weights =
+    request.direction === 'to'
+      ? focusRowWeights(matrix, size, indices, hidden, request.mode)
+      : focusWeights(hidden.length > 0 ? hideColumns(matrix, size, hidden) : matrix, size, indices, 'from', request.mode);
+  return { type: MessageType.ShowWeights, requestId: request.requestId, runId: run.runId, size, data: weights.buffer as ArrayBuffer };
 }
 
 export function answerThumbnails(run: HeldRun, request: RequestThumbnailsMessage): ShowThumbnailsMessage | undefined {
@@ -177,6 +202,8 @@ export function answerViewRequest(run: HeldRun, request: ViewRequest, matrices: 
       return answerMatrix(run, request, matrices);
     case MessageType.RequestRollout:
       return answerRollout(run, request);
+    case MessageType.RequestWeights:
+      return answerWeights(run, request, matrices);
     case MessageType.RequestThumbnails:
       return answerThumbnails(run, request);
     case MessageType.RequestQueryMath:

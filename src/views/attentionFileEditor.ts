@@ -13,7 +13,7 @@ import { loadAttentionFile, type LoadedAttentionFile } from '../attention/attent
 import { ResultStore } from '../attention/resultStore';
 import type { AttentionFile } from '../shared/attentionFile';
 import { fileTokens } from '../shared/fileTokens';
-import { MessageType, bufferOf } from '../shared/protocol';
+import { MessageType, bufferOf, matrixPayload } from '../shared/protocol';
 import { ViewBackend, type ViewContext } from './viewBackend';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
@@ -197,7 +197,7 @@ class AttentionFileEditor {
   private show(): void {
     const selector = this.context.shownHead.selector;
     const matrix = this.context.matrices.get(this.run, selector);
-    this.backend.post({ type: MessageType.ShowResult, result: summarize(this.run), matrix: matrix && { selector, data: bufferOf(matrix) } });
+    this.backend.post({ type: MessageType.ShowResult, result: summarize(this.run), matrix: matrix && { selector, ...matrixPayload(matrix, false) } });
     this.backend.post({ type: MessageType.ShowHead, selector });
     if (this.loaded.note) this.backend.post({ type: MessageType.ShowStatus, state: 'idle', message: this.loaded.note });
   }

@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import { summarize } from '../attention/attentionRun';
 import type { StaleTracker } from '../editor/staleTracking';
 import type { WebGpuPanel } from '../inference/webGpuEngine';
-import { MessageType, bufferOf, parseWebviewMessage, type ExportFormat } from '../shared/protocol';
+import { MessageType, matrixPayload, parseWebviewMessage, type ExportFormat } from '../shared/protocol';
 import { ViewBackend, type ViewContext } from './viewBackend';
 import { WebGpuBridge } from './webGpuBridge';
 import { webviewHtml, webviewOptions } from './webviewHtml';
@@ -138,7 +138,7 @@ export class AttentionPanel implements vscode.Disposable {
     if (!run) return;
     const selector = this.context.shownHead.selector;
     const matrix = this.context.matrices.get(run, selector);
-    this.backend.post({ type: MessageType.ShowResult, result: summarize(run), matrix: matrix && { selector, data: bufferOf(matrix) } });
+    this.backend.post({ type: MessageType.ShowResult, result: summarize(run), matrix: matrix && { selector, ...matrixPayload(matrix, false) } });
     this.backend.post({ type: MessageType.ShowHead, selector });
     this.postRunState();
   }

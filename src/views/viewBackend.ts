@@ -72,6 +72,7 @@ export class ViewBackend implements vscode.Disposable {
         this.hooks.onReady();
         break;
       case MessageType.RequestMatrix:
+      case MessageType.RequestWeights:
       case MessageType.RequestRollout:
       case MessageType.RequestThumbnails:
       case MessageType.RequestQueryMath:
@@ -112,7 +113,8 @@ export class ViewBackend implements vscode.Disposable {
 /**
  * The answer to a view's data request, or undefined when it names a run no longer held (the
  * webview has a newer result coming) or something outside the run. One head's matrix (a copy of
- * T² floats) or a matrix the editor just aggregated is answered on this thread at once; the rest
+ * T² floats), a matrix the editor just aggregated, or query rows of either (the exact weights a
+ * view reads) is answered on this thread at once; the rest
  * is computed in the view worker (an aggregate costs heads × T², thumbnails and scores
  * layers × heads × T², the rollout T³ per layer), so the extension host never stalls on it.
  */
@@ -120,7 +122,7 @@ export async function answerDataRequest(context: Pick<ViewContext, 'store' | 'ma
   const { store, matrices, viewWorker } = context;
   const run = store.get(message.runId);
   if (!run) return undefined;
-  if (message.type === MessageType.RequestMatrix) {
+  if (message.type === MessageType.RequestMatrix || (message.type === MessageType.RequestWeights && !message.rollout && message.direction === 'to')) {
     const { selector } = message;
     const cached = matrices.peek(run, selector);
     if (cached || typeof selector.head === 'number') return answerViewRequest(heldRun(run), message, cached && (() => cached));

@@ -1,11 +1,11 @@
 // Steps shared by the e2e tests: start the workbench, select lines in the editor, run Show Attention and wait
 // for the panel, switch its views.
 import * as assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { installExtension, repoRoot, startServer, type RunningServer, type StartOptions } from '../harness/vscodeServer';
-import { launchBrowser, openWorkbench, runCommand, webviewFrame, type Browser } from '../harness/workbench';
+import { launchBrowser, openWorkbench, runCommand, screenshot, webviewFrame, type Browser } from '../harness/workbench';
 
 export const vsix = join(repoRoot, 'attention-lens.vsix');
 export const workspace = join(repoRoot, 'test', 'fixtures', 'workspace');
@@ -69,4 +69,32 @@ export async function viewFrame(page: Page, view: 'side' | 'panel'): Promise<Fra
     await page.waitForTimeout(250);
   }
   throw new Error(`no ${view} webview`);
+}
+
+/** Clicks an export button, answers VS Code's save dialog with `path` and reads the file written. */
+export async function exportThrough(page: Page, view: FrameLocator, format: 'svg' | 'png' | 'json', path: string, encoding: 'utf8' | 'binary' = 'utf8'): Promise<string> {
+  await view.locator(`#export-${format}`).click();
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  // The dialog fills in its suggestion asynchronously: replace it once it is there.
+  // The dialog fills in its suggestion asynchronously, sometimes more than once: type the path
+  // until it stays put, then accept.
+  const value = () => page.evaluate(() => ((document as any).querySelector('.quick-input-widget input')?.value as string | undefined) ?? '');
+  await page.waitForFunction(() => ((document as any).querySelector('.quick-input-widget input')?.value ?? '') !== '');
+  for (let attempt = 0; ; attempt++) {
+    await input.fill(path);
+    await new Promise((r) => setTimeout(r, 500));
+    if ((await value()) === path) break;
+    if (attempt === 10) throw new Error(`the save dialog kept replacing the path: ${await value()}`);
+  }
+  await page.locator('.quick-input-widget .monaco-button', { hasText: 'OK' }).click();
+  for (let waited = 0; !existsSync(path); waited += 100) {
+    if (waited > 30_000) {
+      await screenshot(page, `export-${format}-failed`);
+      throw new Error(`${path} was not written`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await new Promise((r) => setTimeout(r, 200)); // let the write finish
+  return readFileSync(path, encoding === 'binary' ? 'latin1' : 'utf8');
 }

@@ -5,48 +5,21 @@
 // Repaint times are logged and saved, not asserted: `npm run bench` measures speed.
 /// <reference lib="dom" />
 import * as assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FrameLocator, Page } from 'playwright-core';
+import type { FrameLocator } from 'playwright-core';
 import { cellColorIndices } from '../../src/shared/svgFigure';
 import type { ResultJson } from '../../src/shared/resultJson';
 import { drawnCellIndices } from '../support/svgCells';
 import { artifactsDir, openFile, runCommand, screenshot, webviewFrame } from '../harness/workbench';
-import { openTab, selectLines, showAttention, startWorkbench, workspace, type Workbench } from './steps';
+import { exportThrough, openTab, selectLines, showAttention, startWorkbench, workspace, type Workbench } from './steps';
 
 
 async function paints(view: FrameLocator): Promise<number> {
   return Number(await view.locator('body').getAttribute('data-paints'));
 }
 
-/** Clicks an export button, answers VS Code's save dialog with `path` and reads the file written. */
-async function exportThrough(page: Page, view: FrameLocator, format: 'svg' | 'png' | 'json', path: string, encoding: 'utf8' | 'binary' = 'utf8'): Promise<string> {
-  await view.locator(`#export-${format}`).click();
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
-  // The dialog fills in its suggestion asynchronously: replace it once it is there.
-  // The dialog fills in its suggestion asynchronously, sometimes more than once: type the path
-  // until it stays put, then accept.
-  const value = () => page.evaluate(() => ((document as any).querySelector('.quick-input-widget input')?.value as string | undefined) ?? '');
-  await page.waitForFunction(() => ((document as any).querySelector('.quick-input-widget input')?.value ?? '') !== '');
-  for (let attempt = 0; ; attempt++) {
-    await input.fill(path);
-    await new Promise((r) => setTimeout(r, 500));
-    if ((await value()) === path) break;
-    if (attempt === 10) throw new Error(`the save dialog kept replacing the path: ${await value()}`);
-  }
-  await page.locator('.quick-input-widget .monaco-button', { hasText: 'OK' }).click();
-  for (let waited = 0; !existsSync(path); waited += 100) {
-    if (waited > 30_000) {
-      await screenshot(page, `export-${format}-failed`);
-      throw new Error(`${path} was not written`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  await new Promise((r) => setTimeout(r, 200)); // let the write finish
-  return readFileSync(path, encoding === 'binary' ? 'latin1' : 'utf8');
-}
 
 describe('The panel views in the workbench', function () {
   let workbench: Workbench;
@@ -73,6 +46,8 @@ describe('The panel views in the workbench', function () {
     await chips.nth(Math.floor(count * 0.6)).hover();
     await view.locator('.chip.query').waitFor();
     assert.ok((await view.locator('.chip.shaded').count()) >= 1);
+    // Colours come from the compact matrix at once; the numbers once the exact weights are in.
+    await view.locator('#token-details[data-exact="true"]').waitFor();
     assert.match((await chips.nth(0).getAttribute('title')) ?? '', /weight \d\.\d{4}/, 'a chip title gives its exact weight');
     assert.ok((await view.locator('#token-details li').count()) >= 5, 'top weights are listed');
     // Pin a token, shift-click another: the span's attention is summed.
@@ -204,10 +179,20 @@ describe('The panel views in the workbench', function () {
     const tokensSvg = await exportThrough(page, view, 'svg', join(folder, 'tokens.svg'));
     const shaded = [...tokensSvg.matchAll(/<g class="token" data-index="(\d+)" data-weight="([\d.]+)">/g)];
     assert.equal(shaded.length, size, 'every token is in the figure');
+    // The model's float32 weights, not the compact drawing codes (up to 1.5e-5 off): within the
+    // figure's 6 decimals and the JSON's 7 significant digits.
     shaded.forEach(([, index, weight], i) => {
       assert.equal(Number(index), i);
-      assert.ok(Math.abs(Number(weight) - json.attention[2][1][41][i]) < 1e-5, `token ${i}: ${weight} vs ${json.attention[2][1][41][i]}`);
+      const expected = json.attention[2][1][41][i];
+      assert.ok(Math.abs(Number(weight) - expected) <= 5e-7 + 5e-8, `token ${i}: ${weight} vs ${expected}`);
     });
+    // The strongest keys listed beside the tokens: the same float32 numbers.
+    await view.locator('#token-details[data-exact="true"]').waitFor();
+    const listed = await view.locator('#token-details li').evaluateAll((items) =>
+      items.map((li) => [Number(/#(\d+)/.exec(li.querySelector('.top-token')?.textContent ?? '')?.[1]), li.querySelector('.top-weight')?.textContent ?? '']),
+    );
+    assert.ok(listed.length >= 5, `${listed.length} strongest keys listed`);
+    for (const [key, text] of listed) assert.ok(Math.abs(Number(text) - json.attention[2][1][41][key as number]) <= 5e-5 + 5e-8, `key ${key}: ${text}`);
     copyFileSync(join(folder, 'matrix.svg'), join(artifactsDir, 'export-matrix.svg'));
     copyFileSync(join(folder, 'matrix.png'), join(artifactsDir, 'export-matrix.png'));
     copyFileSync(join(folder, 'tokens.svg'), join(artifactsDir, 'export-tokens.svg'));
@@ -234,7 +219,7 @@ describe('The panel views in the workbench', function () {
             for (let i = 0; i < size; i++) for (let j = 0; j <= i; j++) matrix[i * size + j] = (j === i - 1 ? 4 : 1) / (i + 4);
             const requestId = Number(body.dataset.matrixRequest);
             const started = performance.now();
-            window.dispatchEvent(new MessageEvent('message', { data: { type: 'matrix/show', requestId, runId, selector: { layer: 0, head: 0 }, size, data: matrix.buffer } }));
+            window.dispatchEvent(new MessageEvent('message', { data: { type: 'matrix/show', requestId, runId, selector: { layer: 0, head: 0 }, size, data: matrix.buffer, encoding: 'float32' } }));
             const handlerMs = performance.now() - started;
             requestAnimationFrame(() => resolve({ drawMs: Number(body.dataset.drawMs), handlerMs, frameMs: performance.now() - started }));
           }),

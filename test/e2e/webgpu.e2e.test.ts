@@ -1,58 +1,30 @@
 // The WebGPU engine in the real workbench: Chromium with SwiftShader's software WebGPU adapter,
 // the backend set to webgpu. Show Attention runs the model inside the panel webview; then the
 // backend is set to wasm and the same selection runs in the worker. Every head of every layer,
-// as the panel receives it, must agree within 1e-4. Then, in Chromium with its GPU off (as the
+// as each run's JSON export gives it, must agree within 1e-4. Then, in Chromium with its GPU off (as the
 // other e2e tests run it), the same setting falls back to WASM and says why.
 import * as assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Frame, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import type { ResultJson } from '../../src/shared/resultJson';
 import { artifactsDir, openFile, runCommand, screenshot, SOFTWARE_WEBGPU_ARGS, webviewFrame } from '../harness/workbench';
-import { selectLines, startWorkbench, type Workbench } from './steps';
+import { exportThrough, selectLines, startWorkbench, type Workbench } from './steps';
 
 const TOLERANCE = 1e-4;
 /** A first WebGPU run sends the runtime (27 MB) to the panel and builds the session on a software adapter. */
 const FIRST_RUN_TIMEOUT_MS = 240_000;
 
-/** The panel's content frame, where the matrices arrive. */
-async function panelFrame(page: Page): Promise<Frame> {
-  const outer = await (await page.locator('iframe.webview.ready').elementHandle())!.contentFrame();
-  const inner = await (await outer!.locator('iframe#active-frame').elementHandle())!.contentFrame();
-  return inner!;
-}
-
-/** Records every matrix the host sends to the panel, keyed by layer/head, as plain numbers. */
-async function recordMatrices(frame: Frame): Promise<void> {
-  await frame.evaluate(() => {
-    const seen: Record<string, number[]> = {};
-    (window as unknown as { seenMatrices: typeof seen }).seenMatrices = seen;
-    window.addEventListener('message', (event: MessageEvent) => {
-      const m = event.data as { type?: string; runId?: number; selector?: { layer: number; head: unknown }; data?: ArrayBuffer; aggregate?: string };
-      if (m?.type !== 'matrix/show' || !m.selector || m.aggregate || !(m.data instanceof ArrayBuffer)) return;
-      seen[`${m.runId}:${m.selector.layer}:${String(m.selector.head)}`] = Array.from(new Float32Array(m.data));
-    });
-  });
-}
-
-/** Shows every head of every layer of the current run; returns their matrices in order. */
-async function readAllHeads(page: Page, frame: Frame): Promise<number[][]> {
-  const view = webviewFrame(page);
-  const runId = await view.locator('body').getAttribute('data-painted-run');
-  const layers = await view.locator('#layer option').count();
-  const heads = await view.locator('#head option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value).filter((v) => /^\d+$/.test(v)));
-  // An aggregate first, so that every head below is a change that asks the host for its matrix.
-  await view.locator('#head').selectOption('mean');
-  const matrices: number[][] = [];
-  for (let layer = 0; layer < layers; layer++) {
-    for (const head of heads) {
-      const key = `${runId}:${layer}:${head}`;
-      await view.locator('#layer').selectOption(String(layer));
-      await view.locator('#head').selectOption(head);
-      await frame.waitForFunction((k) => (window as unknown as { seenMatrices: Record<string, number[]> }).seenMatrices[k] !== undefined, key);
-      matrices.push(await frame.evaluate((k) => (window as unknown as { seenMatrices: Record<string, number[]> }).seenMatrices[k], key));
-    }
-  }
-  return matrices;
+/**
+ * Every head of every layer of the panel's current run, as the model computed it: the run's JSON
+ * export (built by the host from the float32 tensors; 7 significant digits), flattened per head.
+ * The matrices the panel draws are compact codes, so they are not what is compared.
+ */
+async function exportedHeads(page: Page, name: string): Promise<number[][]> {
+  const path = join(mkdtempSync(join(tmpdir(), 'attention-lens-webgpu-')), `${name}.json`);
+  const json = JSON.parse(await exportThrough(page, webviewFrame(page), 'json', path)) as ResultJson;
+  return json.attention.flatMap((layer) => layer.map((head) => head.flat()));
 }
 
 async function summary(page: Page): Promise<string> {
@@ -83,9 +55,7 @@ describe('The WebGPU engine in the workbench (SwiftShader)', function () {
     const webGpuSummary = await summary(page);
     assert.match(webGpuSummary, / · webgpu( · |$)/, `the run reports the WebGPU backend: ${webGpuSummary}`);
     await screenshot(page, 'webgpu-show-attention');
-    const frame = await panelFrame(page);
-    await recordMatrices(frame);
-    const onWebGpu = await readAllHeads(page, frame);
+    const onWebGpu = await exportedHeads(page, 'webgpu');
 
     // A second run reuses the panel's runtime and session: nothing to load.
     await selectLines(page, 4);
@@ -112,7 +82,7 @@ describe('The WebGPU engine in the workbench (SwiftShader)', function () {
     }
     assert.match(wasmSummary, / · wasm/, `the second run reports WASM: ${wasmSummary}`);
     assert.notEqual(Number(await view.locator('body').getAttribute('data-painted-run')), firstRun);
-    const onWasm = await readAllHeads(page, frame);
+    const onWasm = await exportedHeads(page, 'wasm');
 
     assert.equal(onWasm.length, onWebGpu.length);
     let maxDiff = 0;

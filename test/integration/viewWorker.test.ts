@@ -37,8 +37,8 @@ describe('View worker in the extension host', function () {
     const last = run.model.layers - 1;
     const requests: ViewRequest[] = [
       { type: MessageType.RequestThumbnails, requestId: 1, runId, side: 48, pool: 'max', sinks: { first: true, special: false } },
-      { type: MessageType.RequestRollout, requestId: 2, runId, layer: last },
-      { type: MessageType.RequestMatrix, requestId: 3, runId, selector: { layer: last, head: 'mean' } },
+      { type: MessageType.RequestRollout, exact: true, requestId: 2, runId, layer: last },
+      { type: MessageType.RequestMatrix, exact: true, requestId: 3, runId, selector: { layer: last, head: 'mean' } },
       { type: MessageType.RequestQueryMath, requestId: 4, runId, layer: 0, head: 1, query: run.tokens.length - 1 },
     ];
     const started = lens.viewWorker.workersStarted;

@@ -11,9 +11,9 @@ describe('protocol', () => {
   describe('parseWebviewMessage', () => {
     it('accepts each well-formed message', () => {
       assert.deepEqual(parseWebviewMessage({ type: MessageType.Ready }), { type: MessageType.Ready });
-      const request = { type: MessageType.RequestMatrix, requestId: 3, runId: 2, selector: { layer: 1, head: 'mean' } };
+      const request = { type: MessageType.RequestMatrix, requestId: 3, runId: 2, selector: { layer: 1, head: 'mean' }, exact: false };
       assert.deepEqual(parseWebviewMessage(request), request);
-      const byHead = { type: MessageType.RequestMatrix, requestId: 1, runId: 1, selector: { layer: 0, head: 3 } };
+      const byHead = { type: MessageType.RequestMatrix, requestId: 1, runId: 1, selector: { layer: 0, head: 3 }, exact: true };
       assert.deepEqual(parseWebviewMessage(byHead), byHead);
       assert.deepEqual(parseWebviewMessage({ type: MessageType.RevealToken, runId: 1, index: 4 }), {
         type: MessageType.RevealToken,
@@ -41,10 +41,12 @@ describe('protocol', () => {
         [],
         { type: 'nope' },
         { type: MessageType.RequestMatrix, requestId: 1, runId: 1 },
-        { type: MessageType.RequestMatrix, requestId: -1, runId: 1, selector: { layer: 0, head: 0 } },
+        { type: MessageType.RequestMatrix, requestId: -1, runId: 1, selector: { layer: 0, head: 0 }, exact: false },
         { type: MessageType.RequestMatrix, requestId: 1, runId: 1, selector: { layer: 0.5, head: 0 } },
         { type: MessageType.RequestMatrix, requestId: 1, runId: 1, selector: { layer: 0, head: 'rollout!' } },
-        { type: MessageType.RequestMatrix, requestId: 1, runId: 1, selector: null },
+        { type: MessageType.RequestMatrix, requestId: 1, runId: 1, selector: null, exact: false },
+        { type: MessageType.RequestMatrix, requestId: 1, runId: 1, selector: { layer: 0, head: 0 } },
+        { type: MessageType.RequestMatrix, requestId: 1, runId: 1, selector: { layer: 0, head: 0 }, exact: 'yes' },
         { type: MessageType.RevealToken, runId: '1', index: 0 },
         { type: MessageType.RevealToken, runId: 1, index: Number.NaN },
         { type: MessageType.Painted, runId: 1, paintMs: Infinity },
@@ -56,7 +58,7 @@ describe('protocol', () => {
 
   describe('matrix transfer', () => {
     function message(data: ArrayBuffer, size: number): ShowMatrixMessage {
-      return { type: MessageType.ShowMatrix, requestId: 1, runId: 1, selector: { layer: 0, head: 0 }, size, data };
+      return { type: MessageType.ShowMatrix, requestId: 1, runId: 1, selector: { layer: 0, head: 0 }, size, data, encoding: 'float32' };
     }
 
     it('round-trips a matrix view without sending the rest of its buffer', () => {

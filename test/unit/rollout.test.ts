@@ -49,11 +49,11 @@ describe('attention rollout', () => {
       assert.ok(Math.abs(sum - 1) < 1e-5);
     }
     close(r2, attentionRollout(attention, size)[2], 1e-6);
-    const reply = answerRollout(run, { type: MessageType.RequestRollout, requestId: 7, runId: 3, layer: 1 })!;
+    const reply = answerRollout(run, { type: MessageType.RequestRollout, exact: true, requestId: 7, runId: 3, layer: 1 })!;
     assert.equal(reply.aggregate, 'rollout');
     assert.equal(reply.requestId, 7);
     close(matrixFromMessage(reply)!, attentionRollout(attention, size)[1], 1e-6);
-    assert.equal(answerRollout(run, { type: MessageType.RequestRollout, requestId: 7, runId: 4, layer: 1 }), undefined, 'another run');
-    assert.equal(answerRollout(run, { type: MessageType.RequestRollout, requestId: 7, runId: 3, layer: 3 }), undefined, 'layer out of range');
+    assert.equal(answerRollout(run, { type: MessageType.RequestRollout, exact: true, requestId: 7, runId: 4, layer: 1 }), undefined, 'another run');
+    assert.equal(answerRollout(run, { type: MessageType.RequestRollout, exact: true, requestId: 7, runId: 3, layer: 3 }), undefined, 'layer out of range');
   });
 });

@@ -1,17 +1,18 @@
 // Every message from a webview is untrusted input. 10,000 seeded random messages (JSON-like values,
 // prototype-pollution keys, huge and non-finite numbers, deep nesting, near-valid messages) go
 // through parseWebviewMessage and then through what the panel does with an accepted message:
-// answer matrix requests from a held run. No exception escapes, nothing outside the schema gets
+// answer matrix and weights requests from a held run. No exception escapes, nothing outside the schema gets
 // through, and Object.prototype is untouched.
 import * as assert from 'node:assert/strict';
 import { matrixFor, type AttentionRun } from '../../src/attention/attentionRun';
 import { MessageType, parseWebviewMessage, type FromWebviewMessage } from '../../src/shared/protocol';
-import { answerMatrix } from '../../src/shared/viewRequests';
+import { answerMatrix, answerWeights } from '../../src/shared/viewRequests';
 import { seededRandom } from '../../src/shared/seededRandom';
 
 const TYPES = [
   MessageType.Ready,
   MessageType.RequestMatrix,
+  MessageType.RequestWeights,
   MessageType.RevealToken,
   MessageType.Painted,
   MessageType.HeadPicked,
@@ -22,7 +23,7 @@ const TYPES = [
   'constructor',
   '__proto__',
 ];
-const KEYS = ['type', 'requestId', 'runId', 'selector', 'layer', 'head', 'index', 'paintMs', '__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', 'then'];
+const KEYS = ['type', 'requestId', 'runId', 'selector', 'exact', 'indices', 'direction', 'sinks', 'layer', 'head', 'index', 'paintMs', '__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', 'then'];
 const NUMBERS = [0, 1, 2, 3, -1, -0, 0.5, 1e308, -1e308, 2 ** 24, 2 ** 24 - 1, 2 ** 31, 2 ** 53, Number.MAX_SAFE_INTEGER + 2, NaN, Infinity, -Infinity, 1e-300];
 const STRINGS = ['', 'mean', 'max', 'min', '0', '1', 'NaN', '__proto__', 'x'.repeat(10_000), '<script>alert(1)</script>', "'); process.exit(1); ('"];
 
@@ -55,7 +56,19 @@ function generator(seed: number) {
     const head = (): Json => (random() < 0.6 ? Math.floor(random() * 6) : pick(['mean', 'max', 'min', -1, 2 ** 30]));
     const base: { [key: string]: Json } = pick<() => { [key: string]: Json }>([
       () => ({ type: MessageType.Ready }),
-      () => ({ type: MessageType.RequestMatrix, requestId: index(), runId: index(), selector: { layer: index(), head: head() } }),
+      () => ({ type: MessageType.RequestMatrix, requestId: index(), runId: index(), selector: { layer: index(), head: head() }, exact: random() < 0.5 }),
+      () => ({
+        type: MessageType.RequestWeights,
+        requestId: index(),
+        // Often the held run (id 3), so that the answering path is reached too.
+        runId: random() < 0.5 ? 3 : index(),
+        selector: { layer: index(), head: head() },
+        rollout: random() < 0.3,
+        indices: random() < 0.9 ? [index(), index()] : (value(1) as Json),
+        direction: pick(['to', 'to', 'from', 'up']),
+        mode: pick(['sum', 'mean', 'max']),
+        sinks: { first: random() < 0.5, special: random() < 0.5 },
+      }),
       () => ({ type: MessageType.RevealToken, runId: index(), index: index() }),
       () => ({ type: MessageType.Painted, runId: index(), paintMs: random() < 0.9 ? random() * 100 : pick(NUMBERS) }),
       () => ({ type: MessageType.HeadPicked, layer: index(), head: head() }),
@@ -79,9 +92,17 @@ function assertWellFormed(message: FromWebviewMessage, raw: unknown): void {
       assert.deepEqual(keys, ['type']);
       break;
     case MessageType.RequestMatrix:
-      assert.deepEqual(keys, ['requestId', 'runId', 'selector', 'type']);
+      assert.deepEqual(keys, ['exact', 'requestId', 'runId', 'selector', 'type']);
       assert.ok(isIndex(message.requestId) && isIndex(message.runId) && isIndex(message.selector.layer) && isHead(message.selector.head));
+      assert.equal(typeof message.exact, 'boolean');
       assert.deepEqual(Object.keys(message.selector).sort(), ['head', 'layer']);
+      break;
+    case MessageType.RequestWeights:
+      assert.deepEqual(keys, ['direction', 'indices', 'mode', 'requestId', 'rollout', 'runId', 'selector', 'sinks', 'type']);
+      assert.ok(isIndex(message.requestId) && isIndex(message.runId) && isIndex(message.selector.layer) && isHead(message.selector.head));
+      assert.ok(Array.isArray(message.indices) && message.indices.every(isIndex));
+      assert.ok(['to', 'from'].includes(message.direction) && ['sum', 'mean'].includes(message.mode) && typeof message.rollout === 'boolean');
+      assert.deepEqual(Object.keys(message.sinks).sort(), ['first', 'special']);
       break;
     case MessageType.RevealToken:
       assert.deepEqual(keys, ['index', 'runId', 'type']);
@@ -119,6 +140,7 @@ describe('security: webview message fuzz (seeded)', function () {
     const run = heldRun();
     const accepted = new Map<string, number>();
     let matricesServed = 0;
+    let weightsServed = 0;
     const { next } = generator(20250101);
     for (let i = 0; i < 10_000; i++) {
       const raw = next();
@@ -131,6 +153,15 @@ describe('security: webview message fuzz (seeded)', function () {
       if (!message) continue;
       assertWellFormed(message, raw);
       accepted.set(message.type, (accepted.get(message.type) ?? 0) + 1);
+      if (message.type === MessageType.RequestWeights) {
+        // Any accepted weights request is answered with T floats or not at all, never a throw.
+        const reply = answerWeights({ ...run, vectors: undefined, causal: true }, message);
+        if (reply) {
+          weightsServed++;
+          assert.equal(reply.data.byteLength, 4 * 4);
+        }
+        continue;
+      }
       if (message.type !== MessageType.RequestMatrix) continue;
       // A selector outside the run names no matrix (undefined, never a throw); the reply agrees.
       const matrix = matrixFor(run, message.selector);
@@ -140,16 +171,18 @@ describe('security: webview message fuzz (seeded)', function () {
       if (reply) {
         matricesServed++;
         assert.equal(reply.runId, run.runId);
-        assert.equal(reply.data.byteLength, 16 * 4);
+        assert.equal(reply.data.byteLength, 16 * (message.exact || reply.encoding === 'float32' ? 4 : 2));
+        assert.equal(reply.encoding, message.exact ? 'float32' : 'sqrt16');
       }
     }
     assert.deepEqual(Object.getOwnPropertyNames(Object.prototype).sort(), prototypeKeys, 'Object.prototype unchanged');
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
     // The fuzz reached every accepting branch, and served some matrices.
-    for (const type of [MessageType.Ready, MessageType.RequestMatrix, MessageType.RevealToken, MessageType.Painted, MessageType.HeadPicked]) {
+    for (const type of [MessageType.Ready, MessageType.RequestMatrix, MessageType.RequestWeights, MessageType.RevealToken, MessageType.Painted, MessageType.HeadPicked]) {
       assert.ok((accepted.get(type) ?? 0) > 50, `${type} accepted ${accepted.get(type) ?? 0} times`);
     }
     assert.ok(matricesServed > 10, `${matricesServed} matrices served`);
+    assert.ok(weightsServed > 10, `${weightsServed} weights served`);
   });
 
   it('ignores prototype-pollution payloads', () => {

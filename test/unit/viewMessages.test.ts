@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { MAX_THUMBNAIL_SIDE, MessageType, floatsFromBuffer, parseWebviewMessage } from '../../src/shared/protocol';
 
 describe('view messages', () => {
-  const rollout = { type: MessageType.RequestRollout, requestId: 1, runId: 2, layer: 3 };
+  const rollout = { type: MessageType.RequestRollout, requestId: 1, runId: 2, layer: 3, exact: false };
   const thumbs = { type: MessageType.RequestThumbnails, requestId: 1, runId: 2, side: 64, pool: 'max', sinks: { first: true, special: false } };
   const math = { type: MessageType.RequestQueryMath, requestId: 1, runId: 2, layer: 0, head: 1, query: 5 };
 
@@ -18,6 +18,7 @@ describe('view messages', () => {
   it('rejects malformed requests', () => {
     const bad: unknown[] = [
       { ...rollout, layer: -1 },
+      { ...rollout, exact: undefined },
       { ...rollout, layer: 1.5 },
       { ...rollout, requestId: '1' },
       { ...thumbs, side: 0 },

@@ -74,9 +74,9 @@ describe('view worker', function () {
     let requestId = 1;
     for (let layer = 0; layer < layers; layer++) {
       for (const head of [0, run.model.heads - 1, 'mean', 'max'] as const) {
-        requests.push({ type: MessageType.RequestMatrix, requestId: requestId++, runId: run.runId, selector: { layer, head } });
+        requests.push({ type: MessageType.RequestMatrix, exact: true, requestId: requestId++, runId: run.runId, selector: { layer, head } });
       }
-      requests.push({ type: MessageType.RequestRollout, requestId: requestId++, runId: run.runId, layer });
+      requests.push({ type: MessageType.RequestRollout, exact: true, requestId: requestId++, runId: run.runId, layer });
       requests.push({ type: MessageType.RequestQueryMath, requestId: requestId++, runId: run.runId, layer, head: run.model.heads - 1, query: size - 1 });
     }
     for (const pool of ['max', 'mean'] as const) {
@@ -85,8 +85,8 @@ describe('view worker', function () {
       }
     }
     // Outside the run: no answer from either.
-    requests.push({ type: MessageType.RequestRollout, requestId: requestId++, runId: run.runId, layer: layers });
-    requests.push({ type: MessageType.RequestMatrix, requestId: requestId++, runId: run.runId + 1, selector: { layer: 0, head: 0 } });
+    requests.push({ type: MessageType.RequestRollout, exact: true, requestId: requestId++, runId: run.runId, layer: layers });
+    requests.push({ type: MessageType.RequestMatrix, exact: true, requestId: requestId++, runId: run.runId + 1, selector: { layer: 0, head: 0 } });
     requests.push({ type: MessageType.RequestQueryMath, requestId, runId: run.runId, layer: 0, head: 0, query: size });
 
     // Asked all at once, as open views do; answered in order by the worker.
@@ -133,7 +133,7 @@ describe('view worker', function () {
   });
 
   it('drops a run the host moved on from, and takes it again when a view asks about it', async () => {
-    const request: ViewRequest = { type: MessageType.RequestRollout, requestId: 1, runId: run.runId, layer: 1 };
+    const request: ViewRequest = { type: MessageType.RequestRollout, exact: true, requestId: 1, runId: run.runId, layer: 1 };
     views.keepOnly(undefined);
     const reply = await views.answer(run, request);
     assert.ok(comparable(reply), 'answered after the run was handed over again');
@@ -153,7 +153,7 @@ describe('view worker', function () {
     const started = views.stats.workersStarted;
     const older = views.answer(run, { type: MessageType.RequestThumbnails, requestId: 1, runId: run.runId, side: 64, pool: 'mean', sinks: { first: false, special: false } });
     const requests: ViewRequest[] = [
-      { type: MessageType.RequestRollout, requestId: 2, runId: copy.runId, layer: copy.attention.length - 1 },
+      { type: MessageType.RequestRollout, exact: true, requestId: 2, runId: copy.runId, layer: copy.attention.length - 1 },
       { type: MessageType.RequestQueryMath, requestId: 3, runId: copy.runId, layer: 1, head: 2, query: 3 },
     ];
     const newer = requests.map((request) => views.answer(copy, request));
@@ -167,7 +167,7 @@ describe('view worker', function () {
   it('reports a file that cannot be written, and answers the next request', async () => {
     const input = { source: { file: 'sample.ts', startOffset: 0, text: TEXT }, tokens: run.tokens, model: run.model };
     await assert.rejects(views.exportJson(run, input, path.join(tmpdir(), 'no-such-folder-attention-lens', 'run.json')), /ENOENT/);
-    const reply = await views.answer(run, { type: MessageType.RequestRollout, requestId: 1, runId: run.runId, layer: 0 });
+    const reply = await views.answer(run, { type: MessageType.RequestRollout, exact: true, requestId: 1, runId: run.runId, layer: 0 });
     assert.equal(reply?.type, MessageType.ShowMatrix);
   });
 });

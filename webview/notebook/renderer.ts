@@ -47,6 +47,8 @@ function mount(root: HTMLElement, file: AttentionFile): void {
       description: `#${focus} "${escapedText(tokens[focus].text)}" attends to (layer ${selection.layer}, ${head}); strongest:`,
       focus: [focus],
       threshold: 0,
+      // The notebook holds the float32 attention itself: these are the model's numbers.
+      exact: true,
     });
   };
   const draw = () => {

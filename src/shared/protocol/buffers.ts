@@ -3,6 +3,7 @@
  * array may view a larger buffer, and structured cloning may hand back a view instead of the
  * buffer that was sent).
  */
+import { decodeSqrt16, encodeSqrt16, type MatrixEncoding } from '../compactMatrix';
 import type { ShowMatrixMessage } from './messages';
 import type { WebGpuTensor } from './webGpuMessages';
 
@@ -28,9 +29,25 @@ export function bufferOf(data: ArrayBufferView): ArrayBuffer {
   return out.buffer;
 }
 
-/** Read the T x T matrix of a ShowMatrix message; undefined when its bytes are not size² floats. */
-export function matrixFromMessage(message: ShowMatrixMessage): Float32Array | undefined {
-  return floatsFromBuffer(message.data, message.size * message.size);
+/**
+ * Read the T x T matrix of a ShowMatrix message as float32 (sqrt16 codes decoded); undefined when
+ * its bytes are not size² values of its encoding.
+ */
+export function matrixFromMessage(message: Pick<ShowMatrixMessage, 'data' | 'size' | 'encoding'>): Float32Array | undefined {
+  const cells = message.size * message.size;
+  if (message.encoding === 'float32') return floatsFromBuffer(message.data, cells);
+  if (message.encoding !== 'sqrt16') return undefined;
+  const bytes = arrayBufferFrom(message.data);
+  return bytes && bytes.byteLength === cells * 2 ? decodeSqrt16(new Uint16Array(bytes)) : undefined;
+}
+
+/**
+ * A matrix's bytes for a ShowMatrix message: exact float32, or (for drawing) sqrt16 codes when
+ * every value is a weight in [0, 1]. Always a standalone buffer (see bufferOf).
+ */
+export function matrixPayload(matrix: Float32Array, exact: boolean): { readonly data: ArrayBuffer; readonly encoding: MatrixEncoding } {
+  const codes = exact ? undefined : encodeSqrt16(matrix);
+  return codes ? { data: codes.buffer as ArrayBuffer, encoding: 'sqrt16' } : { data: bufferOf(matrix), encoding: 'float32' };
 }
 
 /** Reads a tensor's bytes as the typed array its type names. */

@@ -7,6 +7,7 @@ export const enum MessageType {
   // host -> webview
   ShowResult = 'result/show',
   ShowMatrix = 'matrix/show',
+  ShowWeights = 'weights/show',
   ShowStatus = 'status/show',
   FocusToken = 'token/focus',
   ShowHead = 'head/show',
@@ -18,6 +19,7 @@ export const enum MessageType {
   // webview -> host
   Ready = 'webview/ready',
   RequestMatrix = 'matrix/request',
+  RequestWeights = 'weights/request',
   RevealToken = 'token/reveal',
   Painted = 'webview/painted',
   HeadPicked = 'head/picked',

@@ -5,6 +5,8 @@
  * read through parsers.ts before the host acts on them.
  */
 import type { AnalysisCut } from '../analysisCut';
+import type { MatrixEncoding } from '../compactMatrix';
+import type { Direction, SpanMode } from '../renormalize';
 import type { MessageType } from './messageType';
 import type { RunOnWebGpuMessage, WebGpuReply } from './webGpuMessages';
 
@@ -62,10 +64,13 @@ export interface ShowResultMessage {
    * The matrix of the shared layer/head selection, sent with the result so that a panel showing
    * that selection paints without a request round trip (~100 ms at 512 tokens in a remote window).
    */
-  readonly matrix?: { readonly selector: HeadSelector; readonly data: ArrayBuffer };
+  readonly matrix?: { readonly selector: HeadSelector; readonly data: ArrayBuffer; readonly encoding: MatrixEncoding };
 }
 
-/** The reply to a RequestMatrix: a T x T row-major Float32 matrix (row = query token). */
+/**
+ * The reply to a RequestMatrix: a T x T row-major matrix (row = query token), float32 or, for
+ * drawing, the compact sqrt16 codes (shared/compactMatrix.ts) — half the bytes on the wire.
+ */
 export interface ShowMatrixMessage {
   readonly type: MessageType.ShowMatrix;
   readonly requestId: number;
@@ -73,6 +78,7 @@ export interface ShowMatrixMessage {
   readonly selector: HeadSelector;
   readonly size: number;
   readonly data: ArrayBuffer;
+  readonly encoding: MatrixEncoding;
   /** Set when the matrix is not `selector`'s but an aggregate over layers 0..selector.layer. */
   readonly aggregate?: 'rollout';
 }
@@ -180,6 +186,7 @@ export interface RequestExportMessage {
 export type ToWebviewMessage =
   | ShowResultMessage
   | ShowMatrixMessage
+  | ShowWeightsMessage
   | ShowStatusMessage
   | FocusTokenMessage
   | ShowHeadMessage
@@ -194,12 +201,44 @@ export interface ReadyMessage {
   readonly type: MessageType.Ready;
 }
 
-/** Ask for the matrix of one head (or aggregate) of a run. */
+/**
+ * Ask for the matrix of one head (or aggregate) of a run: compact for drawing, or `exact` float32
+ * (for exports, whose numbers must be the model's).
+ */
 export interface RequestMatrixMessage {
   readonly type: MessageType.RequestMatrix;
   readonly requestId: number;
   readonly runId: number;
   readonly selector: HeadSelector;
+  readonly exact: boolean;
+}
+
+/**
+ * Ask for the exact float32 weights the user reads: what the `indices` (query tokens for
+ * direction 'to', key tokens for 'from') attend to / are attended by, summed or averaged over
+ * the indices (`mode`), with the sink keys hidden and rows renormalised as drawn — the
+ * computation of shared/renormalize.ts focusWeights on the model's float32 matrix. `rollout`:
+ * the rollout through `selector.layer` instead of the selector's matrix.
+ */
+export interface RequestWeightsMessage {
+  readonly type: MessageType.RequestWeights;
+  readonly requestId: number;
+  readonly runId: number;
+  readonly selector: HeadSelector;
+  readonly rollout: boolean;
+  readonly indices: readonly number[];
+  readonly direction: Direction;
+  readonly mode: SpanMode;
+  readonly sinks: SinkSelection;
+}
+
+/** The reply to RequestWeights: Float32 [T], one exact weight per token. */
+export interface ShowWeightsMessage {
+  readonly type: MessageType.ShowWeights;
+  readonly requestId: number;
+  readonly runId: number;
+  readonly size: number;
+  readonly data: ArrayBuffer;
 }
 
 /** Reveal a token of a run in its editor. */
@@ -229,6 +268,7 @@ export interface RequestRolloutMessage {
   readonly requestId: number;
   readonly runId: number;
   readonly layer: number;
+  readonly exact: boolean;
 }
 
 /** Ask for thumbnails of every head, pooled to at most `side` x `side`, sinks optionally hidden. */
@@ -277,12 +317,13 @@ export interface RerunMessage {
 }
 
 /** The requests a view makes for data, each answered by one reply carrying its requestId. */
-export type ViewRequest = RequestMatrixMessage | RequestRolloutMessage | RequestThumbnailsMessage | RequestQueryMathMessage;
+export type ViewRequest = RequestMatrixMessage | RequestRolloutMessage | RequestWeightsMessage | RequestThumbnailsMessage | RequestQueryMathMessage;
 
 /** The reply type of each view request. */
 export interface ViewReplies {
   [MessageType.RequestMatrix]: ShowMatrixMessage;
   [MessageType.RequestRollout]: ShowMatrixMessage;
+  [MessageType.RequestWeights]: ShowWeightsMessage;
   [MessageType.RequestThumbnails]: ShowThumbnailsMessage;
   [MessageType.RequestQueryMath]: ShowQueryMathMessage;
 }
@@ -296,6 +337,7 @@ export type FromWebviewMessage =
   | PaintedMessage
   | HeadPickedMessage
   | RequestRolloutMessage
+  | RequestWeightsMessage
   | RequestThumbnailsMessage
   | RequestQueryMathMessage
   | SaveExportMessage

@@ -23,6 +23,8 @@ const MAX_DIMS = 8;
 const MAX_NAME = 256;
 const MAX_REASON = 2000;
 const FLOAT32_BYTES = 4;
+/** Most tokens one weights request may name (a span of a long input). */
+const MAX_SPAN = 1 << 16;
 
 /** A head number, or an aggregate over the heads of a layer. */
 export const headChoice: Reader<HeadSelector['head']> = either(index, oneOf(['mean', 'max'] as const));
@@ -79,11 +81,21 @@ function message<K extends FromWebviewMessage['type'], S extends Record<string, 
 /** The parser of each message type a webview sends. */
 export const WEBVIEW_MESSAGE_PARSERS: Parsers = {
   [MessageType.Ready]: message(MessageType.Ready, {}),
-  [MessageType.RequestMatrix]: message(MessageType.RequestMatrix, { requestId: index, runId: index, selector: headSelector }),
+  [MessageType.RequestMatrix]: message(MessageType.RequestMatrix, { requestId: index, runId: index, selector: headSelector, exact: bool }),
+  [MessageType.RequestWeights]: message(MessageType.RequestWeights, {
+    requestId: index,
+    runId: index,
+    selector: headSelector,
+    rollout: bool,
+    indices: list(index, MAX_SPAN),
+    direction: oneOf(['to', 'from'] as const),
+    mode: oneOf(['sum', 'mean'] as const),
+    sinks: sinkSelection,
+  }),
   [MessageType.RevealToken]: message(MessageType.RevealToken, { runId: index, index }),
   [MessageType.Painted]: message(MessageType.Painted, { runId: index, paintMs: finite }),
   [MessageType.HeadPicked]: message(MessageType.HeadPicked, { layer: index, head: headChoice }),
-  [MessageType.RequestRollout]: message(MessageType.RequestRollout, { requestId: index, runId: index, layer: index }),
+  [MessageType.RequestRollout]: message(MessageType.RequestRollout, { requestId: index, runId: index, layer: index, exact: bool }),
   [MessageType.RequestThumbnails]: message(MessageType.RequestThumbnails, {
     requestId: index,
     runId: index,
