@@ -475,6 +475,8 @@ function onMatrix(message: ShowMatrixMessage): void {
   const next = matrixFromMessage(message);
   if (!next || message.size !== result.tokens.length) return;
   rawMatrix = next;
+  // How it crossed (sqrt16 for drawing), for tests.
+  document.body.dataset.matrixEncoding = message.encoding;
   deriveMatrix();
   exportBar.setEnabled(true);
   heatmap.setZoom(state.zoom);
