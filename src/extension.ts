@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { Analyzer } from './attention/analyzer';
+import { InformativeHeadChooser } from './attention/informativeHeadChooser';
 import type { ResultStore } from './attention/resultStore';
 import type { AttentionRun } from './attention/attentionRun';
 import { ShownHead, defaultSelector } from './attention/shownHead';
@@ -138,6 +139,12 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
     log,
     cancelRun: () => client.cancel(),
   };
+  const informativeHead = new InformativeHeadChooser({
+    shownHead,
+    scoresOf: (run) => viewWorker.scores(run),
+    latest: () => store.latest,
+    openOn: () => readSettings().openOn,
+  });
   const focus = new CursorFocus(tracker);
   const decorations = new AttentionDecorations(tracker, focus, shownHead, matrices);
   const cutMarker = new CutMarker(tracker);
@@ -157,6 +164,8 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
     { dispose: () => client.dispose() },
     { dispose: () => viewWorker.dispose() },
     store.onDidChange((run) => run && shownHead.fit(run.model.layers, run.model.heads)),
+    store.onDidChange((run) => run && void informativeHead.onRun(run)),
+    informativeHead,
     store.onDidChange((run) => viewWorker.keepOnly(run)),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('attentionLens.defaultAggregate')) shownHead.set(defaultSelector(readSettings().defaultAggregate), 'settings');

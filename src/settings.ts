@@ -5,9 +5,12 @@ import { DEFAULT_REQUEST_TIMEOUT_SECONDS, MAX_REQUEST_TIMEOUT_SECONDS, MIN_REQUE
 
 export type BackendSetting = 'auto' | 'native' | 'wasm' | 'webgpu';
 export type DefaultAggregate = 'head' | 'mean' | 'max';
+/** Which head a new run opens on (attention/informativeHeadChooser.ts takes the same values). */
+export type OpenOn = 'mostInformativeHead' | 'chosenHead';
 
 export const BACKENDS: readonly BackendSetting[] = ['auto', 'native', 'wasm', 'webgpu'];
 export const AGGREGATES: readonly DefaultAggregate[] = ['head', 'mean', 'max'];
+export const OPEN_ON: readonly OpenOn[] = ['mostInformativeHead', 'chosenHead'];
 
 export interface Settings {
   /** Folder with model.onnx + tokenizer.json; undefined means the bundled model. */
@@ -18,6 +21,8 @@ export interface Settings {
   readonly backend: BackendSetting;
   /** What a view shows before the user picks a head: head 0, or the mean/max over heads. */
   readonly defaultAggregate: DefaultAggregate;
+  /** Which head a new run opens on (see attention/informativeHeadChooser.ts). */
+  readonly openOn: OpenOn;
   /** Re-run the model on the analysed span after edits (debounced). */
   readonly liveRerun: boolean;
   /** Leave special tokens and the first token (attention sinks) out of hovers and shading. */
@@ -69,6 +74,7 @@ export function readSettings(): Settings {
     maxTokens: integerIn(levelled('maxTokens') ?? 512, 2, 8192, 512),
     backend: oneOf(levelled('backend'), BACKENDS, 'auto'),
     defaultAggregate: oneOf(config.get('defaultAggregate'), AGGREGATES, 'head'),
+    openOn: oneOf(config.get('openOn'), OPEN_ON, 'mostInformativeHead'),
     liveRerun: config.get('liveRerun') === true,
     hideSinkTokens: config.get('hideSinkTokens') === true,
     requestTimeoutSeconds: integerIn(

@@ -59,6 +59,8 @@ let scrollToActive = false;
 
 const status = el('div', { className: 'status', attrs: { id: 'status', role: 'status' }, text: l10n.t('Select text and run "Show Attention".') });
 const summaryLine = el('div', { className: 'summary', attrs: { id: 'summary' } });
+/** Why the shown head was chosen for the user (the run's most informative head); empty otherwise. */
+const headNote = el('div', { className: 'summary head-note', attrs: { id: 'head-note', role: 'status' } });
 const banners = new Banners(() => {
   if (!result) return;
   host.post({ type: MessageType.Rerun, runId: result.runId });
@@ -169,7 +171,7 @@ displayOptions.open = wide.matches;
 // Fold or unfold when the panel crosses the width (moved to another group, the window resized).
 wide.addEventListener('change', (e) => (displayOptions.open = e.matches));
 const header = el('header', {}, el('div', { className: 'tab-row' }, tabs.element, exportBar.element), el('div', { className: 'options-row' }, controls.element, displayOptions));
-document.getElementById('app')!.append(header, summaryLine, banners.element, status, el('main', { className: 'views' }, ...Object.values(panes)));
+document.getElementById('app')!.append(header, summaryLine, headNote, banners.element, status, el('main', { className: 'views' }, ...Object.values(panes)));
 // Scrolling something into view (a focused token, a control) keeps it clear of a sticky header;
 // the CSS makes the header sticky only where there is room for it.
 new ResizeObserver(() => {
@@ -203,6 +205,8 @@ function describeDisplay(): void {
 
 function pick(selection: Selection): void {
   save({ ...state, layer: selection.layer, head: selection.head });
+  // A head picked by hand: the note about an automatic choice no longer applies.
+  headNote.textContent = '';
   if (result) controls.setShape(result.layers, result.heads, state);
   if (selection.head !== 'rollout') host.post({ type: MessageType.HeadPicked, layer: selection.layer, head: selection.head });
   modelView.select(state.layer, state.head);
@@ -436,6 +440,7 @@ async function exportView(format: ExportFormat): Promise<void> {
 
 function showResult(next: ResultSummary, pushed?: ShowResultMessage['matrix']): void {
   result = next;
+  headNote.textContent = '';
   rawMatrix = undefined;
   matrix = undefined;
   thumbsFor = undefined;
@@ -511,6 +516,7 @@ function onMessage(message: HostMessage): void {
       if (message.selector.layer === state.layer && message.selector.head === state.head) return;
       if (state.head === 'rollout' && message.selector.layer === state.layer) return;
       save({ ...state, layer: message.selector.layer, head: message.selector.head });
+      headNote.textContent = message.note ?? '';
       if (result) {
         save(fitState(state, result.layers, result.heads, result.tokens.length));
         controls.setShape(result.layers, result.heads, state);

@@ -44,3 +44,33 @@ export const NAMED_PATTERNS: readonly HeadScoreName[] = ['previous', 'bracket', 
 export function patternOfTopHead(scores: ArrayLike<number>, layers: number, heads: number, head: HeadRef): HeadScoreName | undefined {
   return NAMED_PATTERNS.find((name) => topHeads(scores, layers, heads, name).some((h) => h.layer === head.layer && h.head === head.head));
 }
+
+/** A head and the pattern it shows most strongly. */
+export interface InformativeHead extends HeadRef {
+  readonly pattern: HeadScoreName;
+  readonly score: number;
+}
+
+/**
+ * Below this, no head shows a named pattern clearly enough to open on it: a score is the mean
+ * weight a head puts on the pattern's key, and a head that spreads its weight evenly over T keys
+ * scores about 1/T.
+ */
+export const MIN_INFORMATIVE_SCORE = 0.2;
+
+/**
+ * The most informative head of a run: the head with the highest score on any of NAMED_PATTERNS
+ * (earliest layer and head on a tie), or undefined when none reaches MIN_INFORMATIVE_SCORE.
+ * @param scores Float32 [layer][head][score] as for topHeads.
+ * @throws RangeError as topHeads does.
+ */
+export function mostInformativeHead(scores: ArrayLike<number>, layers: number, heads: number): InformativeHead | undefined {
+  let best: InformativeHead | undefined;
+  for (const pattern of NAMED_PATTERNS) {
+    const [top] = topHeads(scores, layers, heads, pattern);
+    if (!top) continue;
+    const score = scores[(top.layer * heads + top.head) * HEAD_SCORE_NAMES.length + HEAD_SCORE_NAMES.indexOf(pattern)];
+    if (score >= MIN_INFORMATIVE_SCORE && (!best || score > best.score)) best = { ...top, pattern, score };
+  }
+  return best;
+}

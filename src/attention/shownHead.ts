@@ -7,11 +7,13 @@
 import { clampSelector } from '../shared/attentionMath';
 import type { HeadSelector } from '../shared/protocol';
 
-export type ShownHeadSource = 'panel' | 'side' | 'file' | 'settings' | 'run' | 'api';
+export type ShownHeadSource = 'panel' | 'side' | 'file' | 'settings' | 'run' | 'api' | 'informative';
 
 export interface ShownHeadChange {
   readonly selector: HeadSelector;
   readonly source: ShownHeadSource;
+  /** Why the selection moved, for the user (e.g. the run's most informative head). */
+  readonly note?: string;
 }
 
 interface Disposable {
@@ -55,11 +57,12 @@ export class ShownHead implements Disposable {
     return subscription;
   };
 
-  /** Sets the choice; returns whether it changed. */
-  set(selector: HeadSelector, source: ShownHeadSource): boolean {
+  /** Sets the choice; returns whether it changed. `note` says why, for the views to show. */
+  set(selector: HeadSelector, source: ShownHeadSource, note?: string): boolean {
     if (sameSelector(selector, this.current)) return false;
     this.current = { layer: selector.layer, head: selector.head };
-    for (const listener of [...this.listeners]) listener({ selector: this.current, source });
+    const change: ShownHeadChange = note === undefined ? { selector: this.current, source } : { selector: this.current, source, note };
+    for (const listener of [...this.listeners]) listener(change);
     return true;
   }
 

@@ -88,8 +88,8 @@ export class AttentionPanel implements vscode.Disposable {
       this.backend,
       panel.onDidDispose(() => this.dispose()),
       context.store.onDidChange(() => this.postLatest()),
-      context.shownHead.onDidChange(({ selector, source }) => {
-        if (source !== 'panel') this.backend.post({ type: MessageType.ShowHead, selector });
+      context.shownHead.onDidChange(({ selector, source, note }) => {
+        if (source !== 'panel') this.backend.post({ type: MessageType.ShowHead, selector, ...(note === undefined ? {} : { note }) });
       }),
       // The Re-run button; every other message is the backend's.
       panel.webview.onDidReceiveMessage((raw: unknown) => {

@@ -62,6 +62,10 @@ const DEFAULT_MACHINE_SETTINGS: Record<string, unknown> = {
   // No walkthrough opening over the editors on first start; the walkthrough's own test turns it
   // on. A machine-scoped setting: in a remote window only the server machine's value counts.
   'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  // Runs open on the head the test chose (layer 0 head 0 at first), not on each run's most
+  // informative head, which would move the selection under tests of other things; the test of
+  // that feature sets it back.
+  'attentionLens.openOn': 'chosenHead',
 };
 
 // ATTENTION_LENS_STATE_DIR lets two test runs on one machine keep separate servers.

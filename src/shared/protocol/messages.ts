@@ -102,6 +102,8 @@ export interface FocusTokenMessage {
 export interface ShowHeadMessage {
   readonly type: MessageType.ShowHead;
   readonly selector: HeadSelector;
+  /** Why the selection moved, shown to the user (e.g. "Opened on layer 1 · head 3, the strongest …"). */
+  readonly note?: string;
 }
 
 /** Which sink keys to hide (their weight shared out over the other keys of each row). */
