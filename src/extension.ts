@@ -18,6 +18,7 @@ import { MatrixCache } from './editor/matrixCache';
 import { revealToken } from './editor/revealToken';
 import { StaleTracker } from './editor/staleTracking';
 import { FallbackNotices, fallbackMessage } from './inference/engineChoice';
+import { resolveNative } from './inference/nativePresence';
 import { InferenceClient, type InferenceTestHooks } from './inference/inferenceClient';
 import { InferenceEngines } from './inference/inferenceEngines';
 import { WebGpuEngine } from './inference/webGpuEngine';
@@ -99,6 +100,9 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
     },
     { timeoutMs: () => readSettings().requestTimeoutSeconds * 1000, limitName: 'attentionLens.requestTimeoutSeconds' },
   );
+  // Looked up once: a platform package (or a development checkout) carries onnxruntime-node.
+  const nativePresent = resolveNative(context.asAbsolutePath('dist')).length > 0;
+  log.info(nativePresent ? 'onnxruntime-node is present: backend "auto" runs the native runtime in a worker process' : 'onnxruntime-node is not in this package: backend "auto" runs WASM');
   const webGpu = new WebGpuEngine(client, () => readFile(context.asAbsolutePath('dist/ort/ort-wasm-simd-threaded.asyncify.wasm')));
   const notices = new FallbackNotices();
   const engines = new InferenceEngines(client, webGpu, () => AttentionPanel.open?.webGpu, (reason) => {
@@ -110,7 +114,7 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
     if (requested === 'native' && notices.firstTime(`native notice: ${reason}`)) {
       void vscode.window.showInformationMessage(fallbackMessage(reason, 'The native runtime'));
     }
-  });
+  }, () => nativePresent);
   const paintTimes = new Map<number, number>();
   const tracker = new StaleTracker(store, (document, start, end) => void rerunSpan(deps, document, start, end));
   const matrices = new MatrixCache();

@@ -3,8 +3,10 @@
  * onnxruntime-node (`native`) where the package carries it and it loads, else WASM, which always
  * works; WebGPU runs inside the panel webview, so it needs the panel open and visible.
  * `native` asks the worker for onnxruntime-node (falling back to WASM with the reason shown once).
- * `auto` runs WASM for now: stopping a native worker mid-run froze the extension host once in the
- * real VS Code server (RELIABILITY.md); it never picks WebGPU, which is loaded only when asked for.
+ * `auto` asks for it too where the package carries it (a platform VSIX, a development checkout;
+ * the worker then runs in a child process that can always be stopped, inference/inferenceClient.ts),
+ * and runs WASM otherwise (the universal VSIX, the web); the fallback is logged, not shown. It
+ * never picks WebGPU, which is loaded only when asked for.
  */
 import type { BackendSetting } from '../settings';
 
@@ -16,10 +18,13 @@ export type EngineChoice =
   | { readonly engine: 'webgpu' }
   | { readonly engine: 'worker'; readonly runtime: 'native' | 'wasm'; readonly fallbackReason?: string };
 
-export function chooseEngine(requested: BackendSetting, panel: PanelAvailability): EngineChoice {
+/**
+ * @param nativePresent whether onnxruntime-node is where the worker would load it from
+ *   (inference/nativePresence.ts); only `auto` looks at it.
+ */
+export function chooseEngine(requested: BackendSetting, panel: PanelAvailability, nativePresent = false): EngineChoice {
   if (requested === 'wasm') return { engine: 'worker', runtime: 'wasm' };
-  // `auto` stays on WASM until a native worker can be stopped safely in every host (see RELIABILITY.md).
-  if (requested === 'auto') return { engine: 'worker', runtime: 'wasm' };
+  if (requested === 'auto') return { engine: 'worker', runtime: nativePresent ? 'native' : 'wasm' };
   if (requested === 'native') return { engine: 'worker', runtime: 'native' };
   if (panel === 'closed') return { engine: 'worker', runtime: 'wasm', fallbackReason: 'WebGPU runs inside the Attention Lens panel, and the panel is not open' };
   if (panel === 'hidden') return { engine: 'worker', runtime: 'wasm', fallbackReason: 'WebGPU runs inside the Attention Lens panel, and the panel is hidden' };

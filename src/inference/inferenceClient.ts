@@ -8,14 +8,18 @@
  * Every request has a time limit (a watchdog): a request that runs out of it fails with a message
  * naming the stage it was in (load, tokenize, run; the worker announces each), and its worker is
  * stopped and replaced, so an endless model or a pathological tokenizer never blocks the next
- * request. `cancel()` stops the request in flight the same way. A WASM worker is terminated; a
- * worker inside onnxruntime-node cannot be (see `stop()`), so it is abandoned: its replies are
- * ignored, it exits once its native call returns (if ever), and a fresh worker takes its place.
+ * request. `cancel()` stops the request in flight the same way. A WASM worker is a thread of this
+ * process (its results come back in shared memory) and is terminated. onnxruntime-node runs in a
+ * child process by default, since a thread inside it cannot be terminated (see `stop()`) and,
+ * stopped mid-run in the real VS Code server, once froze the extension host: a process is killed.
+ * Should a caller still run it in a thread (WatchdogOptions.startNative), that thread is
+ * abandoned instead: its replies are ignored, it exits once its native call returns (if ever),
+ * and a fresh worker takes its place.
  */
 import { PendingRequests, type LostReason } from '../shared/pendingRequests';
 import { cancelledMessage, timeoutMessage } from './requestTimeout';
 import { InferenceError, type FailureKind } from './workerFailure';
-import { startWorkerThread, type WorkerHandle } from './workerHandle';
+import { startWorkerProcess, startWorkerThread, type WorkerHandle } from './workerHandle';
 import type { InferenceOutput, ModelInfo, ModelLocation, PreparedRun, RequestStage, WorkerReply, WorkerRequest } from './workerProtocol';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -30,6 +34,11 @@ export interface WatchdogOptions {
   readonly limitName?: string;
   /** Starts a worker from the script at the given path (default: a worker thread). */
   readonly start?: (workerPath: string) => WorkerHandle;
+  /**
+   * Starts the worker for a model on onnxruntime-node (default: `start` when given, else a child
+   * process, which can always be killed).
+   */
+  readonly startNative?: (workerPath: string) => WorkerHandle;
 }
 
 /** The stage a request is in until the worker says otherwise. */
@@ -58,6 +67,8 @@ export interface InferenceTestHooks {
 
 export class InferenceClient {
   private worker: WorkerHandle | undefined;
+  /** What started the current worker: a model for the other runtime needs another kind of worker. */
+  private workerStart: ((workerPath: string) => WorkerHandle) | undefined;
   private readonly pending = new PendingRequests<WorkerReply>((reason, requestId) => this.lostError(reason, requestId));
   /** The worker each pending request went to: a worker that stops fails only its own requests. */
   private readonly sentTo = new Map<number, WorkerHandle>();
@@ -84,7 +95,9 @@ export class InferenceClient {
   load(location: ModelLocation): Promise<ModelInfo> {
     const key = JSON.stringify(location);
     if (this.loaded?.key !== key) {
-      const worker = this.ensureWorker();
+      const start = this.starter(location.runtime);
+      if (this.worker && this.workerStart !== start) this.retire(this.worker);
+      const worker = this.ensureWorker(start);
       if (location.runtime === 'native') this.nativeWorkers.add(worker);
       const info = this.send({ kind: 'load', model: location, wasmDir: this.wasmDir }).then((reply) => {
         if (reply.kind !== 'loaded') throw new InferenceError('unexpected reply to load');
@@ -209,9 +222,16 @@ export class InferenceClient {
       });
   }
 
-  private ensureWorker(): WorkerHandle {
+  /** How a worker for `runtime` is started: see WatchdogOptions. */
+  private starter(runtime: ModelLocation['runtime']): (workerPath: string) => WorkerHandle {
+    if (runtime === 'native') return this.watchdog.startNative ?? this.watchdog.start ?? startWorkerProcess;
+    return this.watchdog.start ?? startWorkerThread;
+  }
+
+  private ensureWorker(start = this.workerStart ?? this.starter('wasm')): WorkerHandle {
     if (this.worker) return this.worker;
-    const worker = (this.watchdog.start ?? startWorkerThread)(this.workerPath);
+    const worker = start(this.workerPath);
+    this.workerStart = start;
     this.live++;
     this.started++;
     worker.onMessage((reply) => {

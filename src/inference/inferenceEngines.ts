@@ -20,11 +20,13 @@ export class InferenceEngines {
     private readonly onFallback: (reason: string) => void,
     /** Called with the reason each time the worker runs WASM although native was asked for (`requested`: the setting). */
     private readonly onRuntimeFallback: (reason: string, requested: BackendSetting) => void = () => {},
+    /** Whether onnxruntime-node is present for the worker (`auto` then tries it). */
+    private readonly nativePresent: () => boolean = () => false,
   ) {}
 
   async run(location: ModelLocation, text: string, maxTokens: number, backend: BackendSetting = 'auto'): Promise<EngineResult> {
     const panel = this.panel();
-    const choice = chooseEngine(backend, panel === undefined ? 'closed' : panel.visible ? 'visible' : 'hidden');
+    const choice = chooseEngine(backend, panel === undefined ? 'closed' : panel.visible ? 'visible' : 'hidden', this.nativePresent());
     if (choice.engine === 'webgpu' && panel) {
       try {
         return await this.webGpu.run(panel, location, text, maxTokens);

@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import type * as ort from 'onnxruntime-web';
 import { AttentionModel } from './attentionModel';
 import { ModelLoadError } from './modelErrors';
+import { resolveNative } from './nativePresence';
 import type { SessionRuntime } from './sessionRuntime';
 import type { ModelLocation } from './workerProtocol';
 
@@ -43,15 +44,8 @@ export function loadNativeRuntime(bundleDir: string): SessionRuntime | { readonl
 function tryLoad(bundleDir: string): SessionRuntime | { readonly reason: string } {
   // createRequire, not require: the bundler must leave this lookup to run time.
   const requireFrom = createRequire(join(bundleDir, 'index.js'));
-  const candidates = [join(bundleDir, 'native', 'node_modules', 'onnxruntime-node'), 'onnxruntime-node'];
   const failures: string[] = [];
-  for (const candidate of candidates) {
-    let path: string;
-    try {
-      path = requireFrom.resolve(candidate);
-    } catch {
-      continue;
-    }
+  for (const path of resolveNative(bundleDir)) {
     try {
       const ortNode = requireFrom(path) as OrtNode;
       ortNode.env.logLevel = 'error';

@@ -12,7 +12,7 @@ import { CliUsageError, parseCliArgs } from '../../src/cli/cliArgs';
 import { InferenceClient, InferenceError } from '../../src/inference/inferenceClient';
 import { formatSeconds, timeoutMessage } from '../../src/inference/requestTimeout';
 import type { FailureKind } from '../../src/inference/workerFailure';
-import { startWorkerProcess } from '../../src/inference/workerHandle';
+import { startWorkerProcess, startWorkerThread } from '../../src/inference/workerHandle';
 import type { ModelLocation } from '../../src/inference/workerProtocol';
 import { loadTokenizer } from '../../src/tokenizer';
 
@@ -196,6 +196,33 @@ describe('request time limit: the watchdog in the real worker', function () {
     }
   });
 
+  it('the extension runs onnxruntime-node in a child process: killed at the time limit mid-run, WASM back in a thread', async () => {
+    const limit = { short: false };
+    const exits: string[] = [];
+    const c = client(limit, exits);
+    try {
+      const location: ModelLocation = { folder: modelFolder('endless-loop-run.onnx'), threads: 1, runtime: 'native' };
+      await c.load(location);
+      limit.short = true;
+      await assert.rejects(c.run(location, TEXT, 64), failure('timeout', timeoutMessage('run', LIMIT_MS, SETTING)));
+      limit.short = false;
+      await until(() => c.testHooks.liveWorkers === 0, 'the killed worker process to exit');
+      const native = await c.run({ ...BUNDLED, runtime: 'native' }, 'let x = 1;', 64);
+      assert.ok(native.info.backend.startsWith('native'), `ran on ${native.info.backend}`);
+      // The same client, asked for WASM: its worker is a thread again (results in shared memory).
+      const wasm = await c.run({ ...BUNDLED, runtime: 'wasm' }, 'let x = 1;', 64);
+      assert.ok(wasm.info.backend.startsWith('wasm'), `ran on ${wasm.info.backend}`);
+      assert.deepEqual(
+        wasm.output.tokens.map((t) => t.text),
+        native.output.tokens.map((t) => t.text),
+      );
+      assert.equal(c.testHooks.workersStarted, 3, 'process, process, thread');
+      assert.deepEqual(exits, [], 'no crash was reported');
+    } finally {
+      c.dispose();
+    }
+  });
+
   it('a worker process (the CLI\'s) on onnxruntime-node is killed at the time limit, not abandoned', async () => {
     const limit = { short: false };
     const c = client(limit, [], startWorkerProcess);
@@ -222,7 +249,8 @@ describe('request time limit: a worker thread on onnxruntime-node is abandoned',
   it('fails the run saying the native thread was left running, and runs the next request on a fresh worker', async () => {
     const exits: string[] = [];
     const limit = { ms: ROOMY_MS };
-    const c = new InferenceClient(FAKE_WORKER, 'unused', (reason) => exits.push(reason), { timeoutMs: () => limit.ms, limitName: SETTING });
+    // A caller that runs onnxruntime-node in a thread (the extension runs it in a process).
+    const c = new InferenceClient(FAKE_WORKER, 'unused', (reason) => exits.push(reason), { timeoutMs: () => limit.ms, limitName: SETTING, startNative: startWorkerThread });
     const native: ModelLocation = { folder: 'fake', threads: 1, runtime: 'native' };
     try {
       await c.load(native);

@@ -63,6 +63,8 @@ describe('WebGPU engine: choice and fallback', () => {
     for (const panel of ['visible', 'hidden', 'closed'] as const) {
       assert.deepEqual(chooseEngine('wasm', panel), { engine: 'worker', runtime: 'wasm' });
       assert.deepEqual(chooseEngine('auto', panel), { engine: 'worker', runtime: 'wasm' });
+      assert.deepEqual(chooseEngine('auto', panel, true), { engine: 'worker', runtime: 'native' }, 'auto runs native where the package carries it');
+      assert.deepEqual(chooseEngine('wasm', panel, true), { engine: 'worker', runtime: 'wasm' });
       // native tries onnxruntime-node in the worker; the worker falls back to WASM by itself.
       assert.deepEqual(chooseEngine('native', panel), { engine: 'worker', runtime: 'native' });
     }
