@@ -1,9 +1,11 @@
 /**
  * The native engine: onnxruntime-node (MLAS kernels with AVX2 / AVX-512 / NEON) where the
  * platform has its binary, 3–6x faster than the WASM build on the same graph (BENCHMARKS.md).
- * It runs in the same inference worker thread as WASM: onnxruntime-node's `session.run()` is a
- * synchronous native call wrapped in a promise (`setImmediate`), so on the extension host's
- * main thread it would stall every other extension for the whole run.
+ * It runs in the inference worker (worker.ts), never on the extension host's main thread:
+ * onnxruntime-node's `session.run()` is a synchronous native call wrapped in a promise
+ * (`setImmediate`), which there would stall every other extension for the whole run. The
+ * extension starts that worker as a child process for a native model (inferenceClient.ts), since
+ * a thread inside a native call can be neither terminated nor joined.
  *
  * Where it comes from, in order:
  * 1. `<bundle dir>/native/node_modules/onnxruntime-node`: a platform-specific VSIX carries the
