@@ -19,10 +19,11 @@ export interface Workbench {
 
 /** Installs the packaged extension, starts a server on the sample workspace and opens it in Chromium. */
 export async function startWorkbench(
-  options: Pick<StartOptions, 'machineSettings'> & { chromiumArgs?: readonly string[] } = {},
+  options: Pick<StartOptions, 'machineSettings'> & { chromiumArgs?: readonly string[]; vsixPath?: string } = {},
 ): Promise<Workbench> {
-  assert.ok(existsSync(vsix), 'attention-lens.vsix exists (npm run package)');
-  installExtension(vsix);
+  const packaged = options.vsixPath ?? vsix;
+  assert.ok(existsSync(packaged), `${packaged} exists (npm run package)`);
+  installExtension(packaged);
   const server = await startServer({ workspaceFolder: workspace, machineSettings: options.machineSettings });
   const browser = await launchBrowser({ args: options.chromiumArgs });
   await openWorkbench(browser.page, server.url.split('?')[0], workspace);
