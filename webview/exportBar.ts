@@ -17,8 +17,9 @@ export class ExportBar {
   readonly element = el('div', { className: 'export-bar', attrs: { role: 'group', 'aria-label': l10n.t('Export') } }, el('span', { className: 'export-label', text: l10n.t('Export') }));
   private readonly buttons: HTMLButtonElement[] = [];
 
-  constructor(onExport: (format: ExportFormat) => void) {
-    for (const format of Object.keys(LABELS) as ExportFormat[]) {
+  /** `formats`: the buttons shown, in this order (a view with no JSON form leaves it out). */
+  constructor(onExport: (format: ExportFormat) => void, formats: readonly ExportFormat[] = ['svg', 'png', 'json']) {
+    for (const format of formats) {
       const button = el('button', { className: 'export', text: LABELS[format].text, attrs: { type: 'button', id: `export-${format}`, title: LABELS[format].title } });
       button.addEventListener('click', () => onExport(format));
       this.buttons.push(button);

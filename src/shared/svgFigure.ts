@@ -4,7 +4,7 @@
  * strings, so the webview (SVG and PNG export) and the tests share it.
  */
 import { VIRIDIS, colorIndex } from './colorScale';
-import { colorMax, legendValue, rowMax, type ColorMode } from './heatmapPixels';
+import { colorMax, legendValue, type ColorMode } from './heatmapPixels';
 import type { Line } from './tokenLayout';
 
 export interface MatrixFigure {
@@ -62,14 +62,25 @@ export function viridisHex(index: number): string {
  * 'row' mode, else the matrix's colour max; square root in 'sqrt' mode; below threshold is 0.
  */
 export function cellColorIndices(matrix: Float32Array, size: number, mode: ColorMode, threshold: number): Uint8Array {
-  const out = new Uint8Array(size * size);
+  return gridColorIndices(matrix, size, size, mode, threshold, colorMax(matrix, size, mode));
+}
+
+/**
+ * The viridis index of every cell of a `rows` x `cols` row-major matrix, with `max` the top of
+ * the colour range outside 'row' mode (in 'row' mode each row's own max).
+ */
+function gridColorIndices(matrix: Float32Array, rows: number, cols: number, mode: ColorMode, threshold: number, max: number): Uint8Array {
+  const out = new Uint8Array(rows * cols);
   const gamma = mode === 'sqrt' ? 0.5 : 1;
-  const globalMax = colorMax(matrix, size, mode);
-  for (let i = 0; i < size; i++) {
-    const max = mode === 'row' ? rowMax(matrix, size, i) : globalMax;
-    for (let j = 0; j < size; j++) {
-      const value = matrix[i * size + j];
-      out[i * size + j] = value > 0 && value >= threshold && max > 0 ? colorIndex(Math.min(value, max), max, gamma) : 0;
+  for (let i = 0; i < rows; i++) {
+    let top = max;
+    if (mode === 'row') {
+      top = 0;
+      for (let j = 0; j < cols; j++) top = Math.max(top, matrix[i * cols + j]);
+    }
+    for (let j = 0; j < cols; j++) {
+      const value = matrix[i * cols + j];
+      out[i * cols + j] = value > 0 && value >= threshold && top > 0 ? colorIndex(Math.min(value, top), top, gamma) : 0;
     }
   }
   return out;
@@ -86,65 +97,110 @@ function svgDocument(width: number, height: number, title: string, body: string[
   ].join('\n');
 }
 
-/** The T x T heatmap with token labels on both axes, a title and a legend. */
-export function matrixSvg(figure: MatrixFigure): string {
-  const { size, labels } = figure;
-  const cell = Math.max(1, Math.min(14, Math.floor(720 / Math.max(1, size))));
+/** What gridSvg draws: a rows x cols heatmap already mapped to colour indices. */
+interface Grid {
+  readonly title: string;
+  readonly rowLabels: readonly string[];
+  readonly colLabels: readonly string[];
+  /** Viridis index per cell, row-major rows x cols. */
+  readonly indices: Uint8Array;
+  /** The weight the top of the colour bar stands for (outside 'row' mode). */
+  readonly max: number;
+  readonly mode: ColorMode;
+  readonly threshold: number;
+}
+
+/** The heatmap with labels on both axes (rows: queries, columns: keys), a title and a legend. */
+function gridSvg(grid: Grid): string {
+  const rows = grid.rowLabels.length;
+  const cols = grid.colLabels.length;
+  const cell = Math.max(1, Math.min(14, Math.floor(720 / Math.max(1, rows, cols))));
   // Every `step`-th token is labelled so that labels never overlap.
   const step = Math.max(1, Math.ceil((FONT_SIZE + 1) / cell));
-  const labelChars = Math.min(16, Math.max(4, ...labels.map((l) => svgText(l).length + 6)));
+  const labelChars = Math.min(16, Math.max(4, ...[...grid.rowLabels, ...grid.colLabels].map((l) => svgText(l).length + 6)));
   const gutter = Math.ceil(labelChars * FONT_SIZE * 0.62);
   const left = MARGIN + gutter;
   const top = MARGIN + 18 + gutter;
-  const side = cell * size;
-  const legendTop = top + side + 14;
-  const width = Math.max(left + side + MARGIN, 360);
+  const width = Math.max(left + cell * cols + MARGIN, 360);
+  const legendTop = top + cell * rows + 14;
   const height = legendTop + 40;
-  const short = (i: number) => {
+  const short = (labels: readonly string[], i: number) => {
     const text = `${svgText(labels[i] ?? '')} #${i}`;
     return text.length > labelChars ? text.slice(0, labelChars - 1) + '…' : text;
   };
 
-  const body: string[] = [`<text x="${MARGIN}" y="${MARGIN + 10}" font-size="12" font-weight="bold">${svgText(figure.title)}</text>`];
-  body.push(`<g transform="translate(${left},${top})" shape-rendering="crispEdges">`, `<rect width="${side}" height="${side}" fill="${viridisHex(0)}"/>`);
-  const indices = cellColorIndices(figure.matrix, size, figure.mode, figure.threshold);
+  const body: string[] = [`<text x="${MARGIN}" y="${MARGIN + 10}" font-size="12" font-weight="bold">${svgText(grid.title)}</text>`];
+  body.push(`<g transform="translate(${left},${top})" shape-rendering="crispEdges">`, `<rect width="${cell * cols}" height="${cell * rows}" fill="${viridisHex(0)}"/>`);
   // One rect per run of equal colour in a row: vector, and far smaller than a rect per cell.
-  for (let i = 0; i < size; i++) {
+  for (let i = 0; i < rows; i++) {
     let j = 0;
-    while (j < size) {
-      const c = indices[i * size + j];
+    while (j < cols) {
+      const c = grid.indices[i * cols + j];
       let end = j + 1;
-      while (end < size && indices[i * size + end] === c) end++;
+      while (end < cols && grid.indices[i * cols + end] === c) end++;
       if (c !== 0) body.push(`<rect x="${j * cell}" y="${i * cell}" width="${(end - j) * cell}" height="${cell}" fill="${viridisHex(c)}"/>`);
       j = end;
     }
   }
   body.push('</g>');
   body.push(`<g class="query-labels" text-anchor="end">`);
-  for (let i = 0; i < size; i += step) body.push(`<text x="${left - 3}" y="${top + i * cell + cell / 2 + 3}" xml:space="preserve" data-index="${i}">${short(i)}</text>`);
+  for (let i = 0; i < rows; i += step) body.push(`<text x="${left - 3}" y="${top + i * cell + cell / 2 + 3}" xml:space="preserve" data-index="${i}">${short(grid.rowLabels, i)}</text>`);
   body.push('</g>', `<g class="key-labels">`);
-  for (let j = 0; j < size; j += step) {
+  for (let j = 0; j < cols; j += step) {
     const x = left + j * cell + cell / 2 + 3;
-    body.push(`<text transform="translate(${x},${top - 3}) rotate(-90)" xml:space="preserve" data-index="${j}">${short(j)}</text>`);
+    body.push(`<text transform="translate(${x},${top - 3}) rotate(-90)" xml:space="preserve" data-index="${j}">${short(grid.colLabels, j)}</text>`);
   }
   body.push('</g>');
   body.push(`<text x="${MARGIN}" y="${top - 4}" font-size="9" fill="#555">query ↓ key →</text>`);
 
   // Legend: the colour bar and the weights its ends and quarters stand for.
-  const max = colorMax(figure.matrix, size, figure.mode);
   const stops = Array.from({ length: 17 }, (_, s) => `<stop offset="${s / 16}" stop-color="${viridisHex(Math.round((s / 16) * 255))}"/>`);
   const barWidth = Math.min(240, width - 2 * MARGIN - 60);
   body.push(`<defs><linearGradient id="legend">${stops.join('')}</linearGradient></defs>`);
   body.push(`<text x="${MARGIN}" y="${legendTop + 9}">weight</text>`);
   body.push(`<rect x="${MARGIN + 44}" y="${legendTop}" width="${barWidth}" height="10" fill="url(#legend)"/>`);
   for (const position of [0, 0.25, 0.5, 0.75, 1]) {
-    const label = figure.mode === 'row' ? `${Math.round(position * 100)}% of row max` : legendValue(position, max, figure.mode).toFixed(3);
-    if (figure.mode === 'row' && position > 0 && position < 1) continue;
+    const label = grid.mode === 'row' ? `${Math.round(position * 100)}% of row max` : legendValue(position, grid.max, grid.mode).toFixed(3);
+    if (grid.mode === 'row' && position > 0 && position < 1) continue;
     body.push(`<text x="${MARGIN + 44 + position * barWidth}" y="${legendTop + 22}" text-anchor="middle" font-size="9">${label}</text>`);
   }
-  const scale = figure.mode === 'sqrt' ? 'square-root scale' : figure.mode === 'row' ? 'each row scaled to its own max' : 'linear scale';
-  body.push(`<text x="${MARGIN}" y="${legendTop + 34}" font-size="9" fill="#555">viridis, ${scale}${figure.threshold > 0 ? `, weights below ${figure.threshold} hidden` : ''}</text>`);
-  return svgDocument(width, height, figure.title, body);
+  const scale = grid.mode === 'sqrt' ? 'square-root scale' : grid.mode === 'row' ? 'each row scaled to its own max' : 'linear scale';
+  body.push(`<text x="${MARGIN}" y="${legendTop + 34}" font-size="9" fill="#555">viridis, ${scale}${grid.threshold > 0 ? `, weights below ${grid.threshold} hidden` : ''}</text>`);
+  return svgDocument(width, height, grid.title, body);
+}
+
+/** The T x T heatmap with token labels on both axes, a title and a legend. */
+export function matrixSvg(figure: MatrixFigure): string {
+  const { size, labels, mode, threshold } = figure;
+  const max = colorMax(figure.matrix, size, mode);
+  const indices = gridColorIndices(figure.matrix, size, size, mode, threshold, max);
+  const axis = Array.from({ length: size }, (_, i) => labels[i] ?? '');
+  return gridSvg({ title: figure.title, rowLabels: axis, colLabels: axis, indices, max, mode, threshold });
+}
+
+/** A cross-attention matrix: queries from one sequence, keys from another. */
+export interface CrossMatrixFigure {
+  readonly title: string;
+  /** One label per query token (rows) and per key token (columns). */
+  readonly queryLabels: readonly string[];
+  readonly keyLabels: readonly string[];
+  /** Row-major T_q x T_k weights. */
+  readonly matrix: Float32Array;
+  readonly mode: ColorMode;
+  readonly threshold: number;
+}
+
+/**
+ * The rectangular T_q x T_k heatmap of cross-attention, drawn as matrixSvg draws a T x T one;
+ * the colour range tops at the largest weight of all rows (no causal first row to leave out).
+ */
+export function crossMatrixSvg(figure: CrossMatrixFigure): string {
+  const rows = figure.queryLabels.length;
+  const cols = figure.keyLabels.length;
+  let max = 0;
+  for (let i = 0; i < rows * cols; i++) max = Math.max(max, figure.matrix[i]);
+  const indices = gridColorIndices(figure.matrix, rows, cols, figure.mode, figure.threshold, max > 0 ? max : 1);
+  return gridSvg({ title: figure.title, rowLabels: figure.queryLabels, colLabels: figure.keyLabels, indices, max: max > 0 ? max : 1, mode: figure.mode, threshold: figure.threshold });
 }
 
 /** The source laid out as in the editor, each token shaded by its weight. */

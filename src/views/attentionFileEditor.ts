@@ -13,7 +13,8 @@ import { loadAttentionFile, type LoadedAttentionFile } from '../attention/attent
 import { ResultStore } from '../attention/resultStore';
 import type { AttentionFile } from '../shared/attentionFile';
 import { fileTokens } from '../shared/fileTokens';
-import { MessageType, bufferOf, matrixPayload } from '../shared/protocol';
+import { MessageType, bufferOf, matrixPayload, parseWebviewMessage } from '../shared/protocol';
+import { saveFigure } from './saveExport';
 import { ViewBackend, type ViewContext } from './viewBackend';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
@@ -127,16 +128,17 @@ export class AttentionFileEditorProvider implements vscode.CustomReadonlyEditorP
     panel.onDidDispose(() => {
       if (this.shown.get(key) === loaded) this.shown.delete(key);
     });
-    if (loaded.kind === 'cross') showCross(panel, this.extensionUri, loaded.file);
+    if (loaded.kind === 'cross') showCross(panel, this.extensionUri, loaded.file, document.uri);
     else new AttentionFileEditor(panel, this.extensionUri, this.context, loaded);
   }
 }
 
 /**
  * A cross-attention file's tab: its own small webview (webview/cross/main.ts) gets the whole file
- * once it asks. Not a run, so hover, shading and the other views do not follow it.
+ * once it asks, and may send back a figure of its matrix to save. Not a run, so hover, shading and
+ * the other views do not follow it.
  */
-function showCross(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, file: AttentionFile): void {
+function showCross(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, file: AttentionFile, document: vscode.Uri): void {
   panel.webview.options = webviewOptions(extensionUri);
   panel.webview.html = webviewHtml(panel.webview, extensionUri, 'panel', 'cross');
   const data = {
@@ -148,7 +150,13 @@ function showCross(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, file: A
     attention: file.attention.map((layer) => bufferOf(layer)),
   };
   const subscription = panel.webview.onDidReceiveMessage((raw: unknown) => {
-    if ((raw as { type?: unknown } | null)?.type === 'ready') void panel.webview.postMessage({ type: 'showCross', data });
+    if ((raw as { type?: unknown } | null)?.type === 'ready') {
+      void panel.webview.postMessage({ type: 'showCross', data });
+      return;
+    }
+    // A figure of the matrix (SVG or PNG): checked as any webview message, saved beside the file.
+    const message = parseWebviewMessage(raw);
+    if (message?.type === MessageType.SaveExport && message.format !== 'json') void saveFigure(message, vscode.Uri.joinPath(document, '..'));
   });
   panel.onDidDispose(() => subscription.dispose());
 }

@@ -60,8 +60,21 @@ function defaultFolder(run: AttentionRun): vscode.Uri | undefined {
 export type JsonExporter = Pick<ViewWorkerClient, 'exportJson'>;
 
 /** Asks where to save, then writes. Resolves with the file written, or undefined when cancelled or failed (the user is told). */
-export async function saveExport(message: SaveExportMessage, run: AttentionRun, viewWorker: JsonExporter): Promise<vscode.Uri | undefined> {
-  const folder = defaultFolder(run);
+export function saveExport(message: SaveExportMessage, run: AttentionRun, viewWorker: JsonExporter): Promise<vscode.Uri | undefined> {
+  return saveThroughDialog(message, defaultFolder(run), (target) => writeExport(message, run, target, viewWorker));
+}
+
+/**
+ * Asks where to save a figure a webview drew (SVG text, PNG bytes) that belongs to no run, such
+ * as the cross-attention view's, then writes it. Resolves as saveExport does.
+ */
+export function saveFigure(message: SaveExportMessage, folder: vscode.Uri | undefined): Promise<vscode.Uri | undefined> {
+  const bytes = typeof message.data === 'string' ? new TextEncoder().encode(message.data) : new Uint8Array(message.data ?? new ArrayBuffer(0));
+  return saveThroughDialog(message, folder, (target) => Promise.resolve(vscode.workspace.fs.writeFile(target, bytes)));
+}
+
+/** The save dialog in `folder`, then `write` to the file chosen; the user hears how it went. */
+async function saveThroughDialog(message: SaveExportMessage, folder: vscode.Uri | undefined, write: (target: vscode.Uri) => Promise<void>): Promise<vscode.Uri | undefined> {
   const fileName = `${message.name}.${message.format}`;
   const target = await vscode.window.showSaveDialog({
     defaultUri: folder ? vscode.Uri.joinPath(folder, fileName) : undefined,
@@ -71,7 +84,7 @@ export async function saveExport(message: SaveExportMessage, run: AttentionRun, 
   });
   if (!target) return undefined;
   try {
-    await writeExport(message, run, target, viewWorker);
+    await write(target);
   } catch (error) {
     void vscode.window.showErrorMessage(`Attention Lens: could not write ${target.fsPath}: ${error instanceof Error ? error.message : String(error)}`);
     return undefined;

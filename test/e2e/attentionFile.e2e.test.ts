@@ -3,13 +3,17 @@
 // its source file; a committed notebook whose saved output is what attention_lens.display() emits
 // is drawn by the notebook renderer with no kernel. Screenshots go to test/e2e/artifacts/.
 import * as assert from 'node:assert/strict';
-import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { repoRoot } from '../harness/vscodeServer';
-import { screenshot } from '../harness/workbench';
+import { artifactsDir, screenshot } from '../harness/workbench';
+import { colorIndex } from '../../src/shared/colorScale';
+import { crossMatrix } from '../../src/shared/crossAttention';
+import { drawnCellIndices } from '../support/svgCells';
 import { readAttentionFile } from '../../src/shared/attentionFile';
-import { startWorkbench, workspace, type Workbench } from './steps';
+import { exportThrough, startWorkbench, workspace, type Workbench } from './steps';
 
 const ATTENTION_FILE = 'bundled-model.attention.safetensors';
 const NOTEBOOK = 'attention.ipynb';
@@ -109,5 +113,25 @@ describe('Attention files and notebooks (workbench)', function () {
     // Key #0 is shaded by query #2's weight on it.
     assert.match((await root.locator('.cross-keys .chip').first().getAttribute('title')) ?? '', /^key #0: 0\.\d{4}$/);
     await screenshot(page, 'cross-attention-file');
+
+    // The matrix as a figure, through the save dialog: T_q rows by T_k columns, each cell in the
+    // colour of its weight in the file (layer 0, mean of heads, as shown; √ scale, top = largest weight).
+    const folder = mkdtempSync(join(tmpdir(), 'attention-lens-cross-'));
+    const svg = await exportThrough(page, view, 'svg', join(folder, 'cross.svg'));
+    const tq = file.queryCount;
+    const tk = file.keyCount;
+    const mean = crossMatrix(file.attention[0], file.heads, tq, tk, 'mean')!;
+    const top = mean.reduce((a, b) => Math.max(a, b), 0);
+    const drawn = drawnCellIndices(svg, tq, tk);
+    drawn.forEach((index, cell) => assert.equal(index, mean[cell] > 0 ? colorIndex(mean[cell], top, 0.5) : 0, `cell ${cell}`));
+    const labelled = (group: string) => [...svg.slice(svg.indexOf(group)).split('</g>')[0].matchAll(/data-index="(\d+)"/g)].map((m) => Number(m[1]));
+    // Every step-th token is labelled, the same step on both axes: T_q labels down, T_k along.
+    const rows = labelled('query-labels');
+    const step = rows.length > 1 ? rows[1] - rows[0] : tq;
+    assert.deepEqual(rows, Array.from({ length: Math.ceil(tq / step) }, (_, i) => i * step));
+    assert.deepEqual(labelled('key-labels'), Array.from({ length: Math.ceil(tk / step) }, (_, i) => i * step));
+    assert.match(svg, /<title>[^<]* · cross-attention · layer 0, mean of heads<\/title>/);
+    copyFileSync(join(folder, 'cross.svg'), join(artifactsDir, 'export-cross.svg'));
+    rmSync(folder, { recursive: true, force: true });
   });
 });

@@ -10,16 +10,19 @@ export function viridisIndexOf(hex: string): number {
   return INDEX_OF_HEX.get(hex) ?? -1;
 }
 
-/** The colour index of each of the size x size cells, row-major; -1 for a colour not in the table. */
-export function drawnCellIndices(svg: string, size: number): number[] {
+/**
+ * The colour index of each of the rows x cols cells (cols = rows for a T x T matrix), row-major;
+ * -1 for a colour not in the table.
+ */
+export function drawnCellIndices(svg: string, rows: number, cols = rows): number[] {
   const grid = svg.slice(svg.indexOf('shape-rendering="crispEdges"'), svg.indexOf('</g>'));
   const rects = [...grid.matchAll(/<rect (?:x="(\d+)" y="(\d+)" )?width="(\d+)" height="(\d+)" fill="(#[0-9a-f]{6})"\/>/g)];
-  const [, , , sideText, , background] = rects[0];
-  const cell = Number(sideText) / size;
-  const cells = new Array<number>(size * size).fill(viridisIndexOf(background));
+  const [, , , widthText, , background] = rects[0];
+  const cell = Number(widthText) / cols;
+  const cells = new Array<number>(rows * cols).fill(viridisIndexOf(background));
   for (const [, x, y, w, , fill] of rects.slice(1)) {
     const row = Number(y) / cell;
-    for (let j = Number(x) / cell; j < (Number(x) + Number(w)) / cell; j++) cells[row * size + j] = viridisIndexOf(fill);
+    for (let j = Number(x) / cell; j < (Number(x) + Number(w)) / cell; j++) cells[row * cols + j] = viridisIndexOf(fill);
   }
   return cells;
 }

@@ -2,7 +2,7 @@
 // of the export message a webview may send.
 import * as assert from 'node:assert/strict';
 import { MAX_EXPORT_BYTES, MessageType, parseWebviewMessage } from '../../src/shared/protocol';
-import { cellColorIndices, matrixSvg, svgText, tokensSvg } from '../../src/shared/svgFigure';
+import { cellColorIndices, crossMatrixSvg, matrixSvg, svgText, tokensSvg } from '../../src/shared/svgFigure';
 import { layoutTokens } from '../../src/shared/tokenLayout';
 import type { TokenInfo } from '../../src/shared/protocol';
 import { drawnCellIndices } from '../support/svgCells';
@@ -39,6 +39,20 @@ describe('SVG figures', () => {
       assert.deepEqual(queryLabels.map((m) => Number(m[1])), [0, 1, 2, 3]);
       assert.deepEqual(queryLabels.map((m) => m[2]), ['a #0', ' &lt;b&gt; #1', '\\n #2', 'c&amp;d #3'], 'labels are escaped text');
     }
+  });
+
+  it('draws a cross-attention matrix T_q x T_k, rows labelled by queries and columns by keys', () => {
+    // 2 queries x 3 keys (hand-worked): the colour range tops at the largest weight of all rows.
+    const cross = Float32Array.from([0.6, 0.3, 0.1, 0.2, 0.3, 0.5]);
+    const svg = crossMatrixSvg({ title: 'cross', queryLabels: ['x', 'y'], keyLabels: ['a', 'b', 'c'], matrix: cross, mode: 'linear', threshold: 0 });
+    const linear = (w: number, top: number) => Math.round((w / top) * 255);
+    assert.deepEqual(drawnCellIndices(svg, 2, 3), Array.from(cross, (w) => linear(w, cross[0])));
+    const labels = (group: string) => [...svg.slice(svg.indexOf(group)).split('</g>')[0].matchAll(/data-index="(\d+)">([^<]*)</g)].map((m) => m[2]);
+    assert.deepEqual(labels('query-labels'), ['x #0', 'y #1']);
+    assert.deepEqual(labels('key-labels'), ['a #0', 'b #1', 'c #2']);
+    const rowScaled = crossMatrixSvg({ title: 'cross', queryLabels: ['x', 'y'], keyLabels: ['a', 'b', 'c'], matrix: cross, mode: 'row', threshold: 0 });
+    // Each row its own top: 0.6 for row 0 (cell 0), 0.5 for row 1 (cell 5).
+    assert.deepEqual(drawnCellIndices(rowScaled, 2, 3), Array.from(cross, (w, i) => linear(w, cross[i < 3 ? 0 : 5])));
   });
 
   it('writes a standalone document with its title, a legend and real text', () => {

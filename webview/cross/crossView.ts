@@ -6,12 +6,14 @@
  */
 import { cssColor } from '../../src/shared/colorScale';
 import { crossMatrix } from '../../src/shared/crossAttention';
+import { crossMatrixSvg } from '../../src/shared/svgFigure';
 import type { HeadSelector } from '../../src/shared/protocol';
 import type { SourceToken } from '../../src/shared/tokens';
 import { chipLabel } from '../../src/shared/tokenLayout';
 import { quotedText } from '../../src/shared/tokenText';
 import { Controls, type Selection } from '../controls';
 import { el } from '../dom';
+import { ExportBar, svgToPng } from '../exportBar';
 
 /** A sequence as laid out: its text and tokens with offsets into it (src/shared/fileTokens.ts). */
 export interface CrossSequence {
@@ -28,6 +30,16 @@ export interface CrossData {
   /** Per layer [heads, T_q, T_k] row-major. */
   readonly attention: readonly Float32Array[];
 }
+
+/** The SVG and PNG buttons, enabled: the whole file is here from the start. */
+function exportBar(sink: CrossFigureSink, onExport: (format: 'svg' | 'png', sink: CrossFigureSink) => void): HTMLElement {
+  const bar = new ExportBar((format) => onExport(format === 'png' ? 'png' : 'svg', sink), ['svg', 'png']);
+  bar.setEnabled(true);
+  return bar.element;
+}
+
+/** Where a figure of the shown matrix goes (the file editor saves it; a notebook has no exports). */
+export type CrossFigureSink = (format: 'svg' | 'png', name: string, data: string | ArrayBuffer) => void;
 
 const LABEL_ROWS = 120;
 const LABEL_COLS = 90;
@@ -50,7 +62,10 @@ export class CrossView {
   private hovered: number | undefined;
   private cell = 12;
 
-  constructor(private readonly data: CrossData) {
+  constructor(
+    private readonly data: CrossData,
+    onFigure?: CrossFigureSink,
+  ) {
     const tq = data.queries.tokens.length;
     const tk = data.keys.tokens.length;
     this.queryLabels = labels(data.queries);
@@ -73,7 +88,13 @@ export class CrossView {
     this.canvas.addEventListener('mouseleave', () => this.hover(undefined));
     this.canvas.addEventListener('click', (e) => this.pin(this.cellAt(e)?.row));
     this.element.append(
-      el('header', {}, controls.element, el('div', { className: 'summary', text: `${data.modelName} · ${data.layers} layers × ${data.heads} heads · cross-attention: ${tq} query × ${tk} key tokens` })),
+      el(
+        'header',
+        {},
+        controls.element,
+        ...(onFigure ? [exportBar(onFigure, (format, sink) => void this.exportFigure(format, sink))] : []),
+        el('div', { className: 'summary', text: `${data.modelName} · ${data.layers} layers × ${data.heads} heads · cross-attention: ${tq} query × ${tk} key tokens` }),
+      ),
       el('div', { className: 'status', attrs: { role: 'status' }, text: 'Hover a query token (left, or a matrix row) to see which key tokens it attends to; click to pin it.' }),
       el(
         'div',
@@ -84,6 +105,24 @@ export class CrossView {
       el('section', { className: 'cross-matrix-pane' }, this.canvas, this.readout),
     );
     this.draw();
+  }
+
+  /** The shown layer/head as a figure (the same √ colour scale as drawn), handed to `sink`. */
+  private async exportFigure(format: 'svg' | 'png', sink: CrossFigureSink): Promise<void> {
+    if (!this.matrix) return;
+    const { layer, head } = this.selection;
+    const headName = typeof head === 'number' ? `head ${head}` : `${head} of heads`;
+    const svg = crossMatrixSvg({
+      title: `${this.data.modelName} · cross-attention · layer ${layer}, ${headName}`,
+      queryLabels: this.queryLabels,
+      keyLabels: this.keyLabels,
+      matrix: this.matrix,
+      mode: 'sqrt',
+      threshold: 0,
+    });
+    const name = `cross-attention-L${layer}${typeof head === 'number' ? `H${head}` : head}`;
+    sink(format, name, format === 'svg' ? svg : await svgToPng(svg, 2));
+    this.element.dataset.exported = format;
   }
 
   private indexOf(target: EventTarget | null): number | undefined {

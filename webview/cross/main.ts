@@ -1,9 +1,9 @@
 /**
  * The attention file editor's webview for a cross-attention file: the host sends the whole file
  * once (tokens of both sequences and every layer's [heads, T_q, T_k] attention as ArrayBuffers)
- * and the CrossView draws it; nothing goes back but the request for it.
+ * and the CrossView draws it; what goes back is the request for it and figures to save.
  */
-import { floatsFromBuffer } from '../../src/shared/protocol';
+import { MessageType, floatsFromBuffer, type SaveExportMessage } from '../../src/shared/protocol';
 import { CROSS_CSS, CrossView, type CrossData } from './crossView';
 
 /** What the host posts: CrossData with each layer's attention as the bytes of a Float32Array. */
@@ -19,6 +19,8 @@ const sheet = new CSSStyleSheet();
 sheet.replaceSync(CROSS_CSS);
 document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
 
+const host = acquireVsCodeApi();
+
 window.addEventListener('message', (event: MessageEvent<ShowCrossMessage>) => {
   const message = event.data;
   if (message?.type !== 'showCross') return;
@@ -27,7 +29,10 @@ window.addEventListener('message', (event: MessageEvent<ShowCrossMessage>) => {
   const attention = data.attention.map((buffer) => floatsFromBuffer(buffer, cells));
   if (attention.some((layer) => !layer)) return;
   const app = document.getElementById('app')!;
-  app.replaceChildren(new CrossView({ ...data, attention: attention as Float32Array[] }).element);
+  // Figures go to the host, which asks where to save them (runId: a file is not a run).
+  const save = (format: 'svg' | 'png', name: string, figure: string | ArrayBuffer) =>
+    host.postMessage({ type: MessageType.SaveExport, runId: 0, format, name, data: figure } satisfies SaveExportMessage);
+  app.replaceChildren(new CrossView({ ...data, attention: attention as Float32Array[] }, save).element);
   document.body.dataset.paintedRun = 'cross';
 });
-acquireVsCodeApi().postMessage({ type: 'ready' });
+host.postMessage({ type: 'ready' });
