@@ -4,12 +4,13 @@
  * closed), with a Re-run button that analyses the text as it now is.
  */
 import { el } from './dom';
+import { l10n } from './l10n';
 
 export class Banners {
   readonly element = el('div', { className: 'banners' });
   private readonly cut = el('div', { className: 'banner cut-banner', attrs: { id: 'cut-banner', role: 'status' } });
   private readonly staleText = el('span', { className: 'banner-text' });
-  private readonly rerun = el('button', { className: 'banner-action', text: 'Re-run', attrs: { type: 'button', id: 'rerun' } });
+  private readonly rerun = el('button', { className: 'banner-action', text: l10n.t('Re-run'), attrs: { type: 'button', id: 'rerun' } });
   private readonly stale = el('div', { className: 'banner stale-banner', attrs: { id: 'stale-banner', role: 'alert' } }, this.staleText, this.rerun);
 
   constructor(onRerun: () => void) {
@@ -38,9 +39,9 @@ export class Banners {
     this.stale.hidden = !stale && !closed;
     this.rerun.disabled = false;
     this.staleText.textContent = closed
-      ? 'The analysed document is closed: this result can no longer be revealed in the editor. '
+      ? l10n.t('The analysed document is closed: this result can no longer be revealed in the editor.') + ' '
       : stale
-        ? 'The analysed text was edited since this run: weights and token places describe the old text. '
+        ? l10n.t('The analysed text was edited since this run: weights and token places describe the old text.') + ' '
         : '';
     document.body.dataset.stale = String(stale || closed);
   }

@@ -6,6 +6,7 @@
 import { VIRIDIS, colorIndex } from '../src/shared/colorScale';
 import { HEAD_SCORE_NAMES, type HeadScoreName } from '../src/shared/protocol';
 import { headName } from './accessibleNames';
+import { l10n } from './l10n';
 import { el } from './dom';
 import type { SortKey } from './panelState';
 
@@ -20,11 +21,11 @@ export interface Thumbnails {
 }
 
 const SCORE_LABELS: Record<HeadScoreName, string> = {
-  previous: 'previous-token',
-  bracket: 'bracket match',
-  induction: 'induction-like',
-  entropy: 'entropy (bits, low first)',
-  sparsity: 'sparsity',
+  previous: l10n.t('previous-token'),
+  bracket: l10n.t('bracket match'),
+  induction: l10n.t('induction-like'),
+  entropy: l10n.t('entropy (bits, low first)'),
+  sparsity: l10n.t('sparsity'),
 };
 const SHORT: Record<HeadScoreName, string> = { previous: 'prev', bracket: 'brkt', induction: 'ind', entropy: 'H', sparsity: 'sparse' };
 /** A badge is drawn strong above these (entropy: below). */
@@ -39,11 +40,11 @@ export interface ModelViewEvents {
 export class ModelView {
   readonly element = el('div', { className: 'model-view' });
   private readonly sort = el('select', { attrs: { id: 'sort', 'aria-label': 'Sort heads by' } },
-    el('option', { text: 'layer order', attrs: { value: 'layer' } }),
+    el('option', { text: l10n.t('layer order'), attrs: { value: 'layer' } }),
     ...HEAD_SCORE_NAMES.map((name) => el('option', { text: SCORE_LABELS[name], attrs: { value: name } })));
   private readonly pool = el('select', { attrs: { id: 'pool', 'aria-label': 'Pooling' } },
-    el('option', { text: 'max-pool', attrs: { value: 'max' } }),
-    el('option', { text: 'mean-pool', attrs: { value: 'mean' } }));
+    el('option', { text: l10n.t('max-pool'), attrs: { value: 'max' } }),
+    el('option', { text: l10n.t('mean-pool'), attrs: { value: 'mean' } }));
   private readonly grid = el('div', { className: 'thumb-grid', attrs: { role: 'group', 'aria-label': 'Heads' } });
   private readonly note = el('div', { className: 'hint' });
   private thumbs: Thumbnails | undefined;
@@ -52,7 +53,7 @@ export class ModelView {
 
   constructor(private readonly events: ModelViewEvents) {
     this.element.append(
-      el('div', { className: 'controls' }, el('label', { text: 'Sort by ', attrs: { for: 'sort' } }), this.sort, el('label', { text: 'Thumbnails ', attrs: { for: 'pool' } }), this.pool, this.note),
+      el('div', { className: 'controls' }, el('label', { text: `${l10n.t('Sort by')} `, attrs: { for: 'sort' } }), this.sort, el('label', { text: `${l10n.t('Thumbnails')} `, attrs: { for: 'pool' } }), this.pool, this.note),
       this.grid,
     );
     this.sort.addEventListener('change', () => {
@@ -75,7 +76,7 @@ export class ModelView {
 
   clear(): void {
     this.thumbs = undefined;
-    this.grid.replaceChildren(el('p', { className: 'hint', text: 'Loading thumbnails…' }));
+    this.grid.replaceChildren(el('p', { className: 'hint', text: l10n.t('Loading thumbnails…') }));
   }
 
   show(thumbs: Thumbnails, size: number): void {

@@ -8,6 +8,7 @@ import { clampSelector, topKeys } from '../src/shared/attentionMath';
 import { MessageType, matrixFromMessage, type HeadSelector, type ResultSummary } from '../src/shared/protocol';
 import { quotedText } from '../src/shared/tokenText';
 import { Controls } from './controls';
+import { l10n } from './l10n';
 import { el } from './dom';
 import { Heatmap } from './heatmap';
 import { ExactWeights, rowQuery } from './exactWeights';
@@ -24,7 +25,7 @@ let selector: HeadSelector = { layer: 0, head: 0 };
 let focused: number | undefined;
 let hoveredRow: number | undefined;
 
-const status = el('div', { className: 'status', attrs: { id: 'status', role: 'status' }, text: 'Run "Show Attention" on some text to see its heatmap here.' });
+const status = el('div', { className: 'status', attrs: { id: 'status', role: 'status' }, text: l10n.t('Run "Show Attention" on some text to see its heatmap here.') });
 const focusLine = el('div', { className: 'summary', attrs: { id: 'focus', 'aria-live': 'polite' } });
 const controls = new Controls((next) => {
   selector = hostSelector(next);
@@ -67,7 +68,7 @@ function showFocus(): void {
   document.body.dataset.focused = focused === undefined ? '' : String(focused);
   if (!result || focused === undefined || focused >= result.tokens.length) {
     heatmap.markRow(undefined);
-    focusLine.textContent = result ? 'Move the editor cursor onto an analysed token to focus its row.' : '';
+    focusLine.textContent = result ? l10n.t('Move the editor cursor onto an analysed token to focus its row.') : '';
     return;
   }
   heatmap.markRow(focused);

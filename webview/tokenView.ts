@@ -15,6 +15,7 @@ import type { TokenInfo } from '../src/shared/protocol';
 import { shadeBucket } from '../src/shared/shadeBuckets';
 import { layoutTokens } from '../src/shared/tokenLayout';
 import { tokenName } from './accessibleNames';
+import { l10n } from './l10n';
 import { el } from './dom';
 import { onThemeChange, shadeColors, type ShadeColors } from './shadePalette';
 import { lineNeighbour, type TokenLines } from './tokenLines';
@@ -45,7 +46,7 @@ export interface ShadeInfo {
 }
 
 const TOP_K = 8;
-const HINT = 'Hover a token to see what it attends to; click to pin it; shift-click to select a span; double-click to reveal it in the editor. From the keyboard: arrow keys, Space, Enter, Escape.';
+const HINT = l10n.t('Hover a token to see what it attends to; click to pin it; shift-click to select a span; double-click to reveal it in the editor. From the keyboard: arrow keys, Space, Enter, Escape.');
 
 export class TokenView {
   readonly element = el('div', { className: 'token-pane' });
