@@ -14,6 +14,7 @@ import {
   type HeadScoreName,
   type HeadSelector,
   type Reader,
+  type SinkSelection,
 } from '../src/shared/protocol';
 import type { Direction, SpanMode } from '../src/shared/renormalize';
 
@@ -126,4 +127,9 @@ export function fitState(state: PanelState, layers: number, heads: number, token
 /** The selector the host understands for a choice ('rollout' is asked for separately). */
 export function hostSelector(state: Pick<PanelState, 'layer' | 'head'>): HeadSelector {
   return { layer: state.layer, head: state.head === 'rollout' ? 'mean' : state.head };
+}
+
+/** The sink keys hidden from the drawn matrix (and so from every weight read from it). */
+export function hiddenSinks(state: Pick<PanelState, 'hideFirst' | 'hideSpecial'>): SinkSelection {
+  return { first: state.hideFirst, special: state.hideSpecial };
 }
