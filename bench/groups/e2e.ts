@@ -6,7 +6,7 @@
  *   wasm compile), at 128 and 512 tokens; each cold run reloads the window with no editor open
  *   (so the panel is not restored and nothing activates the extension beforehand).
  * - warm: repeated runs in the same window.
- * Stages: model load, tokenize, inference, transfer from the panel's #summary; paint from the
+ * Stages: model load, tokenize, inference, transfer from the panel's #summary tooltip; paint from the
  * extension's log ("run N: painted in X ms": the webview's matrix request -> next frame).
  * Warm timings end when the webview sets body[data-painted-run] (a MutationObserver in the
  * webview records the moment); cold ones when Playwright sees it (a few ms later at most).
@@ -114,7 +114,8 @@ async function selectAll(page: Page): Promise<void> {
 }
 
 async function readStages(page: Page, runId: number): Promise<Stages> {
-  const summary = (await webviewFrame(page).locator('#summary').textContent()) ?? '';
+  // The stage timings are in the summary line's tooltip (its text names file, tokens, model, backend).
+  const summary = (await webviewFrame(page).locator('#summary').getAttribute('title')) ?? '';
   return { ...parseSummary(summary), paint: await paintMs(runId) };
 }
 
