@@ -53,8 +53,9 @@ export class PanelExport {
       const figure = format === 'json' ? undefined : await this.exactFigure(current);
       if (figure === undefined && format !== 'json') return;
       const data = format === 'json' || figure === undefined ? undefined : format === 'svg' ? figure : await svgToPng(figure, 2);
-      // The run shown now (a result, once shown, is only ever replaced).
-      host.post({ type: MessageType.SaveExport, runId: (panel.result ?? current).runId, format, name, data });
+      // A figure of a run that was replaced meanwhile is not saved under the new one.
+      if (panel.result !== current) return;
+      host.post({ type: MessageType.SaveExport, runId: current.runId, format, name, data });
       document.body.dataset.exported = format;
     } catch (error) {
       this.from.onError(`Export failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -72,7 +73,7 @@ export class PanelExport {
     if (panel.state.tab === 'tokens') {
       const drawn = this.from.shading();
       const weights = drawn && (drawn.exact ? drawn.weights : await exactWeights.read('export', current.runId, size, drawn.query));
-      if (drawn && !weights) return undefined;
+      if ((drawn && !weights) || panel.result !== current) return undefined;
       return this.figureSvg(current, undefined, drawn && weights && { weights, focus: drawn.focus });
     }
     const { runId } = current;
@@ -89,11 +90,11 @@ export class PanelExport {
 
   /** The SVG of the current view: the tokens view as shaded, otherwise the matrix. */
   private figureSvg(current: ResultSummary, drawn: Float32Array | undefined, shading: { weights: Float32Array; focus: number[] } | undefined): string {
-    const { state, result } = this.from.panel;
+    const { state } = this.from.panel;
     const title = `${current.source} · ${current.modelName} · ${headName(state)}`;
     if (state.tab === 'tokens') {
       return tokensSvg({
-        title: shading ? `${title} · ${focusName(state, result?.tokens, shading.focus)}` : title,
+        title: shading ? `${title} · ${focusName(state, current.tokens, shading.focus)}` : title,
         lines: layoutTokens(current.text, current.tokens),
         weights: shading?.weights,
         focus: shading?.focus ?? [],
