@@ -148,6 +148,14 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
     scoresOf: (run) => viewWorker.scores(run),
     latest: () => store.latest,
     openOn: () => readSettings().openOn,
+    note: (head) =>
+      vscode.l10n.t(
+        'Opened on layer {0} · head {1}, the strongest {2} head of this run (score {3}). Pick any head to keep it for later runs.',
+        head.layer,
+        head.head,
+        head.pattern === 'previous' ? vscode.l10n.t('previous-token') : head.pattern === 'bracket' ? vscode.l10n.t('bracket') : vscode.l10n.t('induction'),
+        head.score.toFixed(2),
+      ),
   });
   const focus = new CursorFocus(tracker);
   const decorations = new AttentionDecorations(tracker, focus, shownHead, matrices);

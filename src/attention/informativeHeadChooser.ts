@@ -20,6 +20,8 @@ export interface InformativeHeadDeps {
   /** The run shown now (a newer run makes an older run's scores moot). */
   readonly latest: () => AttentionRun | undefined;
   readonly openOn: () => OpenOn;
+  /** The note shown with the choice (default: informativeNote, in English). */
+  readonly note?: (head: InformativeHead) => string;
 }
 
 /** The sentence the panel shows beside a run opened on its most informative head. */
@@ -54,7 +56,7 @@ export class InformativeHeadChooser {
     if (!scores || this.deps.latest() !== run || !this.choosing) return undefined;
     const best = mostInformativeHead(scores, run.model.layers, run.model.heads);
     if (!best) return undefined;
-    this.deps.shownHead.set({ layer: best.layer, head: best.head }, 'informative', informativeNote(best));
+    this.deps.shownHead.set({ layer: best.layer, head: best.head }, 'informative', (this.deps.note ?? informativeNote)(best));
     return best;
   }
 

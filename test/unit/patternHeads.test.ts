@@ -69,12 +69,12 @@ describe('Opening runs on their most informative head', function () {
   const scores = new Float32Array(4 * perHead).fill(0.01);
   scores[3 * perHead + HEAD_SCORE_NAMES.indexOf('previous')] = 0.8;
 
-  function setup(openOn: OpenOn = 'mostInformativeHead') {
+  function setup(openOn: OpenOn = 'mostInformativeHead', note?: (head: { layer: number; head: number; pattern: string }) => string) {
     const shownHead = new ShownHead();
     let latest: AttentionRun | undefined;
     const notes: (string | undefined)[] = [];
     shownHead.onDidChange((change) => notes.push(change.note));
-    const chooser = new InformativeHeadChooser({ shownHead, scoresOf: async () => scores, latest: () => latest, openOn: () => openOn });
+    const chooser = new InformativeHeadChooser({ shownHead, scoresOf: async () => scores, latest: () => latest, openOn: () => openOn, ...(note ? { note } : {}) });
     return { shownHead, chooser, notes, show: (r: AttentionRun) => (latest = r) };
   }
 
@@ -84,6 +84,12 @@ describe('Opening runs on their most informative head', function () {
     assert.deepEqual(await chooser.onRun(first), { layer: 1, head: 1, pattern: 'previous', score: scores[3 * perHead] });
     assert.deepEqual(shownHead.selector, { layer: 1, head: 1 });
     assert.match(notes[0] ?? '', /^Opened on layer 1 · head 1, the strongest previous-token head of this run \(score 0\.80\)/);
+  });
+
+  it('says it in the words it is given (the extension passes its translation)', async function () {
+    const { chooser, notes, show } = setup('mostInformativeHead', (head) => `L${head.layer}H${head.head} ${head.pattern}`);
+    await chooser.onRun(show(run(6)));
+    assert.deepEqual(notes, ['L1H1 previous']);
   });
 
   it('keeps a head the user picked, for every later run', async function () {
