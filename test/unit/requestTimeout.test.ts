@@ -196,17 +196,22 @@ describe('request time limit: the watchdog in the real worker', function () {
     }
   });
 
+  /** Runs the endless-Loop model on onnxruntime-node until the time limit stops it, and waits for its worker to be gone. */
+  async function endlessNativeRunStopped(c: InferenceClient, limit: { short: boolean }): Promise<void> {
+    const location: ModelLocation = { folder: modelFolder('endless-loop-run.onnx'), threads: 1, runtime: 'native' };
+    await c.load(location);
+    limit.short = true;
+    await assert.rejects(c.run(location, TEXT, 64), failure('timeout', timeoutMessage('run', LIMIT_MS, SETTING)));
+    limit.short = false;
+    await until(() => c.testHooks.liveWorkers === 0, 'the killed worker process to exit');
+  }
+
   it('the extension runs onnxruntime-node in a child process: killed at the time limit mid-run, WASM back in a thread', async () => {
     const limit = { short: false };
     const exits: string[] = [];
     const c = client(limit, exits);
     try {
-      const location: ModelLocation = { folder: modelFolder('endless-loop-run.onnx'), threads: 1, runtime: 'native' };
-      await c.load(location);
-      limit.short = true;
-      await assert.rejects(c.run(location, TEXT, 64), failure('timeout', timeoutMessage('run', LIMIT_MS, SETTING)));
-      limit.short = false;
-      await until(() => c.testHooks.liveWorkers === 0, 'the killed worker process to exit');
+      await endlessNativeRunStopped(c, limit);
       const native = await c.run({ ...BUNDLED, runtime: 'native' }, 'let x = 1;', 64);
       assert.ok(native.info.backend.startsWith('native'), `ran on ${native.info.backend}`);
       // The same client, asked for WASM: its worker is a thread again (results in shared memory).
@@ -227,12 +232,7 @@ describe('request time limit: the watchdog in the real worker', function () {
     const limit = { short: false };
     const c = client(limit, [], startWorkerProcess);
     try {
-      const location: ModelLocation = { folder: modelFolder('endless-loop-run.onnx'), threads: 1, runtime: 'native' };
-      await c.load(location);
-      limit.short = true;
-      await assert.rejects(c.run(location, TEXT, 64), failure('timeout', timeoutMessage('run', LIMIT_MS, SETTING)));
-      limit.short = false;
-      await until(() => c.testHooks.liveWorkers === 0, 'the killed worker process to exit');
+      await endlessNativeRunStopped(c, limit);
       assert.ok((await c.run({ ...BUNDLED, runtime: 'native' }, 'let x = 1;', 64)).output.tokens.length > 0);
     } finally {
       c.dispose();
