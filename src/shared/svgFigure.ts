@@ -86,6 +86,11 @@ function gridColorIndices(matrix: Float32Array, rows: number, cols: number, mode
   return out;
 }
 
+/** The width a figure needs for its title line (12 px bold monospace: about 0.62 em per character). */
+function titleWidth(title: string): number {
+  return 2 * MARGIN + Math.ceil(svgText(title).length * 12 * 0.62);
+}
+
 function svgDocument(width: number, height: number, title: string, body: string[]): string {
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family='${FONT}' font-size="${FONT_SIZE}">`,
@@ -121,7 +126,7 @@ function gridSvg(grid: Grid): string {
   const gutter = Math.ceil(labelChars * FONT_SIZE * 0.62);
   const left = MARGIN + gutter;
   const top = MARGIN + 18 + gutter;
-  const width = Math.max(left + cell * cols + MARGIN, 360);
+  const width = Math.max(left + cell * cols + MARGIN, 360, titleWidth(grid.title));
   const legendTop = top + cell * rows + 14;
   const height = legendTop + 40;
   const short = (labels: readonly string[], i: number) => {
@@ -235,7 +240,7 @@ export function tokensSvg(figure: TokensFigure): string {
     }
     widest = Math.max(widest, column);
   });
-  const width = Math.ceil(Math.max(360, 2 * MARGIN + widest * charWidth));
+  const width = Math.ceil(Math.max(360, 2 * MARGIN + widest * charWidth, titleWidth(figure.title)));
   const height = Math.ceil(top + figure.lines.length * lineHeight + MARGIN);
   return svgDocument(width, height, figure.title, body);
 }

@@ -55,6 +55,17 @@ describe('SVG figures', () => {
     assert.deepEqual(drawnCellIndices(rowScaled, 2, 3), Array.from(cross, (w, i) => linear(w, cross[i < 3 ? 0 : 5])));
   });
 
+  it('is wide enough for a long title (12 px bold: ~7.4 px a character), for the matrix and the tokens', () => {
+    const title = 'a-rather-long-file-name.ts:1-28 · attention-lens-code-4x4 · layer 2, head 1 · #41 "capacity" attends to';
+    const width = (svg: string) => Number(/<svg [^>]*width="(\d+)"/.exec(svg)![1]);
+    const figures = [
+      matrixSvg({ title, labels: tokens.map((t) => t.text), matrix, size: 4, mode: 'sqrt', threshold: 0 }),
+      tokensSvg({ title, lines: layoutTokens(text, tokens), weights: undefined, focus: [], threshold: 0 }),
+      crossMatrixSvg({ title, queryLabels: ['x'], keyLabels: ['a', 'b'], matrix: Float32Array.from([0.5, 0.5]), mode: 'sqrt', threshold: 0 }),
+    ];
+    for (const svg of figures) assert.ok(width(svg) >= title.length * 12 * 0.62, `${width(svg)} px for ${title.length} characters`);
+  });
+
   it('writes a standalone document with its title, a legend and real text', () => {
     const svg = matrixSvg({ title: 'a <title>', labels: tokens.map((t) => t.text), matrix, size: 4, mode: 'sqrt', threshold: 0 });
     assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" width="\d+" height="\d+"/);
