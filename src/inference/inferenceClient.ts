@@ -19,6 +19,7 @@
 import { PendingRequests, type LostReason } from '../shared/pendingRequests';
 import { cancelledMessage, timeoutMessage } from './requestTimeout';
 import { InferenceError, type FailureKind } from './workerFailure';
+import { readHandover, removeHandoverFolder, type Handover } from './fileHandover';
 import { startWorkerProcess, startWorkerThread, type WorkerHandle } from './workerHandle';
 import type { InferenceOutput, ModelInfo, ModelLocation, PreparedRun, RequestStage, WorkerReply, WorkerRequest } from './workerProtocol';
 
@@ -83,6 +84,8 @@ export class InferenceClient {
   /** Workers asked to load onnxruntime-node, and those told to exit (their replies are ignored). */
   private readonly nativeWorkers = new WeakSet<WorkerHandle>();
   private readonly stopping = new WeakSet<WorkerHandle>();
+  /** A file in each worker process's handover folder, to remove the folder when the process ends. */
+  private readonly handoverFolders = new Map<WorkerHandle, string>();
 
   constructor(
     private readonly workerPath: string,
@@ -122,7 +125,7 @@ export class InferenceClient {
     const info = await this.load(location);
     const reply = await this.send({ kind: 'run', text, maxTokens });
     if (reply.kind !== 'ran') throw new InferenceError('unexpected reply to run');
-    return { info, output: reply.output, loadMs: fresh ? info.loadMs : 0 };
+    return { info, output: reply.handover ? this.takeHandover(reply.output, reply.handover) : reply.output, loadMs: fresh ? info.loadMs : 0 };
   }
 
   /** Load the model if needed and tokenize `text` for a run on another engine. */
@@ -222,6 +225,16 @@ export class InferenceClient {
       });
   }
 
+  /** A worker process's run, read from its handover file (fileHandover.ts); its folder is removed when the process ends. */
+  private takeHandover(output: InferenceOutput, handover: Handover): InferenceOutput {
+    if (this.worker) this.handoverFolders.set(this.worker, handover.path);
+    try {
+      return readHandover(output, handover);
+    } catch (err) {
+      throw new InferenceError(`The inference worker's result could not be read: ${(err as Error).message}`, 'worker');
+    }
+  }
+
   /** How a worker for `runtime` is started: see WatchdogOptions. */
   private starter(runtime: ModelLocation['runtime']): (workerPath: string) => WorkerHandle {
     if (runtime === 'native') return this.watchdog.startNative ?? this.watchdog.start ?? startWorkerProcess;
@@ -254,6 +267,9 @@ export class InferenceClient {
     worker.onError((err) => lost(err.message));
     worker.onExit((code) => {
       this.live--;
+      const handover = this.handoverFolders.get(worker);
+      this.handoverFolders.delete(worker);
+      if (handover) removeHandoverFolder(handover);
       lost(`exit code ${code}`);
       // A retired worker may still have had requests queued behind its failed load.
       this.failAll('The inference worker was restarted.', worker);

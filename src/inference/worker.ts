@@ -3,11 +3,14 @@
  * run, so it lives here, never on the extension host's main thread (shared by every extension).
  * The CLI runs the same script as a child process, which can be killed whatever it runs.
  */
+import { rmSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import type { AttentionModel } from './attentionModel';
 import { loadAttentionModel } from './nativeEngine';
 import { checkInferenceOutput } from './outputChecks';
 import { RuntimeFilesError, checkRuntimeFiles, explainRuntimeFailure } from './runtimeFiles';
+import { handoverFolder, writeHandover, type Handover } from './fileHandover';
+import type { InferenceOutput } from './runTypes';
 import { shareOutput, transferables } from './sharedOutput';
 import { failureOf } from './workerFailure';
 import type { RequestStage, WorkerReply, WorkerRequest } from './workerProtocol';
@@ -32,6 +35,12 @@ function hostPort(): HostPort {
 
 const port = hostPort();
 let model: Promise<AttentionModel> | undefined;
+/** A worker process's folder of handover files (fileHandover.ts), made at its first run. */
+let handoverDir: string | undefined;
+let handovers = 0;
+process.on('exit', () => {
+  if (handoverDir) rmSync(handoverDir, { recursive: true, force: true });
+});
 
 function reply(message: WorkerReply, transfer: ArrayBuffer[] = []): void {
   port.postMessage(message, transfer);
@@ -70,10 +79,20 @@ async function handle(request: Exclude<WorkerRequest, { kind: 'exit' }>): Promis
         const ran = await loaded.run(request.text, request.maxTokens, stage);
         checkInferenceOutput(ran, loaded.info);
         // In a worker thread the run goes into shared memory, so the view worker reads it without
-        // the host copying it; a child process (the CLI) sends plain arrays over its IPC channel,
-        // which cannot carry shared memory.
-        const output = parentPort ? shareOutput(ran) : ran;
-        reply({ kind: 'ran', requestId: request.requestId, output }, transferables(output));
+        // the host copying it; a child process (the native runtime, the CLI) writes it to a file the
+        // host reads into shared memory, as its IPC channel cannot carry shared memory and copies
+        // slowly; should the file fail, the arrays go over the channel.
+        let output: InferenceOutput = parentPort ? shareOutput(ran) : ran;
+        let handover: Handover | undefined;
+        if (!parentPort) {
+          try {
+            handoverDir ??= handoverFolder();
+            ({ output, handover } = writeHandover(ran, handoverDir, ++handovers));
+          } catch {
+            output = ran;
+          }
+        }
+        reply({ kind: 'ran', requestId: request.requestId, output, ...(handover ? { handover } : {}) }, transferables(output));
       }
     }
   } catch (err) {

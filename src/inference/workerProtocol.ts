@@ -1,4 +1,5 @@
 /** Messages between the extension host and its inference worker thread. */
+import type { Handover } from './fileHandover';
 import type { InferenceOutput, ModelInfo, ModelLocation, PreparedRun } from './runTypes';
 import type { RequestStage } from './requestTimeout';
 import type { WorkerFailure } from './workerFailure';
@@ -16,7 +17,8 @@ export type WorkerRequest =
 
 export type WorkerReply =
   | { readonly kind: 'loaded'; readonly requestId: number; readonly info: ModelInfo }
-  | { readonly kind: 'ran'; readonly requestId: number; readonly output: InferenceOutput }
+  /** From a worker process, the tensors are in `handover`'s file and `output` holds empty arrays (fileHandover.ts). */
+  | { readonly kind: 'ran'; readonly requestId: number; readonly output: InferenceOutput; readonly handover?: Handover }
   | { readonly kind: 'prepared'; readonly requestId: number; readonly prepared: PreparedRun }
   | { readonly kind: 'modelBytes'; readonly requestId: number; readonly bytes: Uint8Array }
   /** Not a reply: the request entered `stage`, so a request stopped by its time limit can say where it was. */

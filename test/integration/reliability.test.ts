@@ -211,7 +211,9 @@ describe('Reliability: bad input', function () {
       editor.selection = new vscode.Selection(0, 0, 0, 0);
       const original = editor.document.getText();
       const pending = showAttention();
-      await editor.edit((e) => e.insert(new vscode.Position(0, 0), '# edited\n'));
+      // Inside the analysed text, so the run is stale whichever comes first: the result, or the
+      // edit's change event (an insertion before the text would only shift it once that event is seen).
+      await editor.edit((e) => e.insert(new vscode.Position(1, 4), '# edited '));
       const run = await pending;
       assert.ok(run);
       assert.equal(run.text, original.slice(0, run.text.length), 'the result describes the text it was given');

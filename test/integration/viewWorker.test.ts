@@ -1,5 +1,5 @@
-// The views' data and the JSON export come from the view worker, in the real extension host: a
-// WASM run arrives in shared memory (a native run comes from a worker process, copied), thumbnails, rollout and aggregates come back with the bytes the
+// The views' data and the JSON export come from the view worker, in the real extension host: the
+// run arrives in shared memory (from a worker thread, or through a worker process's file), thumbnails, rollout and aggregates come back with the bytes the
 // host itself would compute, the panel still paints, and the export writes the file.
 import * as assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -31,9 +31,8 @@ describe('View worker in the extension host', function () {
     const run = await lens.showAttention();
     assert.ok(run, 'a run');
     // A worker thread (WASM) hands its output over in shared memory; a worker process (onnxruntime-node,
-    // which `auto` runs where the package carries it) cannot, and its run is copied.
-    const shared = run.attention.every((layer) => layer.buffer instanceof SharedArrayBuffer);
-    assert.equal(shared, run.model.backend.startsWith('wasm'), `shared memory exactly when a worker thread ran it (${run.model.backend})`);
+    // which `auto` runs where the package carries it) writes it to a file the host reads into shared memory.
+    assert.ok(run.attention.every((layer) => layer.buffer instanceof SharedArrayBuffer), `the run arrived in shared memory (${run.model.backend})`);
     await until(() => lens.paintTimes.get(run.runId), 'the panel to paint the run', 30_000);
 
     const { runId } = run;

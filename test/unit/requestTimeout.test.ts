@@ -221,6 +221,12 @@ describe('request time limit: the watchdog in the real worker', function () {
         wasm.output.tokens.map((t) => t.text),
         native.output.tokens.map((t) => t.text),
       );
+      // The process's run came through its handover file into shared memory, as the thread's did.
+      assert.ok(native.output.attention.every((a) => a.buffer instanceof SharedArrayBuffer));
+      native.output.attention.forEach((layer, l) => {
+        assert.equal(layer.length, wasm.output.attention[l].length);
+        layer.forEach((w, i) => assert.ok(Math.abs(w - wasm.output.attention[l][i]) < 1e-5, `layer ${l} cell ${i}: ${w} vs ${wasm.output.attention[l][i]}`));
+      });
       assert.equal(c.testHooks.workersStarted, 3, 'process, process, thread');
       assert.deepEqual(exits, [], 'no crash was reported');
     } finally {
