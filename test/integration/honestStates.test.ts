@@ -4,17 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { cutMessage } from '../../src/shared/analysisCut';
-import { api, until } from './support';
-
-async function openUntitled(content: string): Promise<vscode.TextEditor> {
-  const document = await vscode.workspace.openTextDocument({ content, language: 'typescript' });
-  return vscode.window.showTextDocument(document, vscode.ViewColumn.One);
-}
-
-async function closeWithoutSaving(editor: vscode.TextEditor): Promise<void> {
-  await vscode.window.showTextDocument(editor.document, editor.viewColumn ?? vscode.ViewColumn.One);
-  await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-}
+import { api, closeWithoutSaving, openUntitled, until } from './support';
 
 function panelGroups(): vscode.ViewColumn[] {
   return vscode.window.tabGroups.all
@@ -26,7 +16,7 @@ describe('Honest states', () => {
   it('a cut between lines: the run names the analysed lines of the whole and the editor marks the cut', async () => {
     const lens = await api();
     const lines = Array.from({ length: 400 }, (_, i) => `const value${i} = compute(${i}); // ${'pad '.repeat(i % 5)}`).join('\n');
-    const editor = await openUntitled(lines);
+    const editor = await openUntitled(lines, 'typescript');
     try {
       editor.selection = new vscode.Selection(0, 0, 0, 0); // nothing selected: the whole document
       const run = await lens.showAttention();
@@ -56,7 +46,7 @@ describe('Honest states', () => {
   it('a cut inside a long line: line and column, never the whole line', async () => {
     const lens = await api();
     const long = Array.from({ length: 3 }, (_, l) => Array.from({ length: 1500 }, (_, i) => `v${l}_${i}`).join(' + ')).join('\n');
-    const editor = await openUntitled(long);
+    const editor = await openUntitled(long, 'typescript');
     try {
       editor.selection = new vscode.Selection(0, 0, 0, 0);
       const run = await lens.showAttention();
@@ -72,7 +62,7 @@ describe('Honest states', () => {
 
   it('undo back to the analysed text clears stale, in the status bar too', async () => {
     const lens = await api();
-    const editor = await openUntitled('function add(a: number, b: number) {\n  return a + b;\n}\n');
+    const editor = await openUntitled('function add(a: number, b: number) {\n  return a + b;\n}\n', 'typescript');
     try {
       editor.selection = new vscode.Selection(0, 0, 0, 0);
       const run = await lens.showAttention();

@@ -7,7 +7,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as vscode from 'vscode';
-import { api, assertNoRun, EXTENSION_ID, runWithModelFolder, until } from './support';
+import { api, assertNoRun, closeWithoutSaving, EXTENSION_ID, openUntitled, runWithModelFolder, until } from './support';
 import type { AttentionRun } from '../../src/attention/attentionRun';
 import { textCap } from '../../src/shared/textCap';
 import { webviewHtml, webviewOptions, webviewRoots } from '../../src/views/webviewHtml';
@@ -15,17 +15,6 @@ import { webviewHtml, webviewOptions, webviewRoots } from '../../src/views/webvi
 const repoRoot = resolve(__dirname, '..', '..', '..');
 
 const showAttention = async () => (await api()).showAttention();
-
-async function openUntitled(content: string, language = 'plaintext'): Promise<vscode.TextEditor> {
-  const document = await vscode.workspace.openTextDocument({ content, language });
-  return vscode.window.showTextDocument(document, vscode.ViewColumn.One);
-}
-
-/** Closes an editor without a save prompt (untitled documents are dirty). */
-async function closeWithoutSaving(editor: vscode.TextEditor): Promise<void> {
-  await vscode.window.showTextDocument(editor.document, vscode.ViewColumn.One);
-  await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-}
 
 /**
  * Every token maps back to exactly its text in the document, in order. VS Code has no position

@@ -51,3 +51,47 @@ export async function runWithModelFolder(folder: string): Promise<{ run: Attenti
   editor.selection = new vscode.Selection(1, 0, 2, 0);
   return { run: await (await api()).showAttention(), document };
 }
+
+/**
+ * Opens `content` as a new untitled document in the first editor group. Right after another
+ * test's untitled document was closed, VS Code can hand back that document (same name,
+ * Untitled-1, its old text) instead of a new one: such a document is not used, and a new one is
+ * asked for again.
+ */
+export async function openUntitled(content: string, language = 'plaintext'): Promise<vscode.TextEditor> {
+  const wanted = lines(content);
+  for (let attempt = 1; ; attempt++) {
+    const document = await vscode.workspace.openTextDocument({ content, language });
+    const text = lines(document.getText());
+    // An earlier document: handed out before, or holding the text handed out last instead of this one.
+    const earlier = untitledOpened.has(document) || (text !== wanted && text === lastUntitledText);
+    if (!earlier) {
+      untitledOpened.add(document);
+      lastUntitledText = text;
+      return vscode.window.showTextDocument(document, vscode.ViewColumn.One);
+    }
+    if (attempt === 5) throw new Error(`VS Code handed back an earlier untitled document (${document.uri.toString()}) five times`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** The documents openUntitled has handed out, and the text (line ends as \n) of the last one. */
+const untitledOpened = new WeakSet<vscode.TextDocument>();
+let lastUntitledText: string | undefined;
+
+/** Text with every line end as \n: VS Code normalises the line ends of a document's content. */
+function lines(text: string): string {
+  return text.replace(/\r\n?/g, '\n');
+}
+
+/**
+ * Closes an editor without a save prompt (untitled documents are dirty), and waits until the
+ * extension host has closed its document. A new untitled document reuses the name (Untitled-1):
+ * opened before the old one is closed here, `openTextDocument` hands back the old document, text
+ * and all — which is what a test that runs right after another one would then analyse.
+ */
+export async function closeWithoutSaving(editor: vscode.TextEditor): Promise<void> {
+  await vscode.window.showTextDocument(editor.document, editor.viewColumn ?? vscode.ViewColumn.One);
+  await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  await until(() => editor.document.isClosed, `${editor.document.uri.toString()} to close`);
+}
