@@ -223,6 +223,8 @@ function onMessage(message: HostMessage): void {
     case MessageType.ShowHead: {
       // Another view (or a setting) changed the shared layer/head: follow it.
       const { state } = store;
+      // Why the head was chosen shows even when this view already shows that head.
+      if (message.note !== undefined) layout.headNote.textContent = message.note;
       if (message.selector.layer === state.layer && message.selector.head === state.head) return;
       if (state.head === 'rollout' && message.selector.layer === state.layer) return;
       save({ ...state, layer: message.selector.layer, head: message.selector.head });

@@ -27,6 +27,8 @@ export class AttentionPanel implements vscode.Disposable {
   /** Set once at activation (registerSerializer): both the restored and the created panel use it. */
   private static tracking: RunTracking | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  /** Why the shown head was chosen for the latest run (an automatic choice), re-sent to a webview that loads later. */
+  private headNote: string | undefined;
   private readonly backend: ViewBackend;
   private readonly webGpuBridge: WebGpuBridge;
   /** Runs models on WebGPU inside this panel's webview; one object per panel, so engines can key on it. */
@@ -87,8 +89,12 @@ export class AttentionPanel implements vscode.Disposable {
     this.disposables.push(
       this.backend,
       panel.onDidDispose(() => this.dispose()),
-      context.store.onDidChange(() => this.postLatest()),
+      context.store.onDidChange(() => {
+        this.headNote = undefined;
+        this.postLatest();
+      }),
       context.shownHead.onDidChange(({ selector, source, note }) => {
+        this.headNote = note;
         if (source !== 'panel') this.backend.post({ type: MessageType.ShowHead, selector, ...(note === undefined ? {} : { note }) });
       }),
       // The Re-run button; every other message is the backend's.
@@ -139,7 +145,8 @@ export class AttentionPanel implements vscode.Disposable {
     const selector = this.context.shownHead.selector;
     const matrix = this.context.matrices.get(run, selector);
     this.backend.post({ type: MessageType.ShowResult, result: summarize(run), matrix: matrix && { selector, ...matrixPayload(matrix, false) } });
-    this.backend.post({ type: MessageType.ShowHead, selector });
+    // With the note of an automatic choice, which a webview still loading would otherwise miss.
+    this.backend.post({ type: MessageType.ShowHead, selector, ...(this.headNote === undefined ? {} : { note: this.headNote }) });
     this.postRunState();
   }
 
