@@ -16,10 +16,10 @@ import { describeLayout, layoutFromShapes, type AttentionLayoutResult, type Atte
 import { parseModelConfig, type ModelConfig } from './modelConfig';
 import { ModelLoadError } from './modelErrors';
 import { modelFiles, readExternalData, readModelFile, readOptionalText, readRequiredFile, type ModelFiles } from './modelFolder';
-import { inspectModelGraph, NAMED_ATTENTION_OUTPUT, pruneToViews, type ModelGraph } from './modelGraph';
+import { HeldBytes, viewGraph, type GraphFacts } from './viewGraph';
 import { buildFeeds, planInputs, type InputSpec } from './modelInputs';
 import { toFloat32 } from './floatData';
-import { decodeOutputs, fetchedOutputs, type OutputNames, type VectorOutputs } from './outputDecoding';
+import { decodeOutputs, fetchedOutputs, type OutputNames } from './outputDecoding';
 import { checkRequestBudget } from './requestBudget';
 import type { ExternalDataFile, SessionRuntime } from './sessionRuntime';
 import type { RequestStage } from './requestTimeout';
@@ -28,22 +28,12 @@ import { encodePrefix } from '../shared/textCap';
 import type { FeedTensor, InferenceOutput, ModelInfo, ModelLocation, PreparedRun } from './workerProtocol';
 
 export { ModelLoadError } from './modelErrors';
+export { findVectorOutputs } from './viewGraph';
 
 /** Context when neither config.json nor a position table states one. */
 const DEFAULT_CONTEXT = 512;
 /** Token ids of the warm-up run: id 0 exists in every vocabulary. */
 const WARM_UP_IDS = [0, 0, 0];
-
-/** q_l/k_l/v_l/o_l beside each attn_l (as the bundled model exports them), or undefined. */
-export function findVectorOutputs(attention: readonly string[], names: readonly string[]): VectorOutputs[] | undefined {
-  const available = new Set(names);
-  const layers = attention.map((name) => {
-    const layer = NAMED_ATTENTION_OUTPUT.exec(name)?.[1];
-    const set = { q: `q_${layer}`, k: `k_${layer}`, v: `v_${layer}`, o: `o_${layer}` };
-    return Object.values(set).every((n) => available.has(n)) ? set : undefined;
-  });
-  return layers.every((l) => l !== undefined) ? (layers as VectorOutputs[]) : undefined;
-}
 
 function parseTokenizer(bytes: Uint8Array, file: string): TextTokenizer {
   try {
@@ -59,7 +49,7 @@ function parseTokenizer(bytes: Uint8Array, file: string): TextTokenizer {
 }
 
 /** Ids past the embedding table would make every run fail, or worse, read garbage. */
-function checkVocabulary(tokenizer: TextTokenizer, graph: ModelGraph, files: ModelFiles): void {
+function checkVocabulary(tokenizer: TextTokenizer, graph: GraphFacts, files: ModelFiles): void {
   if (graph.embeddingRows === undefined || tokenizer.vocabSize <= graph.embeddingRows) return;
   throw new ModelLoadError(
     'vocabulary',
@@ -114,7 +104,7 @@ function configureRuntime(wasmDir: string, threads: number): void {
 
 /** Model summary beyond layers × heads: "decoder with KV cache (fed empty), 4 query heads sharing
  *  2 key/value heads, fused GroupQueryAttention rewritten, float16" — or undefined for a plain model. */
-function describeModel(graph: ModelGraph, inputs: readonly InputSpec[], config: ModelConfig, heads: number, layout: string | undefined): string | undefined {
+function describeModel(graph: GraphFacts, inputs: readonly InputSpec[], config: ModelConfig, heads: number, layout: string | undefined): string | undefined {
   const parts: string[] = [];
   const past = inputs.filter((i) => i.role === 'past');
   if (past.length > 0) parts.push('decoder with KV cache (fed empty)');
@@ -152,8 +142,8 @@ export class AttentionModel {
     private readonly inputs: readonly InputSpec[],
     /** Attention per layer, and q/k/v/o per layer when the model exports all four for every layer. */
     public readonly outputs: OutputNames,
-    /** The model as the session got it (attention outputs exposed): what another engine must load. */
-    public readonly modelBytes: Uint8Array,
+    /** Where the model's files are: engineModelBytes() derives the model again from them. */
+    private readonly files: ModelFiles,
     public readonly info: ModelInfo,
   ) {}
 
@@ -167,29 +157,26 @@ export class AttentionModel {
     // Read together, but reported in a fixed order (model, tokenizer, config): with several files
     // missing, the message must not depend on which read happened to fail first.
     const [fileBytes, tokenizerBytes, configText] = await inOrder([
-      readModelFile(files.model),
+      readModelFile(files.model).then((bytes) => new HeldBytes(bytes)),
       readRequiredFile(files.tokenizer, 'tokenizer'),
       readOptionalText(files.config),
     ] as const);
     const config = parseModelConfig(configText, files.config);
     const tokenizer = parseTokenizer(tokenizerBytes, files.tokenizer);
-    const graph = inspectModelGraph(fileBytes, files.model);
+    const { graph, bytes, outputs, loadedBytes } = viewGraph(fileBytes.take(), files.model);
     const inputs = planInputs(graph.inputs, files.model, config);
     checkVocabulary(tokenizer, graph, files);
-    // A bfloat16 model is loaded converted to float32 (graph.modelBytes and graph.upcastData): that
-    // size is what the heap holds.
-    const loadedBytes = graph.modelBytes.length + (graph.upcastData?.data.length ?? 0);
     const externalData = [
       ...(await readExternalData(dirname(files.model), graph.externalData, files.model, loadedBytes)),
       ...(graph.upcastData ? [graph.upcastData] : []),
     ];
-    const weightBytes = graph.modelBytes.length + externalData.reduce((n, d) => n + d.data.length, 0);
-    const attention = [...graph.attention];
+    // What the session holds: the cut model and the external data (the cut drops the LM head's
+    // share only when it is not tied to the embedding).
+    const weightBytes = bytes.size + externalData.reduce((n, d) => n + d.data.length, 0);
     const kvCache = inputs.some((i) => i.role === 'past');
-    const outputs: OutputNames = { attention, vectors: findVectorOutputs(attention, graph.outputs) };
-    // Only what the views show is computed: the LM head and anything else no output needs is cut.
-    const modelBytes = pruneToViews(graph.modelBytes, outputs, files.model);
-    const session = await createSession(runtime, modelBytes, location.threads, files.model, externalData);
+    const attention = outputs.attention;
+    // Handed over, not kept: onnxruntime copies the model, and nothing here needs it again.
+    const session = await createSession(runtime, bytes.take(), location.threads, files.model, externalData);
     const partial: ModelInfo = {
       name: config.name ?? basename(location.modelFile ?? location.folder, '.onnx'),
       layers: attention.length,
@@ -203,7 +190,7 @@ export class AttentionModel {
       loadMs: 0,
       weightBytes,
     };
-    const model = new AttentionModel(session, runtime.Tensor, tokenizer, inputs, outputs, modelBytes, partial);
+    const model = new AttentionModel(session, runtime.Tensor, tokenizer, inputs, outputs, files, partial);
     // A first tiny run compiles the kernels now rather than on the user's first request, and
     // gives the head count and layout from the real output shapes (and checks them).
     let layout: AttentionLayoutResult;
@@ -214,13 +201,29 @@ export class AttentionModel {
       throw err instanceof ModelLoadError ? err : new ModelLoadError('runtime', `onnxruntime could not run ${files.model}: ${(err as Error).message}`);
     }
     const found = describeModel(graph, inputs, config, layout.heads, describeLayout(layout.layout));
-    return new AttentionModel(session, runtime.Tensor, tokenizer, inputs, outputs, modelBytes, {
+    return new AttentionModel(session, runtime.Tensor, tokenizer, inputs, outputs, files, {
       ...partial,
       heads: layout.heads,
       ...(found ? { found } : {}),
       specialTokens: tokenizer.encode('').filter((t) => t.special).length,
       loadMs: performance.now() - started,
     });
+  }
+
+  /**
+   * The model as the session got it (attention exposed, cut to the views' outputs), for another
+   * engine to load (WebGPU in a webview). Derived again from the file rather than kept since load:
+   * keeping it would hold the model's size a second time for the model's whole life, and it is
+   * asked for only when WebGPU starts.
+   * @throws ModelLoadError as load() does; 'unreadable-model' when the file no longer gives the
+   *   outputs this session fetches (it changed on disk since: load the model again).
+   */
+  async engineModelBytes(): Promise<Uint8Array> {
+    const again = viewGraph(await readModelFile(this.files.model), this.files.model);
+    if (fetchedOutputs(again.outputs).join('\n') !== fetchedOutputs(this.outputs).join('\n')) {
+      throw new ModelLoadError('unreadable-model', `${this.files.model} changed on disk since it was loaded. Run Show Attention again to load it anew.`);
+    }
+    return again.bytes.take();
   }
 
   /** Special tokens the tokenizer frames every text with ([CLS] … [SEP]: 2; Llama's BOS: 1). */

@@ -38,9 +38,32 @@ let model: Promise<AttentionModel> | undefined;
 /** A worker process's folder of handover files (fileHandover.ts), made at its first run. */
 let handoverDir: string | undefined;
 let handovers = 0;
+/**
+ * A run's outputs larger than this (bytes) are freed as soon as they are handed over, by a full
+ * collection where the process has one to call (`--expose-gc`, as workerHandle.ts starts a worker
+ * process). Otherwise V8 frees them at its next collection, which a worker whose own heap barely
+ * grows may not reach for several runs: with BERT-base at 512 tokens (151 MB a run) the worker
+ * process held about four runs' outputs (BENCHMARKS.md, `large`). A collection of this small heap
+ * takes a few ms, against runs of a second and more at this size.
+ */
+const COLLECT_AFTER_BYTES = 32 * 1024 ** 2;
+const collectGarbage = (globalThis as { gc?: () => void }).gc;
+let collectAfterRequest = false;
 process.on('exit', () => {
   if (handoverDir) rmSync(handoverDir, { recursive: true, force: true });
 });
+
+/** `bytes` as the whole of its own ArrayBuffer (which a transfer moves): copied only when it is a
+ *  view into a larger buffer (Node's pooled small Buffers). */
+function ownBuffer(bytes: Uint8Array): Uint8Array {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : Uint8Array.from(bytes);
+}
+
+/** Bytes of a run's attention and q/k/v/o arrays. */
+function outputBytes(output: InferenceOutput): number {
+  const vectors = output.vectors?.flatMap((v) => [v.q, v.k, v.v, v.o]) ?? [];
+  return [...output.attention, ...vectors].reduce((sum, a) => sum + a.byteLength, 0);
+}
 
 function reply(message: WorkerReply, transfer: ArrayBuffer[] = []): void {
   port.postMessage(message, transfer);
@@ -71,9 +94,9 @@ async function handle(request: Exclude<WorkerRequest, { kind: 'exit' }>): Promis
       if (request.kind === 'prepare') {
         reply({ kind: 'prepared', requestId: request.requestId, prepared: loaded.prepare(request.text, request.maxTokens, stage) });
       } else if (request.kind === 'modelBytes') {
-        // A copy (Uint8Array.from, not Buffer#slice, which shares memory): the model keeps its
-        // bytes for the next engine that asks, and the copy's buffer can be transferred.
-        const bytes = Uint8Array.from(loaded.modelBytes);
+        // Fresh bytes of their own (derived again from the file, see engineModelBytes): transferred,
+        // not copied.
+        const bytes = ownBuffer(await loaded.engineModelBytes());
         reply({ kind: 'modelBytes', requestId: request.requestId, bytes }, [bytes.buffer as ArrayBuffer]);
       } else {
         const ran = await loaded.run(request.text, request.maxTokens, stage);
@@ -93,6 +116,7 @@ async function handle(request: Exclude<WorkerRequest, { kind: 'exit' }>): Promis
           }
         }
         reply({ kind: 'ran', requestId: request.requestId, output, ...(handover ? { handover } : {}) }, transferables(output));
+        collectAfterRequest = outputBytes(ran) > COLLECT_AFTER_BYTES;
       }
     }
   } catch (err) {
@@ -114,6 +138,9 @@ port.on('message', (request: WorkerRequest) => {
   busy++;
   queue = queue.then(async () => {
     if (!exiting) await handle(request);
+    // After handle() returned: its locals (the run's arrays) are unreachable now.
+    if (collectAfterRequest && collectGarbage) collectGarbage();
+    collectAfterRequest = false;
     if (--busy === 0 && exiting) process.exit(0);
   });
 });

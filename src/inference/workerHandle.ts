@@ -13,6 +13,8 @@ import type { WorkerReply, WorkerRequest } from './workerProtocol';
 export interface WorkerHandle {
   /** True when `terminate()` is safe even inside a native call (a process; a thread is not). */
   readonly killable: boolean;
+  /** The process id of a worker process (for measuring its memory); undefined for a thread. */
+  readonly pid?: number;
   postMessage(message: WorkerRequest): void;
   onMessage(listener: (reply: WorkerReply) => void): void;
   onError(listener: (err: Error) => void): void;
@@ -40,12 +42,14 @@ export function startWorkerThread(workerPath: string): WorkerHandle {
 /**
  * The worker as a child process of this one (same script; worker.ts talks over the IPC channel
  * when it has no parentPort). Messages use the structured-clone serialization, so typed arrays
- * arrive as typed arrays (copied: a process boundary transfers nothing).
+ * arrive as typed arrays (copied: a process boundary transfers nothing). `--expose-gc` lets the
+ * worker free a large run's buffers once they are handed over (worker.ts, COLLECT_AFTER_BYTES).
  */
 export function startWorkerProcess(workerPath: string): WorkerHandle {
-  const child: ChildProcess = fork(workerPath, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] });
+  const child: ChildProcess = fork(workerPath, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--expose-gc'] });
   return {
     killable: true,
+    ...(child.pid === undefined ? {} : { pid: child.pid }),
     postMessage: (message) => {
       if (!child.connected) throw new Error('the worker process has exited');
       child.send(message);
