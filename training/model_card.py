@@ -90,7 +90,7 @@ the same run sorted by that pattern's score ranks every head on the text shown.
         where = f"lines {first}–{last} of [`{scene['file']}`](../../{SAMPLES}/{scene['file']})"
         head = f"layer {r['layer']}, head {r['head']}"
         verdict = ("" if r["score"] >= target else
-                   f" Its score is below the target of {target}: the pattern is faint, or not there.")
+                   f" Its score is below the project's target of {target}.")
         parts.append(f"""### {TITLES[name]}: {head}, score {r['score']:.3f}
 ![{TITLES[name]}, {head}, in the {VIEW_NAMES[scene['view']]} on {scene['file']}](../../docs/images/gallery-{name}.png)
 

@@ -73,7 +73,10 @@ async function choose(view: FrameLocator, select: string, value: string): Promis
   if ((await view.locator(select).inputValue()) === value) return;
   const before = await paints(view);
   await view.locator(select).selectOption(value);
-  await view.locator(`body[data-paints="${before + 1}"]`).waitFor();
+  for (const deadline = Date.now() + 30_000; (await paints(view)) <= before; ) {
+    if (Date.now() > deadline) throw new Error(`no repaint after choosing ${value} in ${select}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** Mean of 1/(i+1) over query rows i: the weight uniform causal attention puts on any one key. */
