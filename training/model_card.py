@@ -1,7 +1,16 @@
-"""Write media/model/MODEL_CARD.md from the training log, the corpus manifest and the model report.
+"""Write media/model/MODEL_CARD.md from the training log, the corpus manifest and the model report,
+and training/best-heads.json: the best head of each named pattern, which the end-to-end test
+test/e2e/gallery.e2e.test.ts shows to take the card's gallery pictures.
 
 Every number in the card is read from those files; nothing is typed in by hand.
+
+    python3 training/model_card.py [--work DIR] [--out FILE] [--best-heads FILE]
+
+--work holds train-log.json, tokens.json and report.txt (the output of `npm run model:report`,
+its last line one JSON object); the defaults are training/work/, media/model/MODEL_CARD.md and
+training/best-heads.json.
 """
+import argparse
 import hashlib
 import json
 import os
@@ -9,6 +18,14 @@ import os
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 WORK = os.path.join(HERE, "work")
+MODEL = os.path.join(ROOT, "media", "model", "model.onnx")
+# Gallery pattern name -> key of the report's JSON line, and the project's target for the score.
+PATTERNS = (("previous-token", "previous_token", 0.6), ("bracket", "bracket", 0.6), ("induction", "induction", 0.4))
+TITLES = {"previous-token": "Previous-token head", "bracket": "Bracket-matching head", "induction": "Induction head"}
+# What each screenshot shows, on which sample file and lines: shared with the end-to-end test.
+GALLERY = os.path.join(HERE, "gallery.json")
+SAMPLES = "test/fixtures/workspace"
+VIEW_NAMES = {"matrix": "matrix view", "tokens": "token view"}
 
 
 def read_json(path):
@@ -16,16 +33,102 @@ def read_json(path):
         return json.load(f)
 
 
-def main():
-    log = read_json(os.path.join(WORK, "train-log.json"))
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--work", default=WORK, help="folder with train-log.json, tokens.json and report.txt")
+    p.add_argument("--out", default=os.path.join(ROOT, "media", "model", "MODEL_CARD.md"), help="the card to write")
+    p.add_argument("--best-heads", default=os.path.join(HERE, "best-heads.json"), help="the best heads to write")
+    return p.parse_args(argv)
+
+
+def duration(minutes):
+    """Minutes under two hours, hours above: '98.3 minutes', '4.3 hours'."""
+    return f"{minutes} minutes" if minutes < 120 else f"{minutes / 60:.1f} hours"
+
+
+def trained_in(log):
+    """How long, and in how many sittings: train.py's `stretches` records (until_step, minutes,
+    minutes_total, end), absent from logs older than resumable training."""
+    stretches = log.get("stretches") or []
+    if len(stretches) <= 1:
+        return f"Trained in {duration(log['train_minutes'])}"
+    hours = stretches[-1]["minutes_total"] / 60
+    return (f"Trained in {len(stretches)} stretches from one resumable checkpoint (`training/resume.pt`), "
+            f"{hours:.1f} hours in all,")
+
+
+def copy_sentence(log):
+    """train.py --copy-share: windows with a span repeated later in them, which reward copying."""
+    share = (log.get("options") or {}).get("copy_share", 0)
+    if not share:
+        return ""
+    return (f" {share:.0%} of the training windows repeat a span of themselves later in the window (copy windows, "
+            "which reward attending to the earlier copy: the signal that grows induction heads); the natural "
+            "code of the held-out sample has no such windows.")
+
+
+def best_heads(report, model_sha):
+    """{model, sha256, heads: {pattern: {layer, head, score}}} from the report's JSON line."""
+    heads = {name: {"layer": report[key]["layer"], "head": report[key]["head"], "score": report[key]["score"]}
+             for name, key, _ in PATTERNS}
+    return {"model": "media/model/model.onnx", "sha256": model_sha, "heads": heads}
+
+
+def gallery_section(report):
+    """The card's gallery: per pattern the best head's screenshot (taken by test/e2e/gallery.e2e.test.ts
+    into docs/images/), its layer, head and score, and what the picture shows where."""
+    scenes = read_json(GALLERY)
+    parts = ["""## Gallery
+The best head of each pattern in the report above, as Attention Lens shows it on the sample files
+of the test workspace (`test/fixtures/workspace/`). The end-to-end test `test/e2e/gallery.e2e.test.ts`
+takes these screenshots for the heads in `training/best-heads.json`; below each, the Model view of
+the same run sorted by that pattern's score ranks every head on the text shown.
+"""]
+    for name, key, target in PATTERNS:
+        r, scene = report[key], scenes[name]
+        first, last = scene["lines"]
+        where = f"lines {first}–{last} of [`{scene['file']}`](../../{SAMPLES}/{scene['file']})"
+        head = f"layer {r['layer']}, head {r['head']}"
+        verdict = ("" if r["score"] >= target else
+                   f" Its score is below the project's target of {target}.")
+        parts.append(f"""### {TITLES[name]}: {head}, score {r['score']:.3f}
+![{TITLES[name]}, {head}, in the {VIEW_NAMES[scene['view']]} on {scene['file']}](../../docs/images/gallery-{name}.png)
+
+The {VIEW_NAMES[scene['view']]} of {head} on {where}. {scene['shows']}{verdict}
+
+![The Model view sorted by {name} score on the same text](../../docs/images/gallery-model-{name}.png)
+""")
+    return "\n".join(parts)
+
+
+def joined(names):
+    """'a', 'a and b', 'a, b and c'."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def limitations(log, report):
+    """Which patterns reached the project's targets, from the report, and which did not."""
+    reached = [name for name, key, target in PATTERNS if report[key]["score"] >= target]
+    missed = [name for name, key, target in PATTERNS if report[key]["score"] < target]
+    said = []
+    if reached:
+        said.append(f"Clear {joined(reached)} heads formed (scores at or above the targets).")
+    if missed:
+        said.append(f"The best {joined(missed)} heads stay below the targets in {log['train_tokens']:,} training "
+                    "tokens; `training/ABLATIONS.md` says what was measured and what would reach them.")
+    return " ".join(said)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    log = read_json(os.path.join(args.work, "train-log.json"))
     manifest_path = os.path.join(HERE, "corpus-manifest.json")
     manifest = read_json(manifest_path)
-    tokens = read_json(os.path.join(WORK, "tokens.json"))
-    report_lines = open(os.path.join(WORK, "report.txt")).read().rstrip().splitlines()
+    tokens = read_json(os.path.join(args.work, "tokens.json"))
+    report_lines = open(os.path.join(args.work, "report.txt")).read().rstrip().splitlines()
     report = json.loads(report_lines[-1])
     table = "\n".join(report_lines[:-1]).strip()
-    model_path = os.path.join(ROOT, "media", "model", "model.onnx")
-    model_sha = hashlib.sha256(open(model_path, "rb").read()).hexdigest()
+    model_sha = hashlib.sha256(open(MODEL, "rb").read()).hexdigest()
     manifest_sha = hashlib.sha256(open(manifest_path, "rb").read()).hexdigest()
     cfg = log["config"]
     files = manifest["files"]
@@ -39,6 +142,9 @@ def main():
     def best(name):
         r = report[name]
         return f"{r['score']:.3f} (layer {r['layer']}, head {r['head']})"
+
+    # Induction on natural code too, where the report measures it.
+    natural = f", induction on natural code {best('induction_natural')}" if "induction_natural" in report else ""
 
     card = f"""# Model card: attention-lens-code-4x4
 
@@ -76,8 +182,8 @@ Train split: {tokens['train']['bytes']:,} bytes, {tokens['train']['tokens']:,} t
 ## Training
 Causal language modelling, AdamW (betas 0.9/0.98, weight decay 0.05 on matrices), peak learning
 rate {log['peak_lr']} with warm-up and cosine decay, gradient clipping at 1.0, seed {log['seed']},
-{log['threads']} threads. Length curriculum: {phases} — {log['train_tokens']:,} tokens in all.
-Trained in {log['train_minutes']} minutes on {log['machine']} (PyTorch {log['torch']}, CPU only, shared
+{log['threads']} threads. Length curriculum: {phases} — {log['train_tokens']:,} tokens in all.{copy_sentence(log)}
+{trained_in(log)} on {log['machine']} (PyTorch {log['torch']}, CPU only, shared
 with other work, so the time is an upper bound).
 
 ## Results
@@ -86,7 +192,7 @@ with other work, so the time is an upper bound).
 - `npm run model:report` on the shipped ONNX model with onnxruntime-web: {report['val_bits_per_byte']:.4f} bits
   per byte on the committed held-out sample.
 - Best heads: previous-token {best('previous_token')}, bracket matching {best('bracket')},
-  induction {best('induction')}.
+  induction {best('induction')}{natural}.
 
 ## Head report
 ```
@@ -106,16 +212,18 @@ brackets whose strongest key is the opener (bracket), over full 512-token window
 are in the report above. Heads score higher on short inputs: attention spreads as the context
 grows.
 
+{gallery_section(report)}
 ## Limitations
-A small model trained for {log['train_minutes']} minutes on two CPU cores: it predicts code far worse than
-large models, and its heads are far less crisp than theirs. Bracket matching emerged; a sharp
-previous-token head and induction heads did not, in {log['train_tokens']:,} training tokens: they need
-longer training. It is here to show real attention patterns of a real trained Transformer, not
-to generate code.
+A small model trained for {duration(log['train_minutes'])} on CPU only ({log['machine']}): it predicts code far worse than
+large models, and its heads are far less crisp than theirs. {limitations(log, report)} It is here to
+show real attention patterns of a real trained Transformer, not to generate code.
 """
-    with open(os.path.join(ROOT, "media", "model", "MODEL_CARD.md"), "w") as f:
+    with open(args.out, "w") as f:
         f.write(card)
-    print("wrote media/model/MODEL_CARD.md")
+    with open(args.best_heads, "w") as f:
+        json.dump(best_heads(report, model_sha), f, indent=2)
+        f.write("\n")
+    print(f"wrote {os.path.relpath(args.out, ROOT)} and {os.path.relpath(args.best_heads, ROOT)}")
 
 
 if __name__ == "__main__":
