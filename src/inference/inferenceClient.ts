@@ -86,6 +86,8 @@ export class InferenceClient {
   private readonly stopping = new WeakSet<WorkerHandle>();
   /** A file in each worker process's handover folder, to remove the folder when the process ends. */
   private readonly handoverFolders = new Map<WorkerHandle, string>();
+  /** Workers whose exit has been seen. */
+  private readonly exited = new WeakSet<WorkerHandle>();
 
   constructor(
     private readonly workerPath: string,
@@ -123,9 +125,12 @@ export class InferenceClient {
   ): Promise<{ info: ModelInfo; output: InferenceOutput; loadMs: number }> {
     const fresh = this.loaded?.key !== JSON.stringify(location);
     const info = await this.load(location);
+    // The worker send() posts to (no await in between): the one whose handover folder this run's
+    // file is in, even if another worker has replaced it by the time the reply arrives.
+    const worker = this.ensureWorker();
     const reply = await this.send({ kind: 'run', text, maxTokens });
     if (reply.kind !== 'ran') throw new InferenceError('unexpected reply to run');
-    return { info, output: reply.handover ? this.takeHandover(reply.output, reply.handover) : reply.output, loadMs: fresh ? info.loadMs : 0 };
+    return { info, output: reply.handover ? this.takeHandover(worker, reply.output, reply.handover) : reply.output, loadMs: fresh ? info.loadMs : 0 };
   }
 
   /** Load the model if needed and tokenize `text` for a run on another engine. */
@@ -226,12 +231,17 @@ export class InferenceClient {
   }
 
   /** A worker process's run, read from its handover file (fileHandover.ts); its folder is removed when the process ends. */
-  private takeHandover(output: InferenceOutput, handover: Handover): InferenceOutput {
-    if (this.worker) this.handoverFolders.set(this.worker, handover.path);
+  private takeHandover(worker: WorkerHandle, output: InferenceOutput, handover: Handover): InferenceOutput {
+    const exited = this.exited.has(worker);
+    // Remembered for the worker's exit, which removes the folder; a worker that has exited
+    // already gets its folder removed once the file is read.
+    if (!exited) this.handoverFolders.set(worker, handover.path);
     try {
       return readHandover(output, handover);
     } catch (err) {
       throw new InferenceError(`The inference worker's result could not be read: ${(err as Error).message}`, 'worker');
+    } finally {
+      if (exited) removeHandoverFolder(handover.path);
     }
   }
 
@@ -267,6 +277,7 @@ export class InferenceClient {
     worker.onError((err) => lost(err.message));
     worker.onExit((code) => {
       this.live--;
+      this.exited.add(worker);
       const handover = this.handoverFolders.get(worker);
       this.handoverFolders.delete(worker);
       if (handover) removeHandoverFolder(handover);

@@ -2,13 +2,14 @@
 // real worker thread. onnxruntime-node is an optional dependency: without it these checks skip
 // and say so (the fallback checks still run).
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AttentionModel } from '../../src/inference/attentionModel';
 import { InferenceClient } from '../../src/inference/inferenceClient';
 import { InferenceEngines } from '../../src/inference/inferenceEngines';
 import { loadAttentionModel, loadNativeRuntime } from '../../src/inference/nativeEngine';
+import { startWorkerProcess, type WorkerHandle } from '../../src/inference/workerHandle';
 import type { InferenceOutput } from '../../src/inference/workerProtocol';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -17,6 +18,12 @@ const WASM_DIR = path.join(REPO_ROOT, 'node_modules', 'onnxruntime-web', 'dist')
 const MODEL = { folder: path.join(REPO_ROOT, 'media', 'model'), threads: 1 };
 const TINYBERT = path.resolve(REPO_ROOT, '..', 'shared', 'fixtures', 'tribuo-tinybert');
 // A long real input: the repository's own source, cut by the model to its 512-token context.
+/** Handover folders (fileHandover.ts) of worker process `pid`. */
+function foldersOf(pid: number): string[] {
+  const base = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+  return readdirSync(base).filter((name) => name.startsWith(`attention-lens-${pid}-`));
+}
+
 const LONG_TEXT = readFileSync(path.join(REPO_ROOT, 'src', 'inference', 'attentionModel.ts'), 'utf8');
 
 function maxDifference(a: readonly Float32Array[], b: readonly Float32Array[]): number {
@@ -95,6 +102,43 @@ describe('native engine (onnxruntime-node)', function () {
       const wasm = await engines.run(MODEL, LONG_TEXT, 256, 'wasm');
       assert.equal(wasm.info.backend, 'wasm');
       assertAgree(auto.output, wasm.output);
+    } finally {
+      client.dispose();
+    }
+  });
+
+  it("leaves no handover folder behind: a worker process retired with a run in flight, and one disposed", async function () {
+    if (!existsSync(WORKER)) this.skip();
+    const processes: WorkerHandle[] = [];
+    const client = new InferenceClient(WORKER, path.join(REPO_ROOT, 'dist', 'ort'), undefined, {
+      startNative: (workerPath) => {
+        const started = startWorkerProcess(workerPath);
+        processes.push(started);
+        return started;
+      },
+    });
+    const native = { ...MODEL, runtime: 'native' as const };
+    const exited = (worker: WorkerHandle) => new Promise<void>((resolve) => worker.onExit(() => resolve()));
+    try {
+      await client.run(native, LONG_TEXT, 128);
+      const first = processes[0]!;
+      assert.equal(foldersOf(first.pid!).length, 1, 'the first run made the folder');
+      // A run in flight on the first process while a WASM model load retires it: the run's file is
+      // read, and the folder goes when that process ends.
+      const inFlight = client.run(native, LONG_TEXT, 512);
+      const firstExit = exited(first);
+      const wasm = client.load(MODEL);
+      await inFlight.catch(() => undefined);
+      await wasm;
+      await firstExit;
+      assert.deepEqual(foldersOf(first.pid!), [], 'the retired process left no folder');
+      await client.run(native, LONG_TEXT, 128);
+      const second = processes[1]!;
+      assert.equal(foldersOf(second.pid!).length, 1);
+      const secondExit = exited(second);
+      client.dispose();
+      await secondExit;
+      assert.deepEqual(foldersOf(second.pid!), [], 'the disposed process left no folder');
     } finally {
       client.dispose();
     }
