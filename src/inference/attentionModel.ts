@@ -16,6 +16,7 @@ import { describeLayout, layoutFromShapes, type AttentionLayoutResult, type Atte
 import { parseModelConfig, type ModelConfig } from './modelConfig';
 import { ModelLoadError } from './modelErrors';
 import { modelFiles, readExternalData, readModelFile, readOptionalText, readRequiredFile, type ModelFiles } from './modelFolder';
+import { collectGarbage } from './collectGarbage';
 import { HeldBytes, viewGraph, type GraphFacts } from './viewGraph';
 import { buildFeeds, planInputs, type InputSpec } from './modelInputs';
 import { toFloat32 } from './floatData';
@@ -175,8 +176,12 @@ export class AttentionModel {
     const weightBytes = bytes.size + externalData.reduce((n, d) => n + d.data.length, 0);
     const kvCache = inputs.some((i) => i.role === 'past');
     const attention = outputs.attention;
+    // The file's bytes and the exposed copy are garbage now: freed before onnxruntime allocates
+    // its own copy, where the process allows (collectGarbage.ts).
+    collectGarbage();
     // Handed over, not kept: onnxruntime copies the model, and nothing here needs it again.
     const session = await createSession(runtime, bytes.take(), location.threads, files.model, externalData);
+    collectGarbage();
     const partial: ModelInfo = {
       name: config.name ?? basename(location.modelFile ?? location.folder, '.onnx'),
       layers: attention.length,

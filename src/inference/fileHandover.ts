@@ -85,7 +85,13 @@ export function writeHandover(output: InferenceOutput, folder: string, sequence:
  */
 export function readHandover(output: InferenceOutput, handover: Handover): InferenceOutput {
   const total = handover.lengths.reduce((sum, n) => sum + n, 0) * Float32Array.BYTES_PER_ELEMENT;
-  const buffer = typeof SharedArrayBuffer === 'undefined' ? new ArrayBuffer(total) : new SharedArrayBuffer(total);
+  let buffer: ArrayBufferLike;
+  if (typeof SharedArrayBuffer === 'undefined') {
+    buffer = new ArrayBuffer(total);
+  } else {
+    buffer = new SharedArrayBuffer(total);
+    weighForCollection(total);
+  }
   const bytes = new Uint8Array(buffer);
   const fd = openSync(handover.path, 'r');
   try {
@@ -113,6 +119,20 @@ export function readHandover(output: InferenceOutput, handover: Handover): Infer
     return { q: q!, k: k!, v: vv!, o: o!, headDim: v.headDim };
   });
   return { ...output, attention: tensors.slice(0, layers), vectors };
+}
+
+/**
+ * Makes `bytes` of SharedArrayBuffer count toward V8's decision to collect garbage. V8 weighs the
+ * memory of ArrayBuffers in that decision but not of SharedArrayBuffers (shared between isolates),
+ * so a host that reads each run into a new SharedArrayBuffer and allocates little else keeps the
+ * dead runs' buffers for many runs: 549 MB of growth over 100 runs of the bundled model at 512
+ * tokens (20 MB a run) in `npm run bench -- host`. An ArrayBuffer of the same size, dropped at
+ * once, adds the missing weight. It is never written, and the operating system gives a large
+ * zero-filled allocation pages only when they are touched, so it costs address space, not memory.
+ * With it the same 100 runs grow the host by about 20 MB (BENCHMARKS.md).
+ */
+function weighForCollection(bytes: number): void {
+  void new ArrayBuffer(bytes);
 }
 
 /** Removes the folder a handover file was in (the worker process that owned it has ended). */

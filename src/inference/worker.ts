@@ -6,6 +6,7 @@
 import { rmSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import type { AttentionModel } from './attentionModel';
+import { collectGarbage } from './collectGarbage';
 import { loadAttentionModel } from './nativeEngine';
 import { checkInferenceOutput } from './outputChecks';
 import { RuntimeFilesError, checkRuntimeFiles, explainRuntimeFailure } from './runtimeFiles';
@@ -47,7 +48,6 @@ let handovers = 0;
  * takes a few ms, against runs of a second and more at this size.
  */
 const COLLECT_AFTER_BYTES = 32 * 1024 ** 2;
-const collectGarbage = (globalThis as { gc?: () => void }).gc;
 let collectAfterRequest = false;
 process.on('exit', () => {
   if (handoverDir) rmSync(handoverDir, { recursive: true, force: true });
@@ -139,7 +139,7 @@ port.on('message', (request: WorkerRequest) => {
   queue = queue.then(async () => {
     if (!exiting) await handle(request);
     // After handle() returned: its locals (the run's arrays) are unreachable now.
-    if (collectAfterRequest && collectGarbage) collectGarbage();
+    if (collectAfterRequest) collectGarbage();
     collectAfterRequest = false;
     if (--busy === 0 && exiting) process.exit(0);
   });
