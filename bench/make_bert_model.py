@@ -6,7 +6,9 @@ It reuses training/model.py's TransformerLM (explicit attention, one Softmax per
 training/export.py, so only the size differs from the bundled model. Written to a git-ignored
 cache folder; never committed (about 440 MB).
 
-usage: python3 bench/make_bert_model.py OUT_DIR
+usage: python3 bench/make_bert_model.py OUT_DIR [CONTEXT]
+CONTEXT (default 512) sets the positions: the `long` group uses 2048, the 12 x 12 model whose
+2048-token run would produce 2.4 GB of float32 attention.
 """
 import json
 import os
@@ -27,10 +29,12 @@ SEED = 1234
 
 def main():
     out = sys.argv[1]
+    context = int(sys.argv[2]) if len(sys.argv) > 2 else CONFIG.context
+    config = Config(**{**CONFIG.to_dict(), "context": context})
     os.makedirs(out, exist_ok=True)
     torch.manual_seed(SEED)
     started = time.time()
-    model = TransformerLM(CONFIG)
+    model = TransformerLM(config)
     # reset_parameters() leaves biases at 0 and norm weights at 1; the ONNX exporter would merge
     # those identical initializers into one name. Small random values keep every parameter (and
     # its PyTorch name) distinct, so bench/torch_forward.py can load the weights back by name.
@@ -42,8 +46,8 @@ def main():
     export(model, path + ".tmp")
     os.replace(path + ".tmp", path)
     with open(os.path.join(out, "config.json"), "w") as f:
-        json.dump({"name": "bert-base-size-random", "context": CONFIG.context, "causal": True,
-                   "seed": SEED, "config": CONFIG.to_dict()}, f, indent=2)
+        json.dump({"name": "bert-base-size-random", "context": config.context, "causal": True,
+                   "seed": SEED, "config": config.to_dict()}, f, indent=2)
         f.write("\n")
     params = sum(p.numel() for p in model.parameters())
     print(json.dumps({"path": path, "params": params, "seconds": round(time.time() - started, 1)}))

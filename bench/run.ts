@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- GROUP...]   groups: inference, large, e2e, webview, host, views, package, tokenizer (default: all)
+ * npm run bench [-- GROUP...]   groups: inference, large, long, e2e, webview, host, views, package, tokenizer (default: all)
  * BENCH_QUICK=1 for a smoke run with few repeats.
  *
  * Prints a table (target vs measured, then every row) and writes bench/results/latest.json.
@@ -14,6 +14,7 @@ import { runE2e } from './groups/e2e';
 import { runHost } from './groups/host';
 import { runInference } from './groups/inference';
 import { runLargeModel } from './groups/largeModel';
+import { runLong } from './groups/long';
 import { runPackage } from './groups/package';
 import { runTokenizer } from './groups/tokenizer';
 import { runViews } from './groups/views';
@@ -28,6 +29,7 @@ type GroupResult = { rows: Row[]; keys: Record<string, number | null>; peers?: R
 const GROUPS: Record<string, () => Promise<GroupResult>> = {
   inference: runInference,
   large: runLargeModel,
+  long: runLong,
   host: runHost,
   views: runViews,
   webview: runWebview,
@@ -47,7 +49,9 @@ const TARGETS: [key: string, target: number, unit: string, what: string][] = [
   ['repaint_512', 16, 'ms', 'head switch -> repainted, 512 tok'],
   ['repaint_2048', 50, 'ms', 'head switch -> repainted, 2048 tok (synthetic)'],
   ['event_loop_max_stall', 20, 'ms', 'longest main-thread gap during 512-tok runs (worker path)'],
-  ['rss_growth_mb_100_runs', 20, 'MB', 'RSS growth over 100 runs at 512 tok'],
+  ['rss_growth_mb_100_runs', 20, 'MB', 'RSS growth over 100 runs at 512 tok, default path (native worker process: host + worker)'],
+  ['bert_512_peak_rss_over_host_mb', 1000, 'MB', 'BERT-base size at 512 tok: host growth + worker process peak'],
+  ['long_2048_peak_rss_mb', 2048, 'MB', '12L x 12H at 2048 tok, every view: host + worker peak (n/a: refused, see the long rows)'],
   ['view_host_max_stall_512', 50, 'ms', "longest host main-thread gap answering every view's requests, 12x12, 512 tok"],
   ['view_host_max_stall_1024', 50, 'ms', "the same, 1024 tok"],
   ['json_export_peak_mb_512', Infinity, 'MB', 'JSON export peak RSS growth, 12x12, 512 tok (reported)'],

@@ -1,0 +1,74 @@
+/**
+ * Runs in its own Node process (started by groups/long.ts), so that the kernel's high-water mark
+ * of its resident memory (`VmHWM`) is this one measurement's alone. Prints one JSON object.
+ *
+ *   longProbe.ts extension MODEL_DIR TOKENS   Attention Lens's worker path (native engine in a
+ *                                             worker process): the run, or why it was refused
+ *   longProbe.ts layers MODEL_DIR TOKENS N     onnxruntime-node alone, one forward pass that
+ *                                             fetches the attention of the last N layers
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { InferenceClient } from '../../src/inference/inferenceClient';
+import { startWorkerProcess, type WorkerHandle } from '../../src/inference/workerHandle';
+import { extensionWorkerPath } from '../lib/build';
+import { loadOrtNode } from '../lib/ortNode';
+import { ortWasmDir } from '../lib/paths';
+import { processRss } from '../lib/processMemory';
+
+const MB = 2 ** 20;
+const [mode, modelDir, tokensArg, layersArg] = process.argv.slice(2);
+const tokens = Number(tokensArg);
+
+/** `count` token ids spread over the vocabulary, the same on every run. */
+function ids(count: number, vocab: number): BigInt64Array {
+  return BigInt64Array.from({ length: count }, (_, i) => BigInt((i * 7919 + 13) % vocab));
+}
+
+async function extension(): Promise<object> {
+  let child: WorkerHandle | undefined;
+  const client = new InferenceClient(extensionWorkerPath, ortWasmDir, undefined, { startNative: (path) => (child = startWorkerProcess(path)) });
+  const location = { folder: modelDir!, threads: 2, runtime: 'native' as const };
+  const text = readFileSync(join(__dirname, '..', '..', 'src', 'inference', 'attentionModel.ts'), 'utf8').repeat(4);
+  try {
+    await client.load(location);
+    const started = performance.now();
+    const { output } = await client.run(location, text, tokens);
+    const worker = child?.pid === undefined ? undefined : processRss(child.pid);
+    return { ran: true, tokens: output.tokens.length, ms: performance.now() - started, hostPeakMb: process.memoryUsage().rss / MB, workerPeakMb: worker ? worker.peak / MB : null };
+  } catch (err) {
+    return { ran: false, reason: (err as Error).message };
+  } finally {
+    client.dispose();
+  }
+}
+
+async function layers(count: number): Promise<object> {
+  const loaded = loadOrtNode();
+  if ('note' in loaded) return { ran: false, reason: loaded.note };
+  const { ort } = loaded;
+  const config = JSON.parse(readFileSync(join(modelDir!, 'config.json'), 'utf8')) as { config: { vocab: number; layers: number } };
+  const session = await ort.InferenceSession.create(join(modelDir!, 'model.onnx'), { intraOpNumThreads: 2, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' });
+  const loadedMb = (processRss(process.pid)?.peak ?? NaN) / MB;
+  const fetches = session.outputNames.filter((n) => /^attn_\d+$/.test(n)).slice(-count);
+  const feeds = { input_ids: new ort.Tensor('int64', ids(tokens, config.config.vocab), [1, tokens]) };
+  const started = performance.now();
+  const results = await session.run(feeds, fetches);
+  const ms = performance.now() - started;
+  const attentionMb = Object.values(results).reduce((n, t) => n + (t.data as Float32Array).byteLength, 0) / MB;
+  const peak = (processRss(process.pid)?.peak ?? NaN) / MB;
+  await session.release();
+  return { ran: true, layers: fetches.length, ms, loadPeakMb: loadedMb, peakMb: peak, attentionMb };
+}
+
+async function main(): Promise<void> {
+  const keepAlive = setInterval(() => {}, 1000);
+  const result = mode === 'extension' ? await extension() : await layers(Number(layersArg));
+  clearInterval(keepAlive);
+  console.log(JSON.stringify(result));
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
