@@ -41,7 +41,7 @@ export class Heatmap {
     attrs: {
       role: 'application',
       'aria-roledescription': 'attention matrix',
-      'aria-label': 'Attention matrix: rows are queries, columns are keys',
+      'aria-label': l10n.t('Attention matrix: rows are queries, columns are keys'),
       'aria-describedby': 'matrix-keys readout',
       tabindex: '0',
     },
@@ -89,20 +89,20 @@ export class Heatmap {
       key: (key: string) => this.key(key),
     };
     if (interactive) {
-      const zoomIn = el('button', { text: '+', attrs: { type: 'button', 'aria-label': 'Zoom in', title: 'Zoom in (or wheel, or + on the matrix)' } });
-      const zoomOut = el('button', { text: '−', attrs: { type: 'button', 'aria-label': 'Zoom out', title: 'Zoom out' } });
-      const reset = el('button', { text: 'Fit', attrs: { type: 'button', id: 'zoom-reset', 'aria-label': 'Fit: show the whole matrix', title: 'Show the whole matrix (or double-click)' } });
+      const zoomIn = el('button', { text: '+', attrs: { type: 'button', 'aria-label': l10n.t('Zoom in'), title: l10n.t('Zoom in (or wheel, or + on the matrix)') } });
+      const zoomOut = el('button', { text: '−', attrs: { type: 'button', 'aria-label': l10n.t('Zoom out'), title: l10n.t('Zoom out') } });
+      const reset = el('button', { text: l10n.t('Fit'), attrs: { type: 'button', id: 'zoom-reset', 'aria-label': l10n.t('Fit: show the whole matrix'), title: l10n.t('Show the whole matrix (or double-click)') } });
       zoomIn.addEventListener('click', () => this.zoomBy(2, 0.5, 0.5));
       zoomOut.addEventListener('click', () => this.zoomBy(0.5, 0.5, 0.5));
       reset.addEventListener('click', () => this.setZoom(DEFAULT_ZOOM, true));
-      this.keysHelp.textContent = 'Arrow keys move the crosshair, plus and minus zoom about it, Enter pins the query row, Escape clears the pin, then the zoom.';
+      this.keysHelp.textContent = l10n.t('Arrow keys move the crosshair, plus and minus zoom about it, Enter pins the query row, Escape clears the pin, then the zoom.');
       const grid = el('div', { className: 'matrix-grid' },
-        el('div', { className: 'axis-corner', text: 'query ↓ key →' }), this.axes.colStrip, this.axes.rowStrip, this.canvas);
-      this.element.append(el('div', { className: 'matrix-toolbar' }, zoomIn, zoomOut, reset, el('span', { className: 'hint', text: 'Wheel to zoom, drag to pan, arrow keys move the crosshair, Enter pins the row.' }), this.pinState), grid, this.legend.element, this.readout, this.keysHelp);
+        el('div', { className: 'axis-corner', text: l10n.t('query ↓ key →') }), this.axes.colStrip, this.axes.rowStrip, this.canvas);
+      this.element.append(el('div', { className: 'matrix-toolbar' }, zoomIn, zoomOut, reset, el('span', { className: 'hint', text: l10n.t('Wheel to zoom, drag to pan, arrow keys move the crosshair, Enter pins the row.') }), this.pinState), grid, this.legend.element, this.readout, this.keysHelp);
       listenInteractive(target);
       new ResizeObserver(() => this.layout()).observe(this.element);
     } else {
-      this.keysHelp.textContent = 'Arrow keys move the crosshair, Enter reveals the query token in the editor.';
+      this.keysHelp.textContent = l10n.t('Arrow keys move the crosshair, Enter reveals the query token in the editor.');
       this.element.append(this.canvas, this.legend.element, this.readout, this.keysHelp);
       listenKeys(target);
       new ResizeObserver(() => this.render()).observe(this.canvas);
@@ -142,7 +142,7 @@ export class Heatmap {
    * names its token.
    */
   setPinned(row: number | undefined, label?: string): void {
-    this.pinState.textContent = row === undefined ? '' : `Pinned row ${label ?? `#${row}`} · Escape clears`;
+    this.pinState.textContent = row === undefined ? '' : l10n.t('Pinned row {0} · Escape clears', label ?? `#${row}`);
     this.element.dataset.pinned = row === undefined ? '' : String(row);
     if (row === this.pinned) return;
     this.pinned = row;
@@ -187,16 +187,16 @@ export class Heatmap {
     if (!this.matrix) return;
     this.cursor = { row, col };
     const name = (i: number) => `"${escapedText(this.tokens[i]?.text ?? '')}"`;
-    const cell = `query #${row} ${name(row)} → key #${col} ${name(col)}`;
+    const cell = l10n.t('query #{0} {1} → key #{2} {3}', row, name(row), col, name(col));
     // The number comes exact from the host; until it does, the read-out says it is on its way.
-    this.readout.textContent = `${cell}: weight …`;
+    this.readout.textContent = l10n.t('{0}: weight {1}', cell, '…');
     this.readout.dataset.exact = 'false';
     // Busy: a screen reader announces the read-out once, with its number.
     this.readout.setAttribute('aria-busy', 'true');
     const matrix = this.matrix;
     void this.options.readWeight?.(row, col).then((weight) => {
       if (weight === undefined || this.matrix !== matrix || this.cursor?.row !== row || this.cursor.col !== col) return;
-      this.readout.textContent = `${cell}: weight ${weight.toFixed(4)}`;
+      this.readout.textContent = l10n.t('{0}: weight {1}', cell, weight.toFixed(4));
       this.readout.dataset.exact = 'true';
       this.readout.removeAttribute('aria-busy');
     });

@@ -28,6 +28,7 @@ import { PanelStore } from './panelStore';
 import { cutBanner, displayLine, summaryLine, viewHint } from './panelText';
 import { TokenView } from './tokenView';
 import { firstLineOf } from './accessibleNames';
+import { l10n } from './l10n';
 import { FIT } from './viewport';
 import { runOnWebGpu } from './webGpuClient';
 
@@ -249,7 +250,7 @@ function onMessage(message: HostMessage): void {
       break;
     case MessageType.RequestExport:
       if (exporter.ready) void exporter.export(message.format);
-      else setStatus('Nothing to export yet: run "Show Attention" first.', 'idle');
+      else setStatus(l10n.t('Nothing to export yet: run "Show Attention" first.'), 'idle');
       break;
     case MessageType.ShowRunState:
       if (result && message.runId === result.runId) banners.setStale(message.stale, message.closed);

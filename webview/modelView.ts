@@ -39,13 +39,13 @@ export interface ModelViewEvents {
 
 export class ModelView {
   readonly element = el('div', { className: 'model-view' });
-  private readonly sort = el('select', { attrs: { id: 'sort', 'aria-label': 'Sort heads by' } },
+  private readonly sort = el('select', { attrs: { id: 'sort', 'aria-label': l10n.t('Sort heads by') } },
     el('option', { text: l10n.t('layer order'), attrs: { value: 'layer' } }),
     ...HEAD_SCORE_NAMES.map((name) => el('option', { text: SCORE_LABELS[name], attrs: { value: name } })));
-  private readonly pool = el('select', { attrs: { id: 'pool', 'aria-label': 'Pooling' } },
+  private readonly pool = el('select', { attrs: { id: 'pool', 'aria-label': l10n.t('Pooling') } },
     el('option', { text: l10n.t('max-pool'), attrs: { value: 'max' } }),
     el('option', { text: l10n.t('mean-pool'), attrs: { value: 'mean' } }));
-  private readonly grid = el('div', { className: 'thumb-grid', attrs: { role: 'group', 'aria-label': 'Heads' } });
+  private readonly grid = el('div', { className: 'thumb-grid', attrs: { role: 'group', 'aria-label': l10n.t('Heads') } });
   private readonly note = el('div', { className: 'hint' });
   private thumbs: Thumbnails | undefined;
   private selected: { layer: number; head: number | string } = { layer: 0, head: 0 };
@@ -81,7 +81,7 @@ export class ModelView {
 
   show(thumbs: Thumbnails, size: number): void {
     this.thumbs = thumbs;
-    this.note.textContent = `${thumbs.layers} layers × ${thumbs.heads} heads · ${size} tokens pooled to ${thumbs.side}×${thumbs.side} · scores from the full matrices`;
+    this.note.textContent = l10n.t('{0} layers × {1} heads · {2} tokens pooled to {3}×{3} · scores from the full matrices', thumbs.layers, thumbs.heads, size, thumbs.side);
     this.render();
   }
 
@@ -156,13 +156,13 @@ export class ModelView {
       if (!shown.includes(name) && !strong) continue;
       badges.append(el('span', { className: `badge${strong ? ' strong' : ''}`, text: `${SHORT[name]} ${name === 'entropy' ? v.toFixed(1) : v.toFixed(2)}` }));
     }
-    const details = HEAD_SCORE_NAMES.map((name) => `${SCORE_LABELS[name]}: ${Number.isNaN(this.score(layer, head, name)) ? 'n/a' : this.score(layer, head, name).toFixed(3)}`).join('\n');
+    const details = HEAD_SCORE_NAMES.map((name) => `${SCORE_LABELS[name]}: ${Number.isNaN(this.score(layer, head, name)) ? l10n.t('n/a') : this.score(layer, head, name).toFixed(3)}`).join('\n');
     // The spoken name carries every score (the badges show only some, abbreviated; they and the
     // short name are hidden from screen readers).
     const spoken = headName(layer, head, rank, HEAD_SCORE_NAMES.map((name) => [SCORE_LABELS[name], this.score(layer, head, name)] as const));
     return el('button', {
       className: 'thumb',
-      attrs: { type: 'button', 'data-layer': String(layer), 'data-head': String(head), 'aria-pressed': 'false', title: `Layer ${layer}, head ${head}\n${details}` },
+      attrs: { type: 'button', 'data-layer': String(layer), 'data-head': String(head), 'aria-pressed': 'false', title: `${l10n.t('Layer {0}, head {1}', layer, head)}\n${details}` },
     }, canvas, el('span', { className: 'thumb-name', attrs: { 'aria-hidden': 'true' }, text: `${rank !== undefined ? `${rank}. ` : ''}L${layer} H${head}` }), badges,
     // Named from this text (no aria-label, so the name never contradicts the visible one).
     el('span', { className: 'visually-hidden', text: spoken }));

@@ -12,6 +12,7 @@ import { chipLabel, layoutTokens } from '../src/shared/tokenLayout';
 import type { ExactWeights } from './exactWeights';
 import { svgToPng } from './exportBar';
 import type { HostChannel } from './host';
+import { l10n } from './l10n';
 import type { Shading } from './panelShading';
 import { hiddenSinks, hostSelector, type PanelState } from './panelState';
 import type { PanelContext } from './panelStore';
@@ -58,7 +59,7 @@ export class PanelExport {
       host.post({ type: MessageType.SaveExport, runId: current.runId, format, name, data });
       document.body.dataset.exported = format;
     } catch (error) {
-      this.from.onError(`Export failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.from.onError(l10n.t('Export failed: {0}', error instanceof Error ? error.message : String(error)));
     }
   }
 

@@ -6,6 +6,7 @@
  */
 import { HEAD_SCORE_NAMES, MessageType, floatsFromBuffer, type ShowQueryMathMessage, type ShowThumbnailsMessage } from '../src/shared/protocol';
 import type { HostChannel } from './host';
+import { l10n } from './l10n';
 import type { MathView } from './mathView';
 import { THUMB_SIDE, type ModelView } from './modelView';
 import { hiddenSinks, type PanelState } from './panelState';
@@ -86,7 +87,7 @@ export class MathRequests {
     if (!result) return;
     if (typeof state.head !== 'number') {
       this.host.supersede('math');
-      this.mathView.message('The math view shows one head: pick a head number (not an aggregate) in the Head control, or click a thumbnail in the Model view.');
+      this.mathView.message(l10n.t('The math view shows one head: pick a head number (not an aggregate) in the Head control, or click a thumbnail in the Model view.'));
       return;
     }
     const { runId } = result;

@@ -15,6 +15,7 @@ import { focusIndices, pinnedSelection } from './panelSelection';
 import type { PanelContext } from './panelStore';
 import { focusName, headName, tokenLabel } from './panelText';
 import type { TokenView } from './tokenView';
+import { l10n } from './l10n';
 
 /** The shading drawn last: weights `[T]` for the `focus` tokens, `exact` once the host's float32 weights are in. */
 export interface Shading {
@@ -89,7 +90,7 @@ export class PanelShading {
     }
     const { runId } = result;
     const size = result.tokens.length;
-    const description = `${focusName(state, result.tokens, focus)} (${headName(state)}); strongest:`;
+    const description = l10n.t('{0} ({1}); strongest:', focusName(state, result.tokens, focus), headName(state));
     const query: WeightsQuery = { selector: hostSelector(state), rollout: state.head === 'rollout', indices: focus, direction: state.direction, mode: state.spanMode, sinks: hiddenSinks(state) };
     const cached = this.exactWeights.peek(runId, query);
     // Colours at once from the compact matrix; the numbers once the exact weights are in.

@@ -11,7 +11,9 @@ import type { PanelState, ViewTab } from './panelState';
 
 /** "layer 2, head 3", "layer 2, mean of heads", "rollout to layer 2". */
 export function headName(state: Pick<PanelState, 'layer' | 'head'>): string {
-  return state.head === 'rollout' ? `rollout to layer ${state.layer}` : `layer ${state.layer}, ${typeof state.head === 'number' ? `head ${state.head}` : `${state.head} of heads`}`;
+  if (state.head === 'rollout') return l10n.t('rollout to layer {0}', state.layer);
+  if (typeof state.head === 'number') return l10n.t('layer {0}, head {1}', state.layer, state.head);
+  return state.head === 'mean' ? l10n.t('layer {0}, mean of heads', state.layer) : l10n.t('layer {0}, max of heads', state.layer);
 }
 
 /** `#3 "foo"`: a token by index and text (escaped); empty text when `tokens` has no such token. */
@@ -21,9 +23,9 @@ export function tokenLabel(tokens: readonly TokenInfo[] | undefined, index: numb
 
 /** '#3 "foo" attends to', or the span's first and last tokens. */
 export function focusName(state: Pick<PanelState, 'direction' | 'spanMode'>, tokens: readonly TokenInfo[] | undefined, focus: readonly number[]): string {
-  const what = state.direction === 'to' ? 'attends to' : 'is attended by';
+  const what = state.direction === 'to' ? l10n.t('attends to') : l10n.t('is attended by');
   const name = (i: number) => tokenLabel(tokens, i);
-  const who = focus.length === 1 ? name(focus[0]) : `span ${name(focus[0])} … ${name(focus[focus.length - 1])} (${focus.length} tokens, ${state.spanMode})`;
+  const who = focus.length === 1 ? name(focus[0]) : l10n.t('span {0} … {1} ({2} tokens, {3})', name(focus[0]), name(focus[focus.length - 1]), focus.length, state.spanMode === 'mean' ? l10n.t('mean') : l10n.t('sum'));
   return `${who} ${what}`;
 }
 
@@ -43,7 +45,7 @@ export function displayLine(state: PanelState): string {
 export function summaryLine(result: ResultSummary): { text: string; title: string } {
   const t = result.timings;
   return {
-    text: `${result.source} · ${result.tokens.length} tokens${result.truncated ? ' (token limit)' : ''} · ${result.modelName}${result.found ? ` (${result.found})` : ''} · ${result.backend}`,
+    text: `${l10n.t('{0} · {1} tokens', result.source, result.tokens.length)}${result.truncated ? ` ${l10n.t('(token limit)')}` : ''} · ${result.modelName}${result.found ? ` (${result.found})` : ''} · ${result.backend}`,
     title:
       (t.load > 0 ? `model load ${t.load.toFixed(0)} ms · ` : '') +
       `tokenize ${t.tokenize.toFixed(0)} ms · inference ${t.inference.toFixed(0)} ms · transfer ${t.transfer.toFixed(0)} ms · total ${t.total.toFixed(0)} ms`,
@@ -52,8 +54,8 @@ export function summaryLine(result: ResultSummary): { text: string; title: strin
 
 /** The banner for a run that did not analyse all it was given (cut, or at the token limit); undefined otherwise. */
 export function cutBanner(result: ResultSummary): string | undefined {
-  if (result.cut) return `${cutMessage(result.cut)} Select a later span to see the rest.`;
-  return result.truncated ? `Analysed the first ${result.tokens.length} tokens only (the token limit): ${result.source}.` : undefined;
+  if (result.cut) return `${cutMessage(result.cut, l10n)} ${l10n.t('Select a later span to see the rest.')}`;
+  return result.truncated ? l10n.t('Analysed the first {0} tokens only (the token limit): {1}.', result.tokens.length, result.source) : undefined;
 }
 
 /** The usage hint of a view; views that carry their own (matrix, model, math) get none. */

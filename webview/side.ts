@@ -75,19 +75,24 @@ function showFocus(): void {
   const current = result;
   const row = focused;
   const name = (i: number) => `#${i} ${quotedText(current.tokens[i]?.text ?? '')}`;
-  focusLine.textContent = `Row ${name(row)}`;
+  focusLine.textContent = l10n.t('Row {0}', name(row));
   if (!matrix) return;
   // The strongest keys with the model's float32 weights (the drawn matrix is compact).
   const shown = selector;
   void exactWeights.read('focus', current.runId, current.tokens.length, rowQuery(shown, false, row, NO_SINKS)).then((weights) => {
     if (!weights || result !== current || focused !== row || selector !== shown) return;
-    focusLine.textContent = `Row ${name(row)} → ` + topKeys(weights, 3).map((k) => `${name(k)} ${weights[k].toFixed(2)}`).join(', ');
+    focusLine.textContent = l10n.t('Row {0}', name(row)) + ' → ' + topKeys(weights, 3).map((k) => `${name(k)} ${weights[k].toFixed(2)}`).join(', ');
   });
 }
 
 canvas.addEventListener('click', () => {
   if (result && hoveredRow !== undefined) host.post({ type: MessageType.RevealToken, runId: result.runId, index: hoveredRow });
 });
+
+/** `sample.ts:1-40 · 120 tokens · model`: what the shown result analysed. */
+function sourceLine(shown: ResultSummary): string {
+  return l10n.t('{0} · {1} tokens · {2}', shown.source, shown.tokens.length, shown.modelName);
+}
 
 function onMessage(message: HostMessage): void {
   switch (message.type) {
@@ -97,7 +102,7 @@ function onMessage(message: HostMessage): void {
       focused = undefined;
       selector = clampSelector(selector, result.layers, result.heads);
       controls.setShape(result.layers, result.heads, selector);
-      status.textContent = `${result.source} · ${result.tokens.length} tokens · ${result.modelName}`;
+      status.textContent = sourceLine(result);
       showFocus();
       requestMatrix();
       break;
@@ -116,7 +121,7 @@ function onMessage(message: HostMessage): void {
       break;
     case MessageType.ShowStatus:
       if (message.message) status.textContent = message.message;
-      else if (result) status.textContent = `${result.source} · ${result.tokens.length} tokens · ${result.modelName}`;
+      else if (result) status.textContent = sourceLine(result);
       status.dataset.state = message.state;
       break;
   }

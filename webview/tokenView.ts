@@ -54,7 +54,7 @@ export class TokenView {
     className: 'token-view',
     attrs: {
       role: 'listbox',
-      'aria-label': 'Tokens',
+      'aria-label': l10n.t('Tokens'),
       'aria-multiselectable': 'true',
       'aria-describedby': 'token-keys',
       tabindex: '0',
@@ -63,7 +63,7 @@ export class TokenView {
   private readonly keys = el('p', {
     className: 'visually-hidden',
     attrs: { id: 'token-keys' },
-    text: 'Keys: arrows move and pin (Up and Down by line), Shift extends a span, Space pins or unpins, Enter reveals in the editor, Escape clears the pin, then the span.',
+    text: l10n.t('Keys: arrows move and pin (Up and Down by line), Shift extends a span, Space pins or unpins, Enter reveals in the editor, Escape clears the pin, then the span.'),
   });
   private readonly pinState = el('div', { className: 'pin-state', attrs: { id: 'pin-state' } });
   private readonly details = el('div', { className: 'token-details', attrs: { id: 'token-details' } });
@@ -163,11 +163,11 @@ export class TokenView {
     } else {
       this.text.removeAttribute('aria-activedescendant');
     }
-    const word = (i: number) => `#${i} "${escapedText(this.labels[i] ?? '')}" (line ${this.lineNumber(i)})`;
+    const word = (i: number) => l10n.t('#{0} "{1}" (line {2})', i, escapedText(this.labels[i] ?? ''), this.lineNumber(i));
     this.pinState.textContent =
-      selected.length === 0 ? 'Nothing pinned.' :
-      selected.length === 1 ? `Pinned ${word(selected[0])}. Escape clears it.` :
-      `Span pinned: ${word(selected[0])} … ${word(selected[selected.length - 1])}, ${selected.length} tokens. Escape clears it.`;
+      selected.length === 0 ? l10n.t('Nothing pinned.') :
+      selected.length === 1 ? l10n.t('Pinned {0}. Escape clears it.', word(selected[0])) :
+      l10n.t('Span pinned: {0} … {1}, {2} tokens. Escape clears it.', word(selected[0]), word(selected[selected.length - 1]), selected.length);
     this.element.dataset.pinned = selected.length > 0 ? String(selected[0]) : '';
   }
 

@@ -3,6 +3,7 @@
  * the sentence the panel and the notification say it with. Pure: the host computes the cut once
  * per run (attention/analyzer.ts), the webview only formats it.
  */
+import { ENGLISH, type Translator } from './translator';
 
 /** A place in a document: 0-based line and UTF-16 character, as vscode.Position. */
 export interface TextPlace {
@@ -71,13 +72,17 @@ export function analysisCut(origin: AnalysisOrigin, text: string, end: number, t
 
 /**
  * "Analysed lines 1–42 of 400 lines (512-token limit).", or, when the cut falls inside a line,
- * "Analysed line 1 to line 3, column 16, of 400 lines (512-token limit)."
+ * "Analysed line 1 to line 3, column 16, of 400 lines (512-token limit)." `l10n` words it in
+ * the display language (English by default).
  */
-export function cutMessage(cut: AnalysisCut): string {
+export function cutMessage(cut: AnalysisCut, l10n: Translator = ENGLISH): string {
   const { firstLine, lastLine, lastColumn, requestedLastLine } = cut;
   let what: string;
-  if (lastColumn !== undefined) what = firstLine === lastLine ? `line ${lastLine} up to column ${lastColumn}` : `line ${firstLine} to line ${lastLine}, column ${lastColumn},`;
-  else what = firstLine === lastLine ? `line ${lastLine}` : `lines ${firstLine}–${lastLine}`;
-  const whole = firstLine === requestedLastLine ? `line ${firstLine}` : firstLine === 1 ? `${requestedLastLine} lines` : `lines ${firstLine}–${requestedLastLine}`;
-  return `Analysed ${what} of ${whole} (${cut.tokenLimit}-token limit).`;
+  if (lastColumn !== undefined) {
+    what = firstLine === lastLine ? l10n.t('line {0} up to column {1}', lastLine, lastColumn) : l10n.t('line {0} to line {1}, column {2},', firstLine, lastLine, lastColumn);
+  } else {
+    what = firstLine === lastLine ? l10n.t('line {0}', lastLine) : l10n.t('lines {0}–{1}', firstLine, lastLine);
+  }
+  const whole = firstLine === requestedLastLine ? l10n.t('line {0}', firstLine) : firstLine === 1 ? l10n.t('{0} lines', requestedLastLine) : l10n.t('lines {0}–{1}', firstLine, requestedLastLine);
+  return l10n.t('Analysed {0} of {1} ({2}-token limit).', what, whole, cut.tokenLimit);
 }

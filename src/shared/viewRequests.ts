@@ -9,6 +9,7 @@ import { headCount, headMatrix, selectedMatrix } from './attentionMath';
 import { downsample, pooledSide } from './downsample';
 import {
   MessageType,
+  NO_VECTORS_REASON,
   bufferOf,
   matrixPayload,
   type HeadSelector,
@@ -167,7 +168,7 @@ export function answerQueryMath(run: HeldRun, request: RequestQueryMathMessage):
     return {
       ...base,
       available: false,
-      reason: 'This model does not export Q/K/V vectors (q/k/v/o outputs per layer), so the math of a query cannot be shown with its own numbers.',
+      reason: NO_VECTORS_REASON,
       headDim: 0,
       q: EMPTY, k: EMPTY, v: EMPTY, scores: EMPTY, weights: EMPTY, recomputed: EMPTY, o: EMPTY, recomputedO: EMPTY,
       maxWeightDiff: NaN,

@@ -14,6 +14,7 @@ import { quotedText } from '../../src/shared/tokenText';
 import { Controls, type Selection } from '../controls';
 import { el } from '../dom';
 import { ExportBar, svgToPng } from '../exportBar';
+import { l10n } from '../l10n';
 
 /** A sequence as laid out: its text and tokens with offsets into it (src/shared/fileTokens.ts). */
 export interface CrossSequence {
@@ -50,8 +51,8 @@ function labels(sequence: CrossSequence): string[] {
 
 export class CrossView {
   readonly element = el('div', { className: 'cross-view' });
-  private readonly canvas = el('canvas', { className: 'cross-matrix', attrs: { 'aria-label': 'Cross-attention matrix: rows are query tokens, columns are key tokens' } });
-  private readonly readout = el('div', { className: 'readout', attrs: { 'aria-live': 'polite' }, text: 'Hover the matrix to read a weight.' });
+  private readonly canvas = el('canvas', { className: 'cross-matrix', attrs: { 'aria-label': l10n.t('Cross-attention matrix: rows are query tokens, columns are key tokens') } });
+  private readonly readout = el('div', { className: 'readout', attrs: { 'aria-live': 'polite' }, text: l10n.t('Hover the matrix to read a weight.') });
   private readonly queryChips: HTMLElement[];
   private readonly keyChips: HTMLElement[];
   private readonly queryLabels: string[];
@@ -79,8 +80,8 @@ export class CrossView {
       el('span', { className: 'chip', text: label, attrs: { role: 'listitem', 'data-index': String(index), 'data-role': role, title: `${role} #${index}` } });
     this.queryChips = this.queryLabels.map((label, i) => chip(label, i, 'query'));
     this.keyChips = this.keyLabels.map((label, i) => chip(label, i, 'key'));
-    const queryList = el('div', { className: 'token-view cross-queries', attrs: { role: 'list', 'aria-label': 'Query tokens' } }, ...this.queryChips);
-    const keyList = el('div', { className: 'token-view cross-keys', attrs: { role: 'list', 'aria-label': 'Key tokens' } }, ...this.keyChips);
+    const queryList = el('div', { className: 'token-view cross-queries', attrs: { role: 'list', 'aria-label': l10n.t('Query tokens') } }, ...this.queryChips);
+    const keyList = el('div', { className: 'token-view cross-keys', attrs: { role: 'list', 'aria-label': l10n.t('Key tokens') } }, ...this.keyChips);
     queryList.addEventListener('mouseover', (e) => this.hover(this.indexOf(e.target)));
     queryList.addEventListener('mouseleave', () => this.hover(undefined));
     queryList.addEventListener('click', (e) => this.pin(this.indexOf(e.target)));
@@ -93,14 +94,14 @@ export class CrossView {
         {},
         controls.element,
         ...(onFigure ? [exportBar(onFigure, (format, sink) => void this.exportFigure(format, sink))] : []),
-        el('div', { className: 'summary', text: `${data.modelName} · ${data.layers} layers × ${data.heads} heads · cross-attention: ${tq} query × ${tk} key tokens` }),
+        el('div', { className: 'summary', text: l10n.t('{0} · {1} layers × {2} heads · cross-attention: {3} query × {4} key tokens', data.modelName, data.layers, data.heads, tq, tk) }),
       ),
-      el('div', { className: 'status', attrs: { role: 'status' }, text: 'Hover a query token (left, or a matrix row) to see which key tokens it attends to; click to pin it.' }),
+      el('div', { className: 'status', attrs: { role: 'status' }, text: l10n.t('Hover a query token (left, or a matrix row) to see which key tokens it attends to; click to pin it.') }),
       el(
         'div',
         { className: 'cross-sequences' },
-        el('section', { className: 'cross-sequence' }, el('h3', { text: `Queries (${tq} tokens)` }), queryList),
-        el('section', { className: 'cross-sequence' }, el('h3', { text: `Keys (${tk} tokens)` }), keyList),
+        el('section', { className: 'cross-sequence' }, el('h3', { text: l10n.t('Queries ({0} tokens)', tq) }), queryList),
+        el('section', { className: 'cross-sequence' }, el('h3', { text: l10n.t('Keys ({0} tokens)', tk) }), keyList),
       ),
       el('section', { className: 'cross-matrix-pane' }, this.canvas, this.readout),
     );
@@ -212,7 +213,7 @@ export class CrossView {
     const at = this.cellAt(e);
     if (!at || !this.matrix) return;
     const weight = this.matrix[at.row * this.keyLabels.length + at.col];
-    this.readout.textContent = `query #${at.row} ${quotedText(this.queryLabels[at.row])} → key #${at.col} ${quotedText(this.keyLabels[at.col])}: ${weight.toFixed(4)}`;
+    this.readout.textContent = `${l10n.t('query #{0} {1} → key #{2} {3}', at.row, quotedText(this.queryLabels[at.row]), at.col, quotedText(this.keyLabels[at.col]))}: ${weight.toFixed(4)}`;
     if (this.hovered !== at.row) this.hover(at.row);
   }
 

@@ -143,6 +143,9 @@ export interface ShowThumbnailsMessage {
  * output vector) and recomputedO [d] = Σ_j weights_j v_j. When the model exports no q/k/v
  * vectors, `available` is false, `reason` says why and the buffers are empty.
  */
+/** ShowQueryMath's `reason` when the model exports no q/k/v vectors (English; the webview translates it). */
+export const NO_VECTORS_REASON = 'This model does not export Q/K/V vectors (q/k/v/o outputs per layer), so the math of a query cannot be shown with its own numbers.';
+
 export interface ShowQueryMathMessage {
   readonly type: MessageType.ShowQueryMath;
   readonly requestId: number;
