@@ -107,12 +107,12 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
   const notices = new FallbackNotices();
   const engines = new InferenceEngines(client, webGpu, () => AttentionPanel.open?.webGpu, (reason) => {
     log.warn(`WebGPU unavailable, running on WASM: ${reason}`);
-    if (notices.firstTime(reason)) void vscode.window.showInformationMessage(fallbackMessage(reason));
+    if (notices.firstTime(reason)) void vscode.window.showInformationMessage(fallbackMessage(reason, 'WebGPU', vscode.l10n));
   }, (reason, requested) => {
     // Logged always; shown once when `native` was asked for by name.
     if (notices.firstTime(`native: ${reason}`)) log.info(`native runtime unavailable, running on WASM: ${reason}`);
     if (requested === 'native' && notices.firstTime(`native notice: ${reason}`)) {
-      void vscode.window.showInformationMessage(fallbackMessage(reason, 'The native runtime'));
+      void vscode.window.showInformationMessage(fallbackMessage(reason, 'The native runtime', vscode.l10n));
     }
   }, () => nativePresent);
   const paintTimes = new Map<number, number>();
@@ -213,7 +213,7 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
       vscode.commands.registerCommand(`attentionLens.export${format[0].toUpperCase()}${format.slice(1)}`, () => {
         const panel = AttentionPanel.open;
         if (panel) panel.requestExport(format);
-        else void vscode.window.showInformationMessage('Attention Lens: open the panel (run Show Attention) to export.');
+        else void vscode.window.showInformationMessage(vscode.l10n.t('Attention Lens: open the panel (run Show Attention) to export.'));
       }),
     ),
     AttentionSideView.register(sideView),

@@ -12,18 +12,23 @@ const SHOW_ATTENTION_COMMAND = 'attentionLens.showAttention';
 function appendConfiguredModel(tooltip: vscode.MarkdownString): void {
   const folder = readSettings().modelFolder;
   if (folder) {
-    tooltip.appendMarkdown('the ONNX model in ');
+    // The folder is shown as text: it goes in with appendText, around the translated Markdown.
+    const [before, after] = vscode.l10n.t('the ONNX model in {0} (the `attentionLens.modelFolder` setting).', '\0').split('\0');
+    tooltip.appendMarkdown(before);
     tooltip.appendText(folder);
-    tooltip.appendMarkdown(' (the `attentionLens.modelFolder` setting).');
+    tooltip.appendMarkdown(after ?? '');
   } else {
-    tooltip.appendMarkdown('the bundled model, a small Transformer trained on source code.');
+    tooltip.appendMarkdown(vscode.l10n.t('the bundled model, a small Transformer trained on source code.'));
   }
 }
 
 function howToChange(tooltip: vscode.MarkdownString): void {
   tooltip.appendMarkdown(
-    `\n\nChange it with [Select Model…](command:${SELECT_MODEL_COMMAND}) or the \`attentionLens.modelFolder\` setting: ` +
-      'any folder with an ONNX Transformer (`model.onnx`) and its `tokenizer.json`.',
+    '\n\n' +
+      vscode.l10n.t(
+        'Change it with [Select Model…]({0}) or the `attentionLens.modelFolder` setting: any folder with an ONNX Transformer (`model.onnx`) and its `tokenizer.json`.',
+        `command:${SELECT_MODEL_COMMAND}`,
+      ),
   );
 }
 
@@ -37,7 +42,7 @@ export class AttentionStatusBar implements vscode.Disposable {
     openPanelCommand: string,
   ) {
     this.item.name = 'Attention Lens';
-    this.item.command = { title: 'Open Attention Lens', command: openPanelCommand, arguments: [] };
+    this.item.command = { title: vscode.l10n.t('Open Attention Lens'), command: openPanelCommand, arguments: [] };
     this.disposables.push(
       this.item,
       store.onDidChange(() => this.update()),
@@ -67,32 +72,38 @@ export class AttentionStatusBar implements vscode.Disposable {
     tooltip.isTrusted = { enabledCommands: [SELECT_MODEL_COMMAND, SHOW_ATTENTION_COMMAND] };
     if (!run) {
       this.item.text = '$(eye) Attention Lens';
-      tooltip.appendMarkdown('**Attention Lens**: no analysis yet.\n\n');
-      tooltip.appendMarkdown('Model: ');
+      tooltip.appendMarkdown(`**Attention Lens**: ${vscode.l10n.t('no analysis yet.')}\n\n`);
+      tooltip.appendMarkdown(vscode.l10n.t('Model:') + ' ');
       appendConfiguredModel(tooltip);
       tooltip.appendMarkdown(
-        `\n\nSelect some code and run [Show Attention](command:${SHOW_ATTENTION_COMMAND}) (Ctrl+Alt+A) to see what the model attends to.`,
+        '\n\n' + vscode.l10n.t('Select some code and run [Show Attention]({0}) (Ctrl+Alt+A) to see what the model attends to.', `command:${SHOW_ATTENTION_COMMAND}`),
       );
       howToChange(tooltip);
     } else {
       const stale = this.tracker.stale;
-      this.item.text = `$(eye) ${run.model.name} · ${run.model.backend} · ${Math.round(run.timings.total)} ms${stale ? ' (stale)' : ''}`;
+      this.item.text = `$(eye) ${run.model.name} · ${run.model.backend} · ${Math.round(run.timings.total)} ms${stale ? ` ${vscode.l10n.t('(stale)')}` : ''}`;
       tooltip.appendMarkdown('**Attention Lens**: ');
-      tooltip.appendText(`${run.source}, ${run.tokens.length} tokens.`);
-      tooltip.appendMarkdown('\n\nModel: ');
+      tooltip.appendText(vscode.l10n.t('{0}, {1} tokens.', run.source, run.tokens.length));
+      tooltip.appendMarkdown('\n\n' + vscode.l10n.t('Model:') + ' ');
       tooltip.appendText(
-        `${run.model.name}, ${run.model.layers} layers × ${run.model.heads} heads, ${run.model.causal ? 'causal' : 'bidirectional'}` +
-          `${run.model.found ? ` (${run.model.found})` : ''}, on ${run.model.backend}.`,
+        vscode.l10n.t(
+          '{0}, {1} layers × {2} heads, {3}, on {4}.',
+          run.model.name,
+          run.model.layers,
+          run.model.heads,
+          (run.model.causal ? vscode.l10n.t('causal') : vscode.l10n.t('bidirectional')) + (run.model.found ? ` (${run.model.found})` : ''),
+          run.model.backend,
+        ),
       );
-      tooltip.appendMarkdown('\n\nNext run: ');
+      tooltip.appendMarkdown('\n\n' + vscode.l10n.t('Next run:') + ' ');
       appendConfiguredModel(tooltip);
       howToChange(tooltip);
       tooltip.appendMarkdown('\n\n');
       tooltip.appendText(
-        `Last run ${run.timings.total.toFixed(0)} ms (inference ${run.timings.inference.toFixed(0)} ms).` +
-          (stale ? ' The text changed since; run Show Attention again.' : ''),
+        vscode.l10n.t('Last run {0} ms (inference {1} ms).', run.timings.total.toFixed(0), run.timings.inference.toFixed(0)) +
+          (stale ? ' ' + vscode.l10n.t('The text changed since; run Show Attention again.') : ''),
       );
-      tooltip.appendMarkdown('\n\nClick to open the panel.');
+      tooltip.appendMarkdown('\n\n' + vscode.l10n.t('Click to open the panel.'));
     }
     this.item.tooltip = tooltip;
     this.item.show();

@@ -6,6 +6,7 @@
  */
 import { clampSelector } from '../shared/attentionMath';
 import type { HeadSelector } from '../shared/protocol';
+import { ENGLISH, type Translator } from '../shared/translator';
 
 export type ShownHeadSource = 'panel' | 'side' | 'file' | 'settings' | 'run' | 'api' | 'informative';
 
@@ -31,9 +32,10 @@ export function sameSelector(a: HeadSelector, b: HeadSelector): boolean {
   return a.layer === b.layer && a.head === b.head;
 }
 
-/** "layer 2 · head 1" or "layer 2 · mean of heads". */
-export function describeSelector(selector: HeadSelector): string {
-  return `layer ${selector.layer} · ${typeof selector.head === 'number' ? `head ${selector.head}` : `${selector.head} of heads`}`;
+/** "layer 2 · head 1" or "layer 2 · mean of heads"; `l10n` words it in the display language. */
+export function describeSelector(selector: HeadSelector, l10n: Translator = ENGLISH): string {
+  if (typeof selector.head === 'number') return l10n.t('layer {0} · head {1}', selector.layer, selector.head);
+  return selector.head === 'mean' ? l10n.t('layer {0} · mean of heads', selector.layer) : l10n.t('layer {0} · max of heads', selector.layer);
 }
 
 export class ShownHead implements Disposable {

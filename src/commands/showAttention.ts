@@ -10,6 +10,7 @@ import { AttentionPanel } from '../views/attentionPanel';
 import type { ViewContext } from '../views/viewBackend';
 import { SELECT_MODEL, SHOW_LOG, TIME_LIMIT_SETTING, USE_BUNDLED_MODEL, errorActions } from './errorActions';
 import { useBundledModel } from './selectModel';
+import { actionTitle, failureNotice, failureStatus } from './failureText';
 import { cutMessage } from '../shared/analysisCut';
 import { analysisOrigin, analysisTarget, describeSpan, type AnalysisTarget } from './analysisTarget';
 
@@ -57,15 +58,15 @@ export interface ShowAttentionDeps {
 export async function showAttention(deps: ShowAttentionDeps): Promise<AttentionRun | undefined> {
   const editor = vscode.window.activeTextEditor;
   if (!editor) {
-    void vscode.window.showWarningMessage('Attention Lens: open a file and select the text to analyse.');
+    void vscode.window.showWarningMessage(vscode.l10n.t('Attention Lens: open a file and select the text to analyse.'));
     return undefined;
   }
   const target = analysisTarget(editor);
   if (target.text.trim() === '') {
     void vscode.window.showWarningMessage(
       target.wholeDocument
-        ? 'Attention Lens: the document is empty. Type or open some code or prose first.'
-        : 'Attention Lens: the selection is only whitespace. Select some code or prose.',
+        ? vscode.l10n.t('Attention Lens: the document is empty. Type or open some code or prose first.')
+        : vscode.l10n.t('Attention Lens: the selection is only whitespace. Select some code or prose.'),
     );
     return undefined;
   }
@@ -103,7 +104,7 @@ async function withDelayedProgress<T>(work: Promise<T>, title: string): Promise<
 async function analyseTarget(deps: ShowAttentionDeps, target: AnalysisTarget, interactive: boolean): Promise<AttentionRun | undefined> {
   const settings = readSettings();
   const model: ModelLocation = { folder: settings.modelFolder ?? deps.bundledModelFolder, threads: settings.threads };
-  (interactive ? AttentionPanel.show(deps.extensionUri, deps.views) : AttentionPanel.open)?.postStatus('running', 'Running the model…');
+  (interactive ? AttentionPanel.show(deps.extensionUri, deps.views) : AttentionPanel.open)?.postStatus('running', vscode.l10n.t('Running the model…'));
   // The panel may be closed (or reopened) while the model runs: look it up again afterwards.
   const panel = { postStatus: (...args: Parameters<AttentionPanel['postStatus']>) => AttentionPanel.open?.postStatus(...args) };
   const started = performance.now();
@@ -120,8 +121,8 @@ async function analyseTarget(deps: ShowAttentionDeps, target: AnalysisTarget, in
       origin: analysisOrigin(target.document, target.baseOffset, target.text.length),
     });
     const outcome: AnalysisOutcome | typeof CANCELLED = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Window, title: 'Attention Lens: running the model' },
-      () => (interactive ? withDelayedProgress(work, 'Attention Lens: running the model…') : work),
+      { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Attention Lens: running the model') },
+      () => (interactive ? withDelayedProgress(work, vscode.l10n.t('Attention Lens: running the model…')) : work),
     );
     if (outcome === CANCELLED) {
       deps.store.discardPending();
@@ -130,11 +131,11 @@ async function analyseTarget(deps: ShowAttentionDeps, target: AnalysisTarget, in
         `Show Attention cancelled after ${(performance.now() - started).toFixed(0)} ms; ` +
           (stopped ? 'the inference worker was stopped and will be restarted for the next run' : 'its result will be discarded'),
       );
-      panel?.postStatus('idle', 'Cancelled.');
+      panel?.postStatus('idle', vscode.l10n.t('Cancelled.'));
       return undefined;
     }
     if (outcome.kind === 'empty') {
-      panel?.postStatus('idle', 'Nothing to show: the text produced no tokens.');
+      panel?.postStatus('idle', vscode.l10n.t('Nothing to show: the text produced no tokens.'));
       return undefined;
     }
     if (outcome.kind === 'superseded') return undefined;
@@ -144,17 +145,18 @@ async function analyseTarget(deps: ShowAttentionDeps, target: AnalysisTarget, in
         (run.timings.load > 0 ? `, model load ${run.timings.load.toFixed(1)} ms` : ''),
     );
     if (run.truncated && interactive) {
-      const what = run.cut ? cutMessage(run.cut) : `Showing the first ${run.tokens.length} tokens: ${run.source}.`;
+      const what = run.cut ? cutMessage(run.cut, vscode.l10n) : vscode.l10n.t('Showing the first {0} tokens: {1}.', run.tokens.length, run.source);
       void vscode.window.showInformationMessage(
-        `Attention Lens: the ${target.wholeDocument ? 'document' : 'selection'} is longer than the model's token limit. ${what} ` +
-          'Select a smaller span to see another part.',
+        target.wholeDocument
+          ? vscode.l10n.t("Attention Lens: the document is longer than the model's token limit. {0} Select a smaller span to see another part.", what)
+          : vscode.l10n.t("Attention Lens: the selection is longer than the model's token limit. {0} Select a smaller span to see another part.", what),
       );
     }
     return run;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     deps.log.error(`Show Attention failed: ${message}`);
-    panel?.postStatus('error', message);
+    panel?.postStatus('error', failureStatus(err instanceof InferenceError ? err.kind : 'internal', message));
     // A run stopped by Cancel needs no pop-up: the user asked for it.
     const cancelled = err instanceof InferenceError && err.kind === 'cancelled';
     if (interactive && !cancelled) void offerFix(deps, err, settings.modelFolder !== undefined);
@@ -166,7 +168,9 @@ async function analyseTarget(deps: ShowAttentionDeps, target: AnalysisTarget, in
 async function offerFix(deps: ShowAttentionDeps, err: unknown, ownModel: boolean): Promise<void> {
   const message = err instanceof Error ? err.message : String(err);
   const kind = err instanceof InferenceError ? err.kind : 'internal';
-  const picked = await vscode.window.showErrorMessage(`Attention Lens: ${message}`, ...errorActions(kind, ownModel));
+  const actions = errorActions(kind, ownModel);
+  const title = await vscode.window.showErrorMessage(failureNotice(kind, message), ...actions.map(actionTitle));
+  const picked = actions.find((action) => actionTitle(action) === title);
   if (picked === SELECT_MODEL) await vscode.commands.executeCommand('attentionLens.selectModel');
   else if (picked === USE_BUNDLED_MODEL) await useBundledModel();
   else if (picked === SHOW_LOG) deps.log.show(true);

@@ -51,7 +51,7 @@ export class CutMarker implements vscode.Disposable {
     const run = this.tracker.run;
     const span = this.tracker.currentSpan;
     const shown = run?.cut && span && !span.stale && !this.tracker.closed ? { run, cut: run.cut, offset: span.start + run.text.length } : undefined;
-    this.current = shown && { documentUri: shown.run.documentUri, offset: shown.offset, message: cutMessage(shown.cut) };
+    this.current = shown && { documentUri: shown.run.documentUri, offset: shown.offset, message: cutMessage(shown.cut, vscode.l10n) };
     for (const editor of vscode.window.visibleTextEditors) {
       if (!shown || editor.document.uri.toString() !== shown.run.documentUri) {
         editor.setDecorations(this.endOfAnalysis, []);
@@ -63,7 +63,9 @@ export class CutMarker implements vscode.Disposable {
       // The cut right after a line break ends the line before it.
       const lastLine = stop.character === 0 && stop.line > 0 ? stop.line - 1 : stop.line;
       const lineEnd = document.lineAt(lastLine).range.end;
-      const hover = new vscode.MarkdownString(`Attention Lens: ${this.current!.message} The text after this point was not analysed; select a later span to see it.`);
+      const hover = new vscode.MarkdownString(
+        vscode.l10n.t('Attention Lens: {0} The text after this point was not analysed; select a later span to see it.', this.current!.message),
+      );
       editor.setDecorations(this.endOfAnalysis, [
         { range: new vscode.Range(lineEnd, lineEnd), hoverMessage: hover, renderOptions: { after: { contentText: `◀ ${this.current!.message}` } } },
       ]);

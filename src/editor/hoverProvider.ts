@@ -52,8 +52,8 @@ export function hoverMarkdown(
   const md = new vscode.MarkdownString(undefined, true);
   md.isTrusted = { enabledCommands: [...HOVER_COMMANDS] };
   md.appendMarkdown(
-    `**Attention Lens** · token #${index} ${escapeMarkdown(quotedText(token.text))} · id ${token.id}  \n` +
-      `${escapeMarkdown(describeSelector(selection.selector))} · ${escapeMarkdown(run.model.name)} — attends most to:\n\n`,
+    `**Attention Lens** · ${vscode.l10n.t('token #{0} {1} · id {2}', index, escapeMarkdown(quotedText(token.text)), token.id)}  \n` +
+      `${escapeMarkdown(describeSelector(selection.selector, vscode.l10n))} · ${escapeMarkdown(run.model.name)} — ${vscode.l10n.t('attends most to:')}\n\n`,
   );
   const rows: string[] = [];
   for (const key of keys) {
@@ -62,12 +62,12 @@ export function hoverMarkdown(
     // Special tokens have no place in the source, so they get no reveal link.
     const name = target.special || target.end === target.start
       ? label
-      : `[${label}](${commandUri(REVEAL_TOKEN_COMMAND, [run.runId, key.index])} "Reveal in the editor")`;
+      : `[${label}](${commandUri(REVEAL_TOKEN_COMMAND, [run.runId, key.index])} "${vscode.l10n.t('Reveal in the editor')}")`;
     rows.push(`| ${key.weight.toFixed(3)} | ${Math.round(key.ratio * 100)}% | ${name} |`);
   }
   // A table of numbers, not block-character bars (a screen reader reads a bar out glyph by glyph);
   // each link alone in its cell, so it needs no underline to stand out from surrounding text.
-  if (rows.length > 0) md.appendMarkdown(`| Weight | Share | Token |\n|---:|---:|---|\n${rows.join('\n')}\n\n`);
-  md.appendMarkdown(`\n[$(preview) Open the panel on this token](${commandUri(OPEN_PANEL_COMMAND, [run.runId, index])})`);
+  if (rows.length > 0) md.appendMarkdown(`| ${vscode.l10n.t('Weight')} | ${vscode.l10n.t('Share')} | ${vscode.l10n.t('Token')} |\n|---:|---:|---|\n${rows.join('\n')}\n\n`);
+  md.appendMarkdown(`\n[$(preview) ${vscode.l10n.t('Open the panel on this token')}](${commandUri(OPEN_PANEL_COMMAND, [run.runId, index])})`);
   return md;
 }

@@ -2,28 +2,27 @@
 import * as vscode from 'vscode';
 import type { StaleTracker } from './staleTracking';
 
-const RERUN = 'Re-run';
-
 /**
  * Why token `index` of run `runId` cannot be shown in its editor, or undefined when it can:
  * the run was replaced, its document is closed, or its text was edited (offsets no longer hold).
  */
 export function revealBlocker(tracker: StaleTracker, runId: number, index: number): string | undefined {
   const run = tracker.run;
-  if (!run || run.runId !== runId) return 'That result was replaced by a newer run; reveal a token of the result shown now.';
+  if (!run || run.runId !== runId) return vscode.l10n.t('That result was replaced by a newer run; reveal a token of the result shown now.');
   const token = run.tokens[index];
   if (!token) return undefined;
-  if (token.special || token.end === token.start) return `Token #${index} is a special token with no place in the text.`;
+  if (token.special || token.end === token.start) return vscode.l10n.t('Token #{0} is a special token with no place in the text.', index);
   const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === run.documentUri);
-  if (!document || tracker.closed) return 'The analysed document is closed: Re-run opens it and analyses the text again.';
-  if (tracker.stale) return 'The analysed text was edited since the run, so token places no longer hold: Re-run to analyse it as it is now.';
+  if (!document || tracker.closed) return vscode.l10n.t('The analysed document is closed: Re-run opens it and analyses the text again.');
+  if (tracker.stale) return vscode.l10n.t('The analysed text was edited since the run, so token places no longer hold: Re-run to analyse it as it is now.');
   return undefined;
 }
 
 /** Says why a token cannot be revealed, offering Re-run where that would help. */
 async function explain(tracker: StaleTracker, blocker: string, rerunnable: boolean): Promise<void> {
-  const picked = await vscode.window.showWarningMessage(`Attention Lens: cannot reveal the token. ${blocker}`, ...(rerunnable ? [RERUN] : []));
-  if (picked !== RERUN) return;
+  const rerun = vscode.l10n.t('Re-run');
+  const picked = await vscode.window.showWarningMessage(vscode.l10n.t('Attention Lens: cannot reveal the token. {0}', blocker), ...(rerunnable ? [rerun] : []));
+  if (picked !== rerun) return;
   const reason = await tracker.rerunNow();
   if (reason) void vscode.window.showWarningMessage(`Attention Lens: ${reason}`);
 }

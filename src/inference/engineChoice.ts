@@ -9,6 +9,7 @@
  * never picks WebGPU, which is loaded only when asked for.
  */
 import type { BackendSetting } from '../settings';
+import { ENGLISH, type Translator } from '../shared/translator';
 
 /** The panel as a WebGPU engine sees it: a hidden webview runs no scripts. */
 export type PanelAvailability = 'visible' | 'hidden' | 'closed';
@@ -44,6 +45,8 @@ export class FallbackNotices {
 }
 
 /** The notice for a backend the user asked for by name (`webgpu`, `native`) that could not run. */
-export function fallbackMessage(reason: string, requested: 'WebGPU' | 'The native runtime' = 'WebGPU'): string {
-  return `Attention Lens: ${requested} is unavailable (${reason}); running the model on WASM.`;
+export function fallbackMessage(reason: string, requested: 'WebGPU' | 'The native runtime' = 'WebGPU', l10n: Translator = ENGLISH): string {
+  return requested === 'WebGPU'
+    ? l10n.t('Attention Lens: WebGPU is unavailable ({0}); running the model on WASM.', reason)
+    : l10n.t('Attention Lens: The native runtime is unavailable ({0}); running the model on WASM.', reason);
 }

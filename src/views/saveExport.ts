@@ -86,9 +86,9 @@ async function saveThroughDialog(message: SaveExportMessage, folder: vscode.Uri 
   try {
     await write(target);
   } catch (error) {
-    void vscode.window.showErrorMessage(`Attention Lens: could not write ${target.fsPath}: ${error instanceof Error ? error.message : String(error)}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Attention Lens: could not write {0}: {1}', target.fsPath, error instanceof Error ? error.message : String(error)));
     return undefined;
   }
-  void vscode.window.showInformationMessage(`Attention Lens: saved ${vscode.workspace.asRelativePath(target, false)}`);
+  void vscode.window.showInformationMessage(vscode.l10n.t('Attention Lens: saved {0}', vscode.workspace.asRelativePath(target, false)));
   return target;
 }

@@ -111,7 +111,7 @@ export class AttentionSideView implements vscode.WebviewViewProvider, vscode.Dis
     if (!this.context.store.latest) return;
     this.post(
       this.tracker.stale
-        ? { type: MessageType.ShowStatus, state: 'idle', message: 'The text changed since this analysis: run Show Attention again.' }
+        ? { type: MessageType.ShowStatus, state: 'idle', message: vscode.l10n.t('The text changed since this analysis: run Show Attention again.') }
         : { type: MessageType.ShowStatus, state: 'idle', message: '' },
     );
   }

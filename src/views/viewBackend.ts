@@ -95,7 +95,7 @@ export class ViewBackend implements vscode.Disposable {
       case MessageType.SaveExport: {
         const run = store.get(message.runId);
         if (run) void saveExport(message, run, this.context.viewWorker);
-        else void vscode.window.showWarningMessage('Attention Lens: that result is no longer held; run Show Attention again to export it.');
+        else void vscode.window.showWarningMessage(vscode.l10n.t('Attention Lens: that result is no longer held; run Show Attention again to export it.'));
         break;
       }
       case MessageType.WebGpuResult:
