@@ -40,7 +40,7 @@ export class Heatmap {
     className: 'heatmap-canvas',
     attrs: {
       role: 'application',
-      'aria-roledescription': 'attention matrix',
+      'aria-roledescription': l10n.t('attention matrix'),
       'aria-label': l10n.t('Attention matrix: rows are queries, columns are keys'),
       'aria-describedby': 'matrix-keys readout',
       tabindex: '0',

@@ -199,7 +199,7 @@ export class TokenView {
       }
       if (weights && info?.exact) {
         chip.dataset.weight = raw.toFixed(4);
-        chip.title = `#${j} "${escapedText(this.labels[j])}" · weight ${raw.toFixed(4)}`;
+        chip.title = l10n.t('#{0} "{1}" · weight {2}', j, escapedText(this.labels[j]), raw.toFixed(4));
       } else {
         delete chip.dataset.weight;
         chip.removeAttribute('title');

@@ -242,5 +242,19 @@ describe('First run: the walkthrough and a zh-tw workbench', function () {
     const side = await viewFrame(page, 'side');
     await side.locator('.legend-label', { hasText: '權重' }).waitFor({ timeout: 10_000 });
     await screenshot(page, 'locale-zh-tw-panel');
+
+    // The Math view's labels and explanations: a head number first (an aggregate gets a note).
+    await view.locator('#head').selectOption('1');
+    await openTab(view, 'math');
+    await view.locator('body[data-math-run]').waitFor({ timeout: 30_000 });
+    await view.locator('.math-table tbody tr').first().waitFor();
+    const math = (await view.locator('#math').textContent()) ?? '';
+    assert.match(math, /第 \d+ 層 · 第 1 個頭 · 查詢 #\d+/);
+    assert.match(math, /以下每個數值都來自模型本身/);
+    assert.deepEqual((await view.locator('.math-table th').allTextContents()).slice(0, 2), ['鍵', '詞元']);
+    assert.match((await view.locator('#math-all').textContent()) ?? '', /^依序顯示全部 \d+ 個鍵$/);
+    assert.equal(await view.locator('#math-query').getAttribute('aria-label'), '查詢詞元索引');
+    assert.doesNotMatch(math, /Every number below|keys with the largest|recomputed here/, 'no Math view sentence is left in English');
+    await screenshot(page, 'locale-zh-tw-math');
   });
 });
