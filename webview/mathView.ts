@@ -114,7 +114,7 @@ export class MathView {
       const bar = el('span', { className: 'bar' });
       bar.style.setProperty('--w', String(Math.min(1, weights[j])));
       tbody.append(el('tr', { className: masked ? 'masked' : '' },
-        el('td', { text: String(j) }),
+        el('td', { className: 'num', text: String(j) }),
         el('td', { className: 'tok', text: `"${escapedText(this.tokens[j]?.text ?? '')}"` }),
         el('td', { className: 'num', text: (scores[j] * sqrt).toFixed(4) }),
         el('td', { className: 'num', text: scores[j].toFixed(4) }),

@@ -1,6 +1,13 @@
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { analysisCut, cutMessage, placeAfter } from '../../src/shared/analysisCut';
 import { applyEdit, unstaleSpan, type TrackedSpan } from '../../src/editor/tokenGeometry';
+import { ENGLISH, type Translator } from '../../src/shared/translator';
+
+/** The zh-tw l10n bundle as the host and the webviews apply it: look the English up, fill `{n}`. */
+const zhTwBundle = JSON.parse(readFileSync(resolve(__dirname, '..', '..', 'l10n', 'bundle.l10n.zh-tw.json'), 'utf8')) as Record<string, string>;
+const zhTw: Translator = { t: (message, ...args) => ENGLISH.t(zhTwBundle[message] ?? message, ...args) };
 
 /** `lines` lines of `width` x's each, joined by \n. */
 function text(lines: number, width: number): string {
@@ -49,6 +56,14 @@ describe('where a truncated analysis stopped', () => {
   it('a single cut line says "up to column"', () => {
     const cut = analysisCut({ start: { line: 0, character: 0 }, requestedLastLine: 0 }, 'y'.repeat(9000), 4000, 512);
     assert.equal(cutMessage(cut), 'Analysed line 1 up to column 4000 of line 1 (512-token limit).');
+  });
+
+  it('is worded by the translator it is given, its parts reordered as the language needs', () => {
+    const lines = analysisCut({ start: { line: 0, character: 0 }, requestedLastLine: 399 }, text(400, 9), 42 * 10, 512);
+    assert.equal(cutMessage(lines, zhTw), '已分析共 400 行中的第 1–42 行（上限 512 個詞元）。');
+    const column = analysisCut({ start: { line: 0, character: 0 }, requestedLastLine: 2 }, text(3, 1000), 2 * 1001 + 16, 512);
+    assert.equal(cutMessage(column, zhTw), '已分析共 3 行中的第 1 行至第 3 行第 16 欄（上限 512 個詞元）。');
+    assert.equal(cutMessage(column, ENGLISH), cutMessage(column));
   });
 });
 

@@ -112,9 +112,10 @@ export class CrossView {
   private async exportFigure(format: 'svg' | 'png', sink: CrossFigureSink): Promise<void> {
     if (!this.matrix) return;
     const { layer, head } = this.selection;
-    const headName = typeof head === 'number' ? `head ${head}` : `${head} of heads`;
+    const headName =
+      typeof head === 'number' ? l10n.t('layer {0}, head {1}', layer, head) : head === 'mean' ? l10n.t('layer {0}, mean of heads', layer) : l10n.t('layer {0}, max of heads', layer);
     const svg = crossMatrixSvg({
-      title: `${this.data.modelName} · cross-attention · layer ${layer}, ${headName}`,
+      title: `${this.data.modelName} · ${l10n.t('cross-attention')} · ${headName}`,
       queryLabels: this.queryLabels,
       keyLabels: this.keyLabels,
       matrix: this.matrix,
