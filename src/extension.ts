@@ -98,7 +98,7 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
         void vscode.window.showWarningMessage(vscode.l10n.t('Attention Lens: the inference worker stopped ({0}); it restarts on the next run.', reason));
       }
     },
-    { timeoutMs: () => readSettings().requestTimeoutSeconds * 1000, limitName: 'attentionLens.requestTimeoutSeconds' },
+    { timeoutMs: () => readSettings().requestTimeoutSeconds * 1000, limitName: 'attentionLens.requestTimeoutSeconds', l10n: vscode.l10n },
   );
   // Looked up once: a platform package (or a development checkout) carries onnxruntime-node.
   const nativePresent = resolveNative(context.asAbsolutePath('dist')).length > 0;

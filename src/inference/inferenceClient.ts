@@ -18,6 +18,7 @@
  */
 import { PendingRequests, type LostReason } from '../shared/pendingRequests';
 import { cancelledMessage, timeoutMessage } from './requestTimeout';
+import type { Translator } from '../shared/translator';
 import { InferenceError, type FailureKind } from './workerFailure';
 import { readHandover, removeHandoverFolder, type Handover } from './fileHandover';
 import { startWorkerProcess, startWorkerThread, type WorkerHandle } from './workerHandle';
@@ -33,6 +34,8 @@ export interface WatchdogOptions {
   readonly timeoutMs?: () => number | undefined;
   /** What raises the limit, named in the message: the setting, or the CLI's `--timeout`. */
   readonly limitName?: string;
+  /** Words the time-limit and cancel messages in the display language (default English). */
+  readonly l10n?: Translator;
   /** Starts a worker from the script at the given path (default: a worker thread). */
   readonly start?: (workerPath: string) => WorkerHandle;
   /**
@@ -161,7 +164,7 @@ export class InferenceClient {
     const requests = [...this.sentTo].filter(([, to]) => to === worker).map(([id]) => id);
     if (!worker || requests.length === 0) return false;
     const request = requests[requests.length - 1];
-    const message = cancelledMessage(this.stages.get(request) ?? 'run');
+    const message = cancelledMessage(this.stages.get(request) ?? 'run', this.watchdog.l10n);
     this.lastStopped = { kind: 'cancelled', message };
     this.replace(worker, message, 'cancelled');
     return true;
@@ -297,7 +300,7 @@ export class InferenceClient {
     const worker = this.sentTo.get(requestId);
     const stage = this.stages.get(requestId) ?? 'run';
     const abandoned = worker !== undefined && !worker.killable && this.nativeWorkers.has(worker);
-    const message = timeoutMessage(stage, reason.timeoutMs, this.watchdog.limitName ?? 'the time limit', abandoned);
+    const message = timeoutMessage(stage, reason.timeoutMs, this.watchdog.limitName ?? 'the time limit', abandoned, this.watchdog.l10n);
     this.lastStopped = { kind: 'timeout', message };
     // After this request has settled: the worker's other requests then fail as stopped.
     if (worker) queueMicrotask(() => this.replace(worker, `The inference worker was stopped: an earlier request ran out of time (stage: ${stage}).`, 'timeout'));
