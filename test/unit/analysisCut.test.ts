@@ -1,13 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { analysisCut, cutMessage, placeAfter } from '../../src/shared/analysisCut';
 import { applyEdit, unstaleSpan, type TrackedSpan } from '../../src/editor/tokenGeometry';
-import { ENGLISH, type Translator } from '../../src/shared/translator';
-
-/** The zh-tw l10n bundle as the host and the webviews apply it: look the English up, fill `{n}`. */
-const zhTwBundle = JSON.parse(readFileSync(resolve(__dirname, '..', '..', 'l10n', 'bundle.l10n.zh-tw.json'), 'utf8')) as Record<string, string>;
-const zhTw: Translator = { t: (message, ...args) => ENGLISH.t(zhTwBundle[message] ?? message, ...args) };
+import { ENGLISH } from '../../src/shared/translator';
+import { zhTw } from '../support/zhTwBundle';
 
 /** `lines` lines of `width` x's each, joined by \n. */
 function text(lines: number, width: number): string {

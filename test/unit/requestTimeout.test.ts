@@ -15,6 +15,8 @@ import type { FailureKind } from '../../src/inference/workerFailure';
 import { startWorkerProcess, startWorkerThread } from '../../src/inference/workerHandle';
 import type { ModelLocation } from '../../src/inference/workerProtocol';
 import { loadTokenizer } from '../../src/tokenizer';
+import { ENGLISH } from '../../src/shared/translator';
+import { zhTw } from '../support/zhTwBundle';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const MODELS = path.join(REPO_ROOT, 'test', 'fixtures', 'models');
@@ -96,6 +98,12 @@ describe('request time limit: messages and actions', () => {
     assert.match(timeoutMessage('tokenize', 2000, SETTING), /while the tokenizer was splitting the text \(stage: tokenize\)\..*check the tokenizer/);
     assert.match(timeoutMessage('run', 2000, SETTING, true), /native runtime cannot be interrupted/);
     assert.equal(formatSeconds(250), '0.3 s');
+  });
+
+  it('is worded in the display language by the translator the host passes, keeping the time and the setting', () => {
+    const message = timeoutMessage('tokenize', 2000, SETTING, true, zhTw);
+    assert.match(message, /^斷詞器切分文字 2 s 仍未完成.*（階段：tokenize）。.*調高 attentionLens\.requestTimeoutSeconds.*tokenizer\.json.*原生執行階段無法中斷/);
+    assert.equal(timeoutMessage('run', 60_000, SETTING, false, ENGLISH), timeoutMessage('run', 60_000, SETTING));
   });
 
   it('a run out of time offers the time limit setting; a cancelled run offers nothing', () => {
