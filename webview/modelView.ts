@@ -27,7 +27,8 @@ const SCORE_LABELS: Record<HeadScoreName, string> = {
   entropy: l10n.t('entropy (bits, low first)'),
   sparsity: l10n.t('sparsity'),
 };
-const SHORT: Record<HeadScoreName, string> = { previous: 'prev', bracket: 'brkt', induction: 'ind', entropy: 'H', sparsity: 'sparse' };
+/** The badges' abbreviations (H: entropy's symbol, the same in every language). */
+const SHORT: Record<HeadScoreName, string> = { previous: l10n.t('prev'), bracket: l10n.t('brkt'), induction: l10n.t('ind'), entropy: 'H', sparsity: l10n.t('sparse') };
 /** A badge is drawn strong above these (entropy: below). */
 const STRONG: Record<HeadScoreName, number> = { previous: 0.5, bracket: 0.5, induction: 0.3, entropy: 1, sparsity: 0.8 };
 

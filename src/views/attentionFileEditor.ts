@@ -77,7 +77,11 @@ export class AttentionFileEditorProvider implements vscode.CustomReadonlyEditorP
   /** Records a failed read and tells the user, with the reader's message. */
   failed(message: string): void {
     this.lastError = message;
-    void vscode.window.showErrorMessage(`Attention Lens: ${message}`);
+    // The reader's message (English, with the file's names and numbers) follows a translated
+    // sentence in another display language; in English it is shown as it is.
+    void vscode.window.showErrorMessage(
+      vscode.l10n.bundle === undefined ? `Attention Lens: ${message}` : vscode.l10n.t('Attention Lens: the attention file cannot be opened. Details: {0}', message),
+    );
   }
 
   /** Reads a file for the Open command, which opens the editor only when this succeeds. */
