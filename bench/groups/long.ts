@@ -69,5 +69,17 @@ export async function runLong(): Promise<{ rows: Row[]; keys: Record<string, num
     keys[`long_2048_ort_${layers}_layers_peak_rss_mb`] = round(r.peakMb as number, 0);
     keys[`long_2048_ort_${layers}_layers_ms`] = round(r.ms as number, 0);
   }
+  // The same passes with the graph cut to the fetched outputs and weight prepacking off: what one
+  // pass needs when onnxruntime neither computes nor keeps the other layers' attention.
+  for (const layers of [1, 4]) {
+    const r = probe('cut', modelDir, String(TOKENS), String(layers));
+    const name = `12L x 12H, 2048 tok · onnxruntime-node, graph cut to ${layers} layer${layers > 1 ? 's' : ''}' attention, no prepacking · peak RSS`;
+    if (!r.ran) {
+      rows.push(skippedRow(GROUP, name, String(r.reason)));
+      continue;
+    }
+    rows.push({ group: GROUP, name, value: round(r.peakMb as number, 0), unit: 'MB', note: `pass ${round(r.ms as number, 0)} ms; attention fetched ${round(r.attentionMb as number, 0)} MB; after session creation ${round(r.loadPeakMb as number, 0)} MB` });
+    keys[`long_2048_cut_${layers}_layers_peak_rss_mb`] = round(r.peakMb as number, 0);
+  }
   return { rows, keys };
 }

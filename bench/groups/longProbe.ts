@@ -6,12 +6,15 @@
  *                                             worker process): the run, or why it was refused
  *   longProbe.ts layers MODEL_DIR TOKENS N     onnxruntime-node alone, one forward pass that
  *                                             fetches the attention of the last N layers
+ *   longProbe.ts cut MODEL_DIR TOKENS N        the same with the graph cut to those N outputs
+ *                                             (onnx/pruneGraph.ts) and MLAS weight prepacking off
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InferenceClient } from '../../src/inference/inferenceClient';
 import { startWorkerProcess, type WorkerHandle } from '../../src/inference/workerHandle';
 import { extensionWorkerPath } from '../lib/build';
+import { pruneGraph } from '../../src/onnx/pruneGraph';
 import { loadOrtNode } from '../lib/ortNode';
 import { ortWasmDir } from '../lib/paths';
 import { processRss } from '../lib/processMemory';
@@ -43,14 +46,18 @@ async function extension(): Promise<object> {
   }
 }
 
-async function layers(count: number): Promise<object> {
+async function layers(count: number, cut: boolean): Promise<object> {
   const loaded = loadOrtNode();
   if ('note' in loaded) return { ran: false, reason: loaded.note };
   const { ort } = loaded;
   const config = JSON.parse(readFileSync(join(modelDir!, 'config.json'), 'utf8')) as { config: { vocab: number; layers: number } };
-  const session = await ort.InferenceSession.create(join(modelDir!, 'model.onnx'), { intraOpNumThreads: 2, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' });
+  const attention = Array.from({ length: config.config.layers }, (_, l) => `attn_${l}`);
+  const fetches = attention.slice(-count);
+  const options = { intraOpNumThreads: 2, interOpNumThreads: 1, executionMode: 'sequential' as const, graphOptimizationLevel: 'all' as const };
+  const session = cut
+    ? await ort.InferenceSession.create(pruneGraph(readFileSync(join(modelDir!, 'model.onnx')), fetches).modelBytes, { ...options, extra: { session: { disable_prepacking: '1' } } })
+    : await ort.InferenceSession.create(join(modelDir!, 'model.onnx'), options);
   const loadedMb = (processRss(process.pid)?.peak ?? NaN) / MB;
-  const fetches = session.outputNames.filter((n) => /^attn_\d+$/.test(n)).slice(-count);
   const feeds = { input_ids: new ort.Tensor('int64', ids(tokens, config.config.vocab), [1, tokens]) };
   const started = performance.now();
   const results = await session.run(feeds, fetches);
@@ -63,7 +70,7 @@ async function layers(count: number): Promise<object> {
 
 async function main(): Promise<void> {
   const keepAlive = setInterval(() => {}, 1000);
-  const result = mode === 'extension' ? await extension() : await layers(Number(layersArg));
+  const result = mode === 'extension' ? await extension() : await layers(Number(layersArg), mode === 'cut');
   clearInterval(keepAlive);
   console.log(JSON.stringify(result));
 }
