@@ -146,7 +146,7 @@ async function analyseTarget(deps: ShowAttentionDeps, target: AnalysisTarget, in
     if (run.truncated && interactive) {
       const what = run.cut ? cutMessage(run.cut) : `Showing the first ${run.tokens.length} tokens: ${run.source}.`;
       void vscode.window.showInformationMessage(
-        `Attention Lens: the ${target.wholeDocument ? 'document' : 'selection'} is longer than the model's token limit. ${what} ` +
+        `Attention Lens: the ${target.wholeDocument ? 'document' : 'selection'} is longer than ${run.cut?.memoryBound ? 'the attention memory allows for this model' : "the model's token limit"}. ${what} ` +
           'Select a smaller span to see another part.',
       );
     }

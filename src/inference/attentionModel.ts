@@ -21,7 +21,7 @@ import { HeldBytes, viewGraph, type GraphFacts } from './viewGraph';
 import { buildFeeds, planInputs, type InputSpec } from './modelInputs';
 import { toFloat32 } from './floatData';
 import { decodeOutputs, fetchedOutputs, type OutputNames } from './outputDecoding';
-import { checkRequestBudget } from './requestBudget';
+import { checkRequestBudget, maxTokensWithinBudget } from './requestBudget';
 import type { ExternalDataFile, SessionRuntime } from './sessionRuntime';
 import type { RequestStage } from './requestTimeout';
 import { truncateTokens } from './truncateTokens';
@@ -243,35 +243,52 @@ export class AttentionModel {
    */
   async run(text: string, maxTokens: number, onStage: (stage: RequestStage) => void = () => {}): Promise<InferenceOutput> {
     onStage('tokenize');
-    const { tokens, truncated, tokenizeMs } = this.tokenize(text, maxTokens);
+    const { tokens, truncated, memoryLimit, tokenizeMs } = this.tokenize(text, maxTokens);
+    const limited = memoryLimit === undefined ? {} : { memoryLimit };
     // A frame of special tokens alone ([CLS] [SEP] around blank text) has nothing to show.
     if (tokens.every((t) => t.special)) {
-      return { tokens: [], attention: [], vectors: undefined, truncated, tokenizeMs, inferenceMs: 0 };
+      return { tokens: [], attention: [], vectors: undefined, truncated, ...limited, tokenizeMs, inferenceMs: 0 };
     }
     onStage('run');
     const t1 = performance.now();
     const { attention, vectors } = await this.runIds(tokens.map((t) => t.id));
-    return { tokens, attention, vectors, truncated, tokenizeMs, inferenceMs: performance.now() - t1 };
+    return { tokens, attention, vectors, truncated, ...limited, tokenizeMs, inferenceMs: performance.now() - t1 };
   }
 
   /** Tokens and input feeds of a run that another engine will execute (see WebGpuEngine). */
   prepare(text: string, maxTokens: number, onStage: (stage: RequestStage) => void = () => {}): PreparedRun {
     onStage('tokenize');
-    const { tokens, truncated, tokenizeMs } = this.tokenize(text, maxTokens);
+    const { tokens, truncated, memoryLimit, tokenizeMs } = this.tokenize(text, maxTokens);
     const ids = tokens.every((t) => t.special) ? [] : tokens.map((t) => t.id);
     const feeds = buildFeeds<FeedTensor>(this.inputs, ids, (type, data, dims) => ({ type, data, dims }));
-    return { tokens: ids.length === 0 ? [] : tokens, truncated, tokenizeMs, feeds: ids.length === 0 ? {} : feeds, outputs: this.outputs };
+    return {
+      tokens: ids.length === 0 ? [] : tokens,
+      truncated,
+      ...(memoryLimit === undefined ? {} : { memoryLimit }),
+      tokenizeMs,
+      feeds: ids.length === 0 ? {} : feeds,
+      outputs: this.outputs,
+    };
   }
 
-  private tokenize(text: string, maxTokens: number): { tokens: SourceToken[]; truncated: boolean; tokenizeMs: number } {
+  /**
+   * The first tokens of `text` a run takes: at most `maxTokens` and the model's context, and no
+   * more than the attention memory budget allows (requestBudget.ts). A text whose attention would
+   * not fit is cut there, as the context cuts it, and `memoryLimit` says so; only when not even
+   * the special tokens and one more fit is the run refused.
+   * @throws RequestTooLargeError when the budget leaves no room for text.
+   */
+  private tokenize(text: string, maxTokens: number): { tokens: SourceToken[]; truncated: boolean; memoryLimit?: number; tokenizeMs: number } {
     const t0 = performance.now();
     const limit = Math.min(maxTokens, this.info.context);
     // Only the prefix that holds the first `limit` tokens is tokenized (see encodePrefix).
     const prefix = encodePrefix(text, limit, (part) => this.tokenizer.encode(part));
     const { tokens, truncated } = truncateTokens(prefix.tokens, limit);
     const tokenizeMs = performance.now() - t0;
-    checkRequestBudget(this.info, tokens.length);
-    return { tokens, truncated: truncated || prefix.capped, tokenizeMs };
+    const fits = maxTokensWithinBudget(this.info);
+    if (tokens.length <= fits) return { tokens, truncated: truncated || prefix.capped, tokenizeMs };
+    if (fits <= this.specialTokenCount()) checkRequestBudget(this.info, tokens.length);
+    return { tokens: truncateTokens(prefix.tokens, fits).tokens, truncated: true, memoryLimit: fits, tokenizeMs };
   }
 
   private async runIds(

@@ -1,8 +1,9 @@
 /**
- * Refuses runs whose attention tensors would not fit in memory, before onnxruntime tries them.
- * A run returns layers x heads x T x T float32 weights (and onnxruntime holds about as much again
- * while it computes them); 32 layers x 32 heads at 8,192 tokens would be 275 GB. Above the budget
- * the run fails at once with a message that says how many tokens would fit.
+ * Keeps runs whose attention tensors would not fit in memory from reaching onnxruntime. A run
+ * returns layers x heads x T x T float32 weights (and onnxruntime holds about as much again while
+ * it computes them); 32 layers x 32 heads at 8,192 tokens would be 275 GB. AttentionModel cuts a
+ * longer text to `maxTokensWithinBudget` tokens (and says so); `checkRequestBudget` refuses, with
+ * a message that says how many tokens would fit, where not even the special tokens fit.
  */
 
 /** Bytes of attention weights one run may produce: 1.5 GiB. */

@@ -31,8 +31,11 @@ export interface AnalysisCut {
   readonly lastColumn: number | undefined;
   /** Last line of what was asked for (the selection, or the document). */
   readonly requestedLastLine: number;
-  /** The limit that cut it: min(attentionLens.maxTokens, the model's context), in tokens. */
+  /** The limit that cut it: min(attentionLens.maxTokens, the model's context), in tokens, or
+   *  lower where the attention of more tokens would not fit in memory (`memoryBound`). */
   readonly tokenLimit: number;
+  /** True when the memory budget, not the setting or the context, set `tokenLimit`. */
+  readonly memoryBound?: boolean;
 }
 
 /** The position just after `text` when it starts at `start`. */
@@ -51,7 +54,7 @@ export function placeAfter(start: TextPlace, text: string): TextPlace {
  * units. `rest` is the text after the kept part up to the end of its line (or more): it tells
  * whether the cut falls inside a line (the line goes on) or at its end.
  */
-export function analysisCut(origin: AnalysisOrigin, text: string, end: number, tokenLimit: number): AnalysisCut {
+export function analysisCut(origin: AnalysisOrigin, text: string, end: number, tokenLimit: number, memoryBound = false): AnalysisCut {
   const kept = text.slice(0, end);
   const stop = placeAfter(origin.start, kept);
   const next = text.charAt(end);
@@ -66,12 +69,14 @@ export function analysisCut(origin: AnalysisOrigin, text: string, end: number, t
     lastColumn: atLineStart || atLineEnd ? undefined : stop.character,
     requestedLastLine: Math.max(origin.requestedLastLine, lastLine) + 1,
     tokenLimit,
+    ...(memoryBound ? { memoryBound } : {}),
   };
 }
 
 /**
  * "Analysed lines 1–42 of 400 lines (512-token limit).", or, when the cut falls inside a line,
- * "Analysed line 1 to line 3, column 16, of 400 lines (512-token limit)."
+ * "Analysed line 1 to line 3, column 16, of 400 lines (512-token limit)."; a cut set by the memory
+ * budget says so: "(1672 tokens: the most whose attention fits in memory)".
  */
 export function cutMessage(cut: AnalysisCut): string {
   const { firstLine, lastLine, lastColumn, requestedLastLine } = cut;
@@ -79,5 +84,6 @@ export function cutMessage(cut: AnalysisCut): string {
   if (lastColumn !== undefined) what = firstLine === lastLine ? `line ${lastLine} up to column ${lastColumn}` : `line ${firstLine} to line ${lastLine}, column ${lastColumn},`;
   else what = firstLine === lastLine ? `line ${lastLine}` : `lines ${firstLine}–${lastLine}`;
   const whole = firstLine === requestedLastLine ? `line ${firstLine}` : firstLine === 1 ? `${requestedLastLine} lines` : `lines ${firstLine}–${requestedLastLine}`;
-  return `Analysed ${what} of ${whole} (${cut.tokenLimit}-token limit).`;
+  const limit = cut.memoryBound ? `${cut.tokenLimit} tokens: the most whose attention fits in memory` : `${cut.tokenLimit}-token limit`;
+  return `Analysed ${what} of ${whole} (${limit}).`;
 }

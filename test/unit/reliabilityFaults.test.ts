@@ -252,14 +252,29 @@ describe('reliability: out-of-memory-sized requests', () => {
     checkRequestBudget({ layers: 4, heads: 4 }, 512);
   });
 
-  it('is checked in AttentionModel.run after tokenizing, before onnxruntime runs', async function () {
+  it('is applied in AttentionModel.run after tokenizing: a text whose attention would not fit is cut to what fits, and said so', async function () {
     this.timeout(30_000);
     const model = await AttentionModel.load(BUNDLED, ORT_DIST);
     try {
       assert.ok(maxTokensWithinBudget(model.info) > model.info.context, 'the bundled model always fits');
-      assert.equal((await model.run('x '.repeat(2000), 8192)).tokens.length, model.info.context);
-      // Pretend the model is enormous: the run is refused before session.run would allocate anything.
+      const whole = await model.run('x '.repeat(2000), 8192);
+      assert.equal(whole.tokens.length, model.info.context);
+      assert.equal(whole.memoryLimit, undefined, 'cut by the context, not by memory');
+      // Pretend the model is enormous: the run is cut to the tokens whose attention fits.
       (model.info as { layers: number }).layers = 100_000;
+      const fits = maxTokensWithinBudget(model.info);
+      assert.ok(fits > 1 && fits < model.info.context);
+      const cut = await model.run('x '.repeat(2000), 8192);
+      assert.equal(cut.tokens.length, fits);
+      assert.equal(cut.memoryLimit, fits);
+      assert.equal(cut.truncated, true);
+      assert.equal(cut.attention[0]!.length, model.info.heads * fits * fits, 'the model ran on the cut text');
+      assert.equal(model.prepare('x '.repeat(2000), 8192).memoryLimit, fits, 'the WebGPU path is cut alike');
+      // A short text that fits runs whole.
+      const short = await model.run('x', 8192);
+      assert.equal(short.memoryLimit, undefined);
+      // So large that no text fits: refused before session.run would allocate anything.
+      (model.info as { layers: number }).layers = 1e12;
       await assert.rejects(model.run('x '.repeat(2000), 8192), (err: unknown) => err instanceof RequestTooLargeError && /maxTokens to \d+ or fewer/.test(err.message));
     } finally {
       await model.dispose();
