@@ -13,7 +13,7 @@ import {
   ATTENTION_BYTES_BUDGET,
   RequestTooLargeError,
   attentionBytes,
-  checkRequestBudget,
+  noTextFits,
   maxTokensWithinBudget,
 } from '../../src/inference/requestBudget';
 import { RUNTIME_FILES, checkRuntimeFiles, explainRuntimeFailure } from '../../src/inference/runtimeFiles';
@@ -239,17 +239,15 @@ describe('reliability: out-of-memory-sized requests', () => {
     assert.equal(attentionBytes({ layers: 4, heads: 4 }, 512), 4 * 4 * 512 * 512 * 4);
   });
 
-  it('refuses above 1.5 GB, suggesting a token count that fits', () => {
+  it('allows the most tokens whose attention fits 1.5 GB, and names the size when not even a few fit', () => {
     const big = { layers: 32, heads: 32 };
     const fits = maxTokensWithinBudget(big);
     assert.ok(attentionBytes(big, fits) <= ATTENTION_BYTES_BUDGET && attentionBytes(big, fits + 1) > ATTENTION_BYTES_BUDGET);
-    checkRequestBudget(big, fits);
-    assert.throws(
-      () => checkRequestBudget(big, 8192),
-      (err: unknown) => err instanceof RequestTooLargeError && new RegExp(`maxTokens to ${fits} or fewer`).test(err.message) && /256\.0 GB/.test(err.message),
-    );
+    const refusal = noTextFits({ layers: 1_000_000, heads: 1000 }, 3);
+    assert.ok(refusal instanceof RequestTooLargeError);
+    assert.match(refusal.message, /^The attention of 1000000 layers x 1000 heads needs about 33\.5 GB for even 3 tokens, more than the 1\.5 GB Attention Lens allows\. Use a smaller model\.$/);
     // The bundled model at its whole context is far inside the budget.
-    checkRequestBudget({ layers: 4, heads: 4 }, 512);
+    assert.ok(maxTokensWithinBudget({ layers: 4, heads: 4 }) > 512);
   });
 
   it('is applied in AttentionModel.run after tokenizing: a text whose attention would not fit is cut to what fits, and said so', async function () {
@@ -275,7 +273,10 @@ describe('reliability: out-of-memory-sized requests', () => {
       assert.equal(short.memoryLimit, undefined);
       // So large that no text fits: refused before session.run would allocate anything.
       (model.info as { layers: number }).layers = 1e12;
-      await assert.rejects(model.run('x '.repeat(2000), 8192), (err: unknown) => err instanceof RequestTooLargeError && /maxTokens to \d+ or fewer/.test(err.message));
+      await assert.rejects(
+        model.run('x', 8192),
+        (err: unknown) => err instanceof RequestTooLargeError && /for even \d+ tokens/.test(err.message) && /Use a smaller model\.$/.test(err.message) && !/maxTokens/.test(err.message),
+      );
     } finally {
       await model.dispose();
     }
