@@ -1,8 +1,9 @@
 /**
  * A BERT-base-size model (12 layers x 12 heads, d 768: 151 MB of attention per 512-token pass)
- * through the extension's own path: InferenceClient -> worker thread -> AttentionModel, with the
- * bundled tokenizer (its ids fit the model's vocabulary). Latency per stage, and the process's
- * peak memory while it loads and runs, sampled every 20 ms (the worker shares the process).
+ * through the extension's own path: InferenceClient -> the native engine in a worker process ->
+ * AttentionModel (WASM in a worker thread where onnxruntime-node does not load), with the bundled
+ * tokenizer (its ids fit the model's vocabulary). Latency per stage; the host's peak memory,
+ * sampled every 20 ms, and the worker process's high-water mark (lib/processMemory.ts).
  */
 import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';

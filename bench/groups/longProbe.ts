@@ -3,15 +3,20 @@
  * of its resident memory (`VmHWM`) is this one measurement's alone. Prints one JSON object.
  *
  *   longProbe.ts extension MODEL_DIR TOKENS   Attention Lens's worker path (native engine in a
- *                                             worker process): the run, or why it was refused
+ *                                             worker process): the run (and how many tokens it
+ *                                             kept), or why it was refused
  *   longProbe.ts layers MODEL_DIR TOKENS N     onnxruntime-node alone, one forward pass that
  *                                             fetches the attention of the last N layers
+ *   longProbe.ts cut MODEL_DIR TOKENS N        the same with the graph cut to those N outputs
+ *                                             (onnx/pruneGraph.ts); the JavaScript copies of the
+ *                                             model are collected before the pass (--expose-gc)
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InferenceClient } from '../../src/inference/inferenceClient';
 import { startWorkerProcess, type WorkerHandle } from '../../src/inference/workerHandle';
 import { extensionWorkerPath } from '../lib/build';
+import { pruneGraph } from '../../src/onnx/pruneGraph';
 import { loadOrtNode } from '../lib/ortNode';
 import { ortWasmDir } from '../lib/paths';
 import { processRss } from '../lib/processMemory';
@@ -35,7 +40,8 @@ async function extension(): Promise<object> {
     const started = performance.now();
     const { output } = await client.run(location, text, tokens);
     const worker = child?.pid === undefined ? undefined : processRss(child.pid);
-    return { ran: true, tokens: output.tokens.length, ms: performance.now() - started, hostPeakMb: process.memoryUsage().rss / MB, workerPeakMb: worker ? worker.peak / MB : null };
+    const host = processRss(process.pid);
+    return { ran: true, tokens: output.tokens.length, ms: performance.now() - started, hostPeakMb: host ? host.peak / MB : null, workerPeakMb: worker ? worker.peak / MB : null };
   } catch (err) {
     return { ran: false, reason: (err as Error).message };
   } finally {
@@ -43,14 +49,20 @@ async function extension(): Promise<object> {
   }
 }
 
-async function layers(count: number): Promise<object> {
+async function layers(count: number, cut: boolean): Promise<object> {
   const loaded = loadOrtNode();
   if ('note' in loaded) return { ran: false, reason: loaded.note };
   const { ort } = loaded;
   const config = JSON.parse(readFileSync(join(modelDir!, 'config.json'), 'utf8')) as { config: { vocab: number; layers: number } };
-  const session = await ort.InferenceSession.create(join(modelDir!, 'model.onnx'), { intraOpNumThreads: 2, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' });
+  const attention = Array.from({ length: config.config.layers }, (_, l) => `attn_${l}`);
+  const fetches = attention.slice(-count);
+  const options = { intraOpNumThreads: 2, interOpNumThreads: 1, executionMode: 'sequential' as const, graphOptimizationLevel: 'all' as const };
+  const session = cut
+    ? await ort.InferenceSession.create(pruneGraph(readFileSync(join(modelDir!, 'model.onnx')), fetches).modelBytes, options)
+    : await ort.InferenceSession.create(join(modelDir!, 'model.onnx'), options);
+  // The file's bytes and the cut copy (cut only) are garbage now: not onnxruntime's memory.
+  (globalThis as { gc?: () => void }).gc?.();
   const loadedMb = (processRss(process.pid)?.peak ?? NaN) / MB;
-  const fetches = session.outputNames.filter((n) => /^attn_\d+$/.test(n)).slice(-count);
   const feeds = { input_ids: new ort.Tensor('int64', ids(tokens, config.config.vocab), [1, tokens]) };
   const started = performance.now();
   const results = await session.run(feeds, fetches);
@@ -63,7 +75,7 @@ async function layers(count: number): Promise<object> {
 
 async function main(): Promise<void> {
   const keepAlive = setInterval(() => {}, 1000);
-  const result = mode === 'extension' ? await extension() : await layers(Number(layersArg));
+  const result = mode === 'extension' ? await extension() : await layers(Number(layersArg), mode === 'cut');
   clearInterval(keepAlive);
   console.log(JSON.stringify(result));
 }

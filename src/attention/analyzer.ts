@@ -83,7 +83,9 @@ export class Analyzer {
       model: info,
       // Text cut before tokenizing was not analysed either.
       truncated,
-      ...(truncated && request.origin ? { cut: analysisCut(request.origin, request.text, end, Math.min(request.maxTokens, info.context)) } : {}),
+      ...(truncated && request.origin
+        ? { cut: analysisCut(request.origin, request.text, end, output.memoryLimit ?? Math.min(request.maxTokens, info.context), output.memoryLimit !== undefined) }
+        : {}),
       source: request.describe(request.baseOffset, request.baseOffset + end),
       timings: {
         tokenize: output.tokenizeMs,

@@ -70,9 +70,11 @@ export async function runCli(argv: readonly string[], paths: CliPaths): Promise<
     const { output } = await client.run(location, text, options.maxTokens);
     const end = coveredEnd(output.tokens);
     if (end === undefined) throw new CliUsageError(NOTHING_TO_ANALYSE);
-    // The worker has made the extension's checks: attention that cannot be shown was refused with a message.
+    // The worker has made the extension's checks: a text whose attention would not fit in memory
+    // was cut (memoryLimit), a model whose attention fits for no text was refused with a message.
     if (output.truncated || sent.capped) {
-      console.error(`note: the text is longer than ${output.tokens.length} tokens; analysed the first ${end} characters`);
+      const why = output.memoryLimit === undefined ? '' : ' (the most whose attention fits in memory)';
+      console.error(`note: the text is longer than ${output.tokens.length} tokens${why}; analysed the first ${end} characters`);
     }
     const result = resultToJson({
       source: { file: basename(options.file), startOffset, text: text.slice(0, end) },

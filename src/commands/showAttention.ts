@@ -147,9 +147,13 @@ async function analyseTarget(deps: ShowAttentionDeps, target: AnalysisTarget, in
     if (run.truncated && interactive) {
       const what = run.cut ? cutMessage(run.cut, vscode.l10n) : vscode.l10n.t('Showing the first {0} tokens: {1}.', run.tokens.length, run.source);
       void vscode.window.showInformationMessage(
-        target.wholeDocument
-          ? vscode.l10n.t("Attention Lens: the document is longer than the model's token limit. {0} Select a smaller span to see another part.", what)
-          : vscode.l10n.t("Attention Lens: the selection is longer than the model's token limit. {0} Select a smaller span to see another part.", what),
+        run.cut?.memoryBound
+          ? target.wholeDocument
+            ? vscode.l10n.t('Attention Lens: the document is longer than the attention memory allows for this model. {0} Select a smaller span to see another part.', what)
+            : vscode.l10n.t('Attention Lens: the selection is longer than the attention memory allows for this model. {0} Select a smaller span to see another part.', what)
+          : target.wholeDocument
+            ? vscode.l10n.t("Attention Lens: the document is longer than the model's token limit. {0} Select a smaller span to see another part.", what)
+            : vscode.l10n.t("Attention Lens: the selection is longer than the model's token limit. {0} Select a smaller span to see another part.", what),
       );
     }
     return run;

@@ -7,6 +7,7 @@
  * memory (modelGraph.ts), and every check that can fail says which file and what to do.
  */
 import * as ort from 'onnxruntime-web';
+import { stat } from 'node:fs/promises';
 import { basename, dirname, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadTokenizer, TokenizerError, type TextTokenizer } from '../tokenizer';
@@ -21,7 +22,7 @@ import { HeldBytes, viewGraph, type GraphFacts } from './viewGraph';
 import { buildFeeds, planInputs, type InputSpec } from './modelInputs';
 import { toFloat32 } from './floatData';
 import { decodeOutputs, fetchedOutputs, type OutputNames } from './outputDecoding';
-import { checkRequestBudget } from './requestBudget';
+import { maxTokensWithinBudget, noTextFits } from './requestBudget';
 import type { ExternalDataFile, SessionRuntime } from './sessionRuntime';
 import type { RequestStage } from './requestTimeout';
 import { truncateTokens } from './truncateTokens';
@@ -35,6 +36,16 @@ export { findVectorOutputs } from './viewGraph';
 const DEFAULT_CONTEXT = 512;
 /** Token ids of the warm-up run: id 0 exists in every vocabulary. */
 const WARM_UP_IDS = [0, 0, 0];
+
+/** A file's size and modification time ("" when it cannot be read: the read that follows says why). */
+async function stampOf(path: string): Promise<string> {
+  try {
+    const { size, mtimeMs } = await stat(path);
+    return `${size}:${mtimeMs}`;
+  } catch {
+    return '';
+  }
+}
 
 function parseTokenizer(bytes: Uint8Array, file: string): TextTokenizer {
   try {
@@ -145,6 +156,8 @@ export class AttentionModel {
     public readonly outputs: OutputNames,
     /** Where the model's files are: engineModelBytes() derives the model again from them. */
     private readonly files: ModelFiles,
+    /** The model file's size and modification time at load, to tell whether it changed since. */
+    private readonly fileStamp: string,
     public readonly info: ModelInfo,
   ) {}
 
@@ -157,6 +170,7 @@ export class AttentionModel {
     const files = modelFiles(location);
     // Read together, but reported in a fixed order (model, tokenizer, config): with several files
     // missing, the message must not depend on which read happened to fail first.
+    const fileStamp = await stampOf(files.model);
     const [fileBytes, tokenizerBytes, configText] = await inOrder([
       readModelFile(files.model).then((bytes) => new HeldBytes(bytes)),
       readRequiredFile(files.tokenizer, 'tokenizer'),
@@ -195,7 +209,7 @@ export class AttentionModel {
       loadMs: 0,
       weightBytes,
     };
-    const model = new AttentionModel(session, runtime.Tensor, tokenizer, inputs, outputs, files, partial);
+    const model = new AttentionModel(session, runtime.Tensor, tokenizer, inputs, outputs, files, fileStamp, partial);
     // A first tiny run compiles the kernels now rather than on the user's first request, and
     // gives the head count and layout from the real output shapes (and checks them).
     let layout: AttentionLayoutResult;
@@ -206,7 +220,7 @@ export class AttentionModel {
       throw err instanceof ModelLoadError ? err : new ModelLoadError('runtime', `onnxruntime could not run ${files.model}: ${(err as Error).message}`);
     }
     const found = describeModel(graph, inputs, config, layout.heads, describeLayout(layout.layout));
-    return new AttentionModel(session, runtime.Tensor, tokenizer, inputs, outputs, files, {
+    return new AttentionModel(session, runtime.Tensor, tokenizer, inputs, outputs, files, fileStamp, {
       ...partial,
       heads: layout.heads,
       ...(found ? { found } : {}),
@@ -220,14 +234,14 @@ export class AttentionModel {
    * engine to load (WebGPU in a webview). Derived again from the file rather than kept since load:
    * keeping it would hold the model's size a second time for the model's whole life, and it is
    * asked for only when WebGPU starts.
-   * @throws ModelLoadError as load() does; 'unreadable-model' when the file no longer gives the
-   *   outputs this session fetches (it changed on disk since: load the model again).
+   * @throws ModelLoadError as load() does; 'unreadable-model' when the file changed on disk since
+   *   the load (its size or modification time, or the outputs it gives): load the model again.
    */
   async engineModelBytes(): Promise<Uint8Array> {
+    const changed = () => new ModelLoadError('unreadable-model', `${this.files.model} changed on disk since it was loaded. Run Show Attention again to load it anew.`);
+    if ((await stampOf(this.files.model)) !== this.fileStamp) throw changed();
     const again = viewGraph(await readModelFile(this.files.model), this.files.model);
-    if (fetchedOutputs(again.outputs).join('\n') !== fetchedOutputs(this.outputs).join('\n')) {
-      throw new ModelLoadError('unreadable-model', `${this.files.model} changed on disk since it was loaded. Run Show Attention again to load it anew.`);
-    }
+    if (fetchedOutputs(again.outputs).join('\n') !== fetchedOutputs(this.outputs).join('\n')) throw changed();
     return again.bytes.take();
   }
 
@@ -243,35 +257,52 @@ export class AttentionModel {
    */
   async run(text: string, maxTokens: number, onStage: (stage: RequestStage) => void = () => {}): Promise<InferenceOutput> {
     onStage('tokenize');
-    const { tokens, truncated, tokenizeMs } = this.tokenize(text, maxTokens);
+    const { tokens, truncated, memoryLimit, tokenizeMs } = this.tokenize(text, maxTokens);
+    const limited = memoryLimit === undefined ? {} : { memoryLimit };
     // A frame of special tokens alone ([CLS] [SEP] around blank text) has nothing to show.
     if (tokens.every((t) => t.special)) {
-      return { tokens: [], attention: [], vectors: undefined, truncated, tokenizeMs, inferenceMs: 0 };
+      return { tokens: [], attention: [], vectors: undefined, truncated, ...limited, tokenizeMs, inferenceMs: 0 };
     }
     onStage('run');
     const t1 = performance.now();
     const { attention, vectors } = await this.runIds(tokens.map((t) => t.id));
-    return { tokens, attention, vectors, truncated, tokenizeMs, inferenceMs: performance.now() - t1 };
+    return { tokens, attention, vectors, truncated, ...limited, tokenizeMs, inferenceMs: performance.now() - t1 };
   }
 
   /** Tokens and input feeds of a run that another engine will execute (see WebGpuEngine). */
   prepare(text: string, maxTokens: number, onStage: (stage: RequestStage) => void = () => {}): PreparedRun {
     onStage('tokenize');
-    const { tokens, truncated, tokenizeMs } = this.tokenize(text, maxTokens);
+    const { tokens, truncated, memoryLimit, tokenizeMs } = this.tokenize(text, maxTokens);
     const ids = tokens.every((t) => t.special) ? [] : tokens.map((t) => t.id);
     const feeds = buildFeeds<FeedTensor>(this.inputs, ids, (type, data, dims) => ({ type, data, dims }));
-    return { tokens: ids.length === 0 ? [] : tokens, truncated, tokenizeMs, feeds: ids.length === 0 ? {} : feeds, outputs: this.outputs };
+    return {
+      tokens: ids.length === 0 ? [] : tokens,
+      truncated,
+      ...(memoryLimit === undefined ? {} : { memoryLimit }),
+      tokenizeMs,
+      feeds: ids.length === 0 ? {} : feeds,
+      outputs: this.outputs,
+    };
   }
 
-  private tokenize(text: string, maxTokens: number): { tokens: SourceToken[]; truncated: boolean; tokenizeMs: number } {
+  /**
+   * The first tokens of `text` a run takes: at most `maxTokens` and the model's context, and no
+   * more than the attention memory budget allows (requestBudget.ts). A text whose attention would
+   * not fit is cut there, as the context cuts it, and `memoryLimit` says so; only when not even
+   * the special tokens and one more fit is the run refused.
+   * @throws RequestTooLargeError (noTextFits) when the budget leaves no room for text.
+   */
+  private tokenize(text: string, maxTokens: number): { tokens: SourceToken[]; truncated: boolean; memoryLimit?: number; tokenizeMs: number } {
     const t0 = performance.now();
     const limit = Math.min(maxTokens, this.info.context);
     // Only the prefix that holds the first `limit` tokens is tokenized (see encodePrefix).
     const prefix = encodePrefix(text, limit, (part) => this.tokenizer.encode(part));
     const { tokens, truncated } = truncateTokens(prefix.tokens, limit);
     const tokenizeMs = performance.now() - t0;
-    checkRequestBudget(this.info, tokens.length);
-    return { tokens, truncated: truncated || prefix.capped, tokenizeMs };
+    const fits = maxTokensWithinBudget(this.info);
+    if (tokens.length <= fits) return { tokens, truncated: truncated || prefix.capped, tokenizeMs };
+    if (fits <= this.specialTokenCount()) throw noTextFits(this.info, this.specialTokenCount() + 1);
+    return { tokens: truncateTokens(prefix.tokens, fits).tokens, truncated: true, memoryLimit: fits, tokenizeMs };
   }
 
   private async runIds(

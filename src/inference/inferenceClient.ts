@@ -89,8 +89,6 @@ export class InferenceClient {
   private readonly stopping = new WeakSet<WorkerHandle>();
   /** A file in each worker process's handover folder, to remove the folder when the process ends. */
   private readonly handoverFolders = new Map<WorkerHandle, string>();
-  /** Workers whose exit has been seen. */
-  private readonly exited = new WeakSet<WorkerHandle>();
 
   constructor(
     private readonly workerPath: string,
@@ -235,16 +233,13 @@ export class InferenceClient {
 
   /** A worker process's run, read from its handover file (fileHandover.ts); its folder is removed when the process ends. */
   private takeHandover(worker: WorkerHandle, output: InferenceOutput, handover: Handover): InferenceOutput {
-    const exited = this.exited.has(worker);
-    // Remembered for the worker's exit, which removes the folder; a worker that has exited
-    // already gets its folder removed once the file is read.
-    if (!exited) this.handoverFolders.set(worker, handover.path);
+    // Remembered for the worker's exit, which removes the folder. (A reply is only taken from a
+    // worker that has not exited: an exit fails that worker's pending requests first.)
+    this.handoverFolders.set(worker, handover.path);
     try {
       return readHandover(output, handover);
     } catch (err) {
       throw new InferenceError(`The inference worker's result could not be read: ${(err as Error).message}`, 'worker');
-    } finally {
-      if (exited) removeHandoverFolder(handover.path);
     }
   }
 
@@ -280,7 +275,6 @@ export class InferenceClient {
     worker.onError((err) => lost(err.message));
     worker.onExit((code) => {
       this.live--;
-      this.exited.add(worker);
       const handover = this.handoverFolders.get(worker);
       this.handoverFolders.delete(worker);
       if (handover) removeHandoverFolder(handover);

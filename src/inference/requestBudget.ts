@@ -1,8 +1,9 @@
 /**
- * Refuses runs whose attention tensors would not fit in memory, before onnxruntime tries them.
- * A run returns layers x heads x T x T float32 weights (and onnxruntime holds about as much again
- * while it computes them); 32 layers x 32 heads at 8,192 tokens would be 275 GB. Above the budget
- * the run fails at once with a message that says how many tokens would fit.
+ * Keeps runs whose attention tensors would not fit in memory from reaching onnxruntime. A run
+ * returns layers x heads x T x T float32 weights (and onnxruntime holds about as much again while
+ * it computes them); 32 layers x 32 heads at 8,192 tokens would be 275 GB. AttentionModel cuts a
+ * longer text to `maxTokensWithinBudget` tokens (and says so), and refuses with `noTextFits` a
+ * model whose attention would not fit even for its special tokens and one more.
  */
 
 /** Bytes of attention weights one run may produce: 1.5 GiB. */
@@ -45,14 +46,14 @@ function gigabytes(bytes: number): string {
   return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
 }
 
-/** Throws RequestTooLargeError when a run of `tokens` tokens would exceed `budget`. */
-export function checkRequestBudget(model: ModelSize, tokens: number, budget = ATTENTION_BYTES_BUDGET): void {
-  budget = attentionBudget(model, budget);
-  const bytes = attentionBytes(model, tokens);
-  if (bytes <= budget) return;
-  const fits = maxTokensWithinBudget(model, budget);
-  throw new RequestTooLargeError(
-    `${tokens} tokens through ${model.layers} layers x ${model.heads} heads need about ${gigabytes(bytes)} of attention weights, ` +
-      `more than the ${gigabytes(budget)} Attention Lens allows${model.weightBytes !== undefined ? ` beside ${gigabytes(model.weightBytes)} of weights` : ''}. Select less text, or set attentionLens.maxTokens to ${fits} or fewer.`,
+/**
+ * The error for a model whose attention does not fit the budget even for `tokens` tokens (its
+ * special tokens and one more): no text or setting can help, only a smaller model.
+ */
+export function noTextFits(model: ModelSize, tokens: number, budget = ATTENTION_BYTES_BUDGET): RequestTooLargeError {
+  const room = attentionBudget(model, budget);
+  return new RequestTooLargeError(
+    `The attention of ${model.layers} layers x ${model.heads} heads needs about ${gigabytes(attentionBytes(model, tokens))} for even ${tokens} tokens, ` +
+      `more than the ${gigabytes(room)} Attention Lens allows${model.weightBytes !== undefined ? ` beside ${gigabytes(model.weightBytes)} of weights` : ''}. Use a smaller model.`,
   );
 }

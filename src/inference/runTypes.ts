@@ -71,6 +71,9 @@ export interface InferenceOutput {
   /** Per layer q/k/v/o [head][token][d_k], when the model exports them. */
   readonly vectors: LayerVectors[] | undefined;
   readonly truncated: boolean;
+  /** Set when the run was cut below attentionLens.maxTokens and the context because the attention
+   *  of more tokens would not fit the memory budget (requestBudget.ts): the tokens it was cut to. */
+  readonly memoryLimit?: number;
   readonly tokenizeMs: number;
   readonly inferenceMs: number;
 }
@@ -87,6 +90,8 @@ export interface PreparedRun {
   /** Empty when the text gave special tokens only: nothing to run. */
   readonly tokens: SourceToken[];
   readonly truncated: boolean;
+  /** As InferenceOutput.memoryLimit. */
+  readonly memoryLimit?: number;
   readonly tokenizeMs: number;
   readonly feeds: Readonly<Record<string, FeedTensor>>;
   readonly outputs: OutputNames;

@@ -70,6 +70,7 @@ export class WebGpuEngine {
         attention,
         vectors,
         truncated: prepared.truncated,
+        ...(prepared.memoryLimit === undefined ? {} : { memoryLimit: prepared.memoryLimit }),
         tokenizeMs: prepared.tokenizeMs,
         inferenceMs: reply.runMs,
       };

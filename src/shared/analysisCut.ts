@@ -32,8 +32,11 @@ export interface AnalysisCut {
   readonly lastColumn: number | undefined;
   /** Last line of what was asked for (the selection, or the document). */
   readonly requestedLastLine: number;
-  /** The limit that cut it: min(attentionLens.maxTokens, the model's context), in tokens. */
+  /** The limit that cut it: min(attentionLens.maxTokens, the model's context), in tokens, or
+   *  lower where the attention of more tokens would not fit in memory (`memoryBound`). */
   readonly tokenLimit: number;
+  /** True when the memory budget, not the setting or the context, set `tokenLimit`. */
+  readonly memoryBound?: boolean;
 }
 
 /** The position just after `text` when it starts at `start`. */
@@ -52,7 +55,7 @@ export function placeAfter(start: TextPlace, text: string): TextPlace {
  * units. `rest` is the text after the kept part up to the end of its line (or more): it tells
  * whether the cut falls inside a line (the line goes on) or at its end.
  */
-export function analysisCut(origin: AnalysisOrigin, text: string, end: number, tokenLimit: number): AnalysisCut {
+export function analysisCut(origin: AnalysisOrigin, text: string, end: number, tokenLimit: number, memoryBound = false): AnalysisCut {
   const kept = text.slice(0, end);
   const stop = placeAfter(origin.start, kept);
   const next = text.charAt(end);
@@ -67,12 +70,14 @@ export function analysisCut(origin: AnalysisOrigin, text: string, end: number, t
     lastColumn: atLineStart || atLineEnd ? undefined : stop.character,
     requestedLastLine: Math.max(origin.requestedLastLine, lastLine) + 1,
     tokenLimit,
+    ...(memoryBound ? { memoryBound } : {}),
   };
 }
 
 /**
  * "Analysed lines 1–42 of 400 lines (512-token limit).", or, when the cut falls inside a line,
- * "Analysed line 1 to line 3, column 16, of 400 lines (512-token limit)." `l10n` words it in
+ * "Analysed line 1 to line 3, column 16, of 400 lines (512-token limit)."; a cut set by the memory
+ * budget says so: "(1672 tokens: the most whose attention fits in memory)". `l10n` words it in
  * the display language (English by default).
  */
 export function cutMessage(cut: AnalysisCut, l10n: Translator = ENGLISH): string {
@@ -84,5 +89,7 @@ export function cutMessage(cut: AnalysisCut, l10n: Translator = ENGLISH): string
     what = firstLine === lastLine ? l10n.t('line {0}', lastLine) : l10n.t('lines {0}–{1}', firstLine, lastLine);
   }
   const whole = firstLine === requestedLastLine ? l10n.t('line {0}', firstLine) : firstLine === 1 ? l10n.t('{0} lines', requestedLastLine) : l10n.t('lines {0}–{1}', firstLine, requestedLastLine);
-  return l10n.t('Analysed {0} of {1} ({2}-token limit).', what, whole, cut.tokenLimit);
+  return cut.memoryBound
+    ? l10n.t('Analysed {0} of {1} ({2} tokens: the most whose attention fits in memory).', what, whole, cut.tokenLimit)
+    : l10n.t('Analysed {0} of {1} ({2}-token limit).', what, whole, cut.tokenLimit);
 }

@@ -24,6 +24,13 @@ describe('where a truncated analysis stopped', () => {
     assert.equal(cutMessage(cut), 'Analysed lines 1–42 of 400 lines (512-token limit).');
   });
 
+  it('a cut the memory budget set says so instead of naming a token limit', () => {
+    const doc = text(400, 9);
+    const cut = analysisCut({ start: { line: 0, character: 0 }, requestedLastLine: 399 }, doc, 42 * 10, 1672, true);
+    assert.equal(cut.memoryBound, true);
+    assert.equal(cutMessage(cut), 'Analysed lines 1–42 of 400 lines (1672 tokens: the most whose attention fits in memory).');
+  });
+
   it('a cut before a line break ends its own line', () => {
     const doc = text(5, 9);
     const cut = analysisCut({ start: { line: 0, character: 0 }, requestedLastLine: 4 }, doc, 29, 64);

@@ -13,7 +13,7 @@ import {
   ATTENTION_BYTES_BUDGET,
   RequestTooLargeError,
   attentionBytes,
-  checkRequestBudget,
+  noTextFits,
   maxTokensWithinBudget,
 } from '../../src/inference/requestBudget';
 import { RUNTIME_FILES, checkRuntimeFiles, explainRuntimeFailure } from '../../src/inference/runtimeFiles';
@@ -239,28 +239,44 @@ describe('reliability: out-of-memory-sized requests', () => {
     assert.equal(attentionBytes({ layers: 4, heads: 4 }, 512), 4 * 4 * 512 * 512 * 4);
   });
 
-  it('refuses above 1.5 GB, suggesting a token count that fits', () => {
+  it('allows the most tokens whose attention fits 1.5 GB, and names the size when not even a few fit', () => {
     const big = { layers: 32, heads: 32 };
     const fits = maxTokensWithinBudget(big);
     assert.ok(attentionBytes(big, fits) <= ATTENTION_BYTES_BUDGET && attentionBytes(big, fits + 1) > ATTENTION_BYTES_BUDGET);
-    checkRequestBudget(big, fits);
-    assert.throws(
-      () => checkRequestBudget(big, 8192),
-      (err: unknown) => err instanceof RequestTooLargeError && new RegExp(`maxTokens to ${fits} or fewer`).test(err.message) && /256\.0 GB/.test(err.message),
-    );
+    const refusal = noTextFits({ layers: 1_000_000, heads: 1000 }, 3);
+    assert.ok(refusal instanceof RequestTooLargeError);
+    assert.match(refusal.message, /^The attention of 1000000 layers x 1000 heads needs about 33\.5 GB for even 3 tokens, more than the 1\.5 GB Attention Lens allows\. Use a smaller model\.$/);
     // The bundled model at its whole context is far inside the budget.
-    checkRequestBudget({ layers: 4, heads: 4 }, 512);
+    assert.ok(maxTokensWithinBudget({ layers: 4, heads: 4 }) > 512);
   });
 
-  it('is checked in AttentionModel.run after tokenizing, before onnxruntime runs', async function () {
+  it('is applied in AttentionModel.run after tokenizing: a text whose attention would not fit is cut to what fits, and said so', async function () {
     this.timeout(30_000);
     const model = await AttentionModel.load(BUNDLED, ORT_DIST);
     try {
       assert.ok(maxTokensWithinBudget(model.info) > model.info.context, 'the bundled model always fits');
-      assert.equal((await model.run('x '.repeat(2000), 8192)).tokens.length, model.info.context);
-      // Pretend the model is enormous: the run is refused before session.run would allocate anything.
+      const whole = await model.run('x '.repeat(2000), 8192);
+      assert.equal(whole.tokens.length, model.info.context);
+      assert.equal(whole.memoryLimit, undefined, 'cut by the context, not by memory');
+      // Pretend the model is enormous: the run is cut to the tokens whose attention fits.
       (model.info as { layers: number }).layers = 100_000;
-      await assert.rejects(model.run('x '.repeat(2000), 8192), (err: unknown) => err instanceof RequestTooLargeError && /maxTokens to \d+ or fewer/.test(err.message));
+      const fits = maxTokensWithinBudget(model.info);
+      assert.ok(fits > 1 && fits < model.info.context);
+      const cut = await model.run('x '.repeat(2000), 8192);
+      assert.equal(cut.tokens.length, fits);
+      assert.equal(cut.memoryLimit, fits);
+      assert.equal(cut.truncated, true);
+      assert.equal(cut.attention[0]!.length, model.info.heads * fits * fits, 'the model ran on the cut text');
+      assert.equal(model.prepare('x '.repeat(2000), 8192).memoryLimit, fits, 'the WebGPU path is cut alike');
+      // A short text that fits runs whole.
+      const short = await model.run('x', 8192);
+      assert.equal(short.memoryLimit, undefined);
+      // So large that no text fits: refused before session.run would allocate anything.
+      (model.info as { layers: number }).layers = 1e12;
+      await assert.rejects(
+        model.run('x', 8192),
+        (err: unknown) => err instanceof RequestTooLargeError && /for even \d+ tokens/.test(err.message) && /Use a smaller model\.$/.test(err.message) && !/maxTokens/.test(err.message),
+      );
     } finally {
       await model.dispose();
     }

@@ -1,7 +1,8 @@
 // The model a session runs is derived from the file and not kept: the bytes another engine asks
-// for (WebGPU) are derived again, equal to what the session got, and refused when the file changed.
+// for (WebGPU) are derived again, equal to what the session got, and refused when the file changed
+// on disk (another model, or the same graph saved again).
 import * as assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { AttentionModel } from '../../src/inference/attentionModel';
@@ -41,9 +42,16 @@ describe('view graph: the model bytes a session runs', function () {
 
   it('refuses to hand over a model file that changed on disk since the load, saying to run again', async () => {
     const model = await AttentionModel.load({ folder, threads: 1 }, WASM_DIR);
+    const changed = (err: unknown) => err instanceof ModelLoadError && /changed on disk since it was loaded/.test(err.message);
     try {
+      // Another model in its place.
       copyFileSync(TINYBERT, path.join(folder, 'model.onnx'));
-      await assert.rejects(model.engineModelBytes(), (err: unknown) => err instanceof ModelLoadError && /changed on disk since it was loaded/.test(err.message));
+      await assert.rejects(model.engineModelBytes(), changed);
+      // The same graph with other weights (same size, same outputs): told apart by its time.
+      const bytes = readFileSync(path.join(BUNDLED, 'model.onnx'));
+      writeFileSync(path.join(folder, 'model.onnx'), bytes);
+      utimesSync(path.join(folder, 'model.onnx'), new Date(), new Date(Date.now() + 5_000));
+      await assert.rejects(model.engineModelBytes(), changed);
     } finally {
       await model.dispose();
     }
