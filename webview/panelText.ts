@@ -45,7 +45,7 @@ export function displayLine(state: PanelState): string {
 export function summaryLine(result: ResultSummary): { text: string; title: string } {
   const t = result.timings;
   return {
-    text: `${l10n.t('{0} · {1} tokens', result.source, result.tokens.length)}${result.truncated ? ` ${l10n.t('(token limit)')}` : ''} · ${result.modelName}${result.found ? ` (${result.found})` : ''} · ${result.backend}`,
+    text: `${l10n.t('{0} · {1} tokens', result.source, result.tokens.length)}${result.truncated ? ` ${result.cut?.memoryBound ? l10n.t('(memory limit)') : l10n.t('(token limit)')}` : ''} · ${result.modelName}${result.found ? ` (${result.found})` : ''} · ${result.backend}`,
     title:
       (t.load > 0 ? `${l10n.t('model load {0} ms', t.load.toFixed(0))} · ` : '') +
       l10n.t('tokenize {0} ms · inference {1} ms · transfer {2} ms · total {3} ms', t.tokenize.toFixed(0), t.inference.toFixed(0), t.transfer.toFixed(0), t.total.toFixed(0)),

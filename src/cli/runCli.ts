@@ -14,6 +14,7 @@ import { basename, join, resolve } from 'node:path';
 import { InferenceClient } from '../inference/inferenceClient';
 import { startWorkerProcess } from '../inference/workerHandle';
 import type { ModelLocation } from '../inference/workerProtocol';
+import { analysisCut, cutMessage, placeAfter, type AnalysisCut } from '../shared/analysisCut';
 import { resultToJson } from '../shared/resultJson';
 import { summarize } from '../shared/resultSummary';
 import { capAnalysisText, sendCap } from '../shared/textCap';
@@ -72,10 +73,10 @@ export async function runCli(argv: readonly string[], paths: CliPaths): Promise<
     if (end === undefined) throw new CliUsageError(NOTHING_TO_ANALYSE);
     // The worker has made the extension's checks: a text whose attention would not fit in memory
     // was cut (memoryLimit), a model whose attention fits for no text was refused with a message.
-    if (output.truncated || sent.capped) {
-      const why = output.memoryLimit === undefined ? '' : ' (the most whose attention fits in memory)';
-      console.error(`note: the text is longer than ${output.tokens.length} tokens${why}; analysed the first ${end} characters`);
-    }
+    const truncated = output.truncated || sent.capped;
+    // Where the analysis stopped, in the file's lines, as the extension's banner says it.
+    const cut = truncated ? cliCut(documentText, startOffset, endOffset, end, output.memoryLimit ?? Math.min(options.maxTokens, info.context), output.memoryLimit !== undefined) : undefined;
+    if (cut) console.error(`note: ${cutMessage(cut)}`);
     const result = resultToJson({
       source: { file: basename(options.file), startOffset, text: text.slice(0, end) },
       tokens: output.tokens,
@@ -94,7 +95,8 @@ export async function runCli(argv: readonly string[], paths: CliPaths): Promise<
         tokens: output.tokens,
         model: info,
         source: `${result.source.file}:${startLine + 1}`,
-        truncated: output.truncated || sent.capped,
+        truncated,
+        ...(cut ? { cut } : {}),
         timings: { tokenize: output.tokenizeMs, inference: output.inferenceMs, load: info.loadMs, transfer: 0, total: 0 },
       });
       const { attention: _nested, ...meta } = result;
@@ -105,4 +107,15 @@ export async function runCli(argv: readonly string[], paths: CliPaths): Promise<
   } finally {
     client.dispose();
   }
+}
+
+/**
+ * The cut of a CLI run that kept the first `end` UTF-16 units of the text between `startOffset`
+ * and `endOffset` of `documentText`, in the file's lines (see shared/analysisCut.ts).
+ */
+function cliCut(documentText: string, startOffset: number, endOffset: number, end: number, tokenLimit: number, memoryBound: boolean): AnalysisCut {
+  const fileStart = { line: 0, character: 0 };
+  const start = placeAfter(fileStart, documentText.slice(0, startOffset));
+  const requestedLastLine = placeAfter(fileStart, documentText.slice(0, Math.max(startOffset, endOffset - 1))).line;
+  return analysisCut({ start, requestedLastLine }, documentText.slice(startOffset, endOffset), end, tokenLimit, memoryBound);
 }

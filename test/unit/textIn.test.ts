@@ -143,6 +143,23 @@ describe('text in: through the CLI', function () {
     assert.equal(result.tokens.length, 64);
   });
 
+  it('says where a cut run stopped, in the file\'s lines, on stderr and in the HTML report', async () => {
+    const input = file('long.ts', Array.from({ length: 40 }, (_, i) => `const v${i} = ${i};`).join('\n') + '\n');
+    const html = path.join(folder, 'report.html');
+    const notes: string[] = [];
+    const original = console.error;
+    console.error = (...parts: unknown[]) => void notes.push(parts.join(' '));
+    try {
+      assert.equal(await runCli([input, '--range', '3:1-40:1', '--max-tokens', '32', '--model', model, '--html', html], PATHS), 0);
+    } finally {
+      console.error = original;
+    }
+    const note = notes.find((n) => n.startsWith('note: Analysed'));
+    assert.match(note ?? notes.join('\n'), /^note: Analysed lines 3–\d+ of lines 3–39 \(32-token limit\)\.$|^note: Analysed line 3 to line \d+, column \d+, of lines 3–39 \(32-token limit\)\.$/);
+    // The report carries the cut for its banner (drawn by its script).
+    assert.match(readFileSync(html, 'utf8'), /"cut":\{"firstLine":3,/);
+  });
+
   it('refuses text that tokenizes to nothing, a folder, a range past the end, a tiny --max-tokens and an unwritable output', async () => {
     const empty = file('invisible.txt', '\u200b\u0010');
     await assert.rejects(runCli([empty, '--model', model, '--json', path.join(folder, 'o.json')], PATHS), (e: unknown) => e instanceof CliUsageError && /nothing to analyse/.test(e.message));
