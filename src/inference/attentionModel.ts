@@ -22,7 +22,7 @@ import { HeldBytes, viewGraph, type GraphFacts } from './viewGraph';
 import { buildFeeds, planInputs, type InputSpec } from './modelInputs';
 import { toFloat32 } from './floatData';
 import { decodeOutputs, fetchedOutputs, type OutputNames } from './outputDecoding';
-import { maxTokensWithinBudget, noTextFits } from './requestBudget';
+import { availableMemory, maxTokensWithinBudget, noTextFits, type ModelSize } from './requestBudget';
 import type { ExternalDataFile, SessionRuntime } from './sessionRuntime';
 import type { RequestStage } from './requestTimeout';
 import { truncateTokens } from './truncateTokens';
@@ -146,6 +146,10 @@ async function inOrder<T extends readonly unknown[]>(promises: { readonly [K in 
 }
 
 export class AttentionModel {
+  /** Bytes of memory available now, read when a run starts (requestBudget.ts); a test or bench
+   *  may replace it to pose as a smaller machine. */
+  availableMemory: () => number = availableMemory;
+
   private constructor(
     private readonly session: ort.InferenceSession,
     private readonly Tensor: typeof ort.Tensor,
@@ -158,6 +162,8 @@ export class AttentionModel {
     private readonly files: ModelFiles,
     /** The model file's size and modification time at load, to tell whether it changed since. */
     private readonly fileStamp: string,
+    /** Which onnxruntime runs the session: on WASM a run shares the 4 GiB heap with the weights. */
+    private readonly runtimeKind: SessionRuntime['kind'],
     public readonly info: ModelInfo,
   ) {}
 
@@ -209,7 +215,7 @@ export class AttentionModel {
       loadMs: 0,
       weightBytes,
     };
-    const model = new AttentionModel(session, runtime.Tensor, tokenizer, inputs, outputs, files, fileStamp, partial);
+    const model = new AttentionModel(session, runtime.Tensor, tokenizer, inputs, outputs, files, fileStamp, runtime.kind, partial);
     // A first tiny run compiles the kernels now rather than on the user's first request, and
     // gives the head count and layout from the real output shapes (and checks them).
     let layout: AttentionLayoutResult;
@@ -220,7 +226,7 @@ export class AttentionModel {
       throw err instanceof ModelLoadError ? err : new ModelLoadError('runtime', `onnxruntime could not run ${files.model}: ${(err as Error).message}`);
     }
     const found = describeModel(graph, inputs, config, layout.heads, describeLayout(layout.layout));
-    return new AttentionModel(session, runtime.Tensor, tokenizer, inputs, outputs, files, fileStamp, {
+    return new AttentionModel(session, runtime.Tensor, tokenizer, inputs, outputs, files, fileStamp, runtime.kind, {
       ...partial,
       heads: layout.heads,
       ...(found ? { found } : {}),
@@ -294,15 +300,22 @@ export class AttentionModel {
    */
   private tokenize(text: string, maxTokens: number): { tokens: SourceToken[]; truncated: boolean; memoryLimit?: number; tokenizeMs: number } {
     const t0 = performance.now();
-    const limit = Math.min(maxTokens, this.info.context);
+    const fits = maxTokensWithinBudget(this.size, this.availableMemory());
+    if (fits <= this.specialTokenCount()) throw noTextFits(this.size, this.specialTokenCount() + 1, this.availableMemory());
+    const asked = Math.min(maxTokens, this.info.context);
+    const limit = Math.min(asked, fits);
     // Only the prefix that holds the first `limit` tokens is tokenized (see encodePrefix).
     const prefix = encodePrefix(text, limit, (part) => this.tokenizer.encode(part));
     const { tokens, truncated } = truncateTokens(prefix.tokens, limit);
     const tokenizeMs = performance.now() - t0;
-    const fits = maxTokensWithinBudget(this.info);
-    if (tokens.length <= fits) return { tokens, truncated: truncated || prefix.capped, tokenizeMs };
-    if (fits <= this.specialTokenCount()) throw noTextFits(this.info, this.specialTokenCount() + 1);
-    return { tokens: truncateTokens(prefix.tokens, fits).tokens, truncated: true, memoryLimit: fits, tokenizeMs };
+    const cut = truncated || prefix.capped;
+    // Cut by memory only when memory, not the setting or the context, set the limit.
+    return { tokens, truncated: cut, ...(cut && fits < asked ? { memoryLimit: fits } : {}), tokenizeMs };
+  }
+
+  /** What the memory budget needs to know of this model (requestBudget.ts). */
+  private get size(): ModelSize {
+    return { ...this.info, onWasmHeap: this.runtimeKind === 'wasm' };
   }
 
   private async runIds(

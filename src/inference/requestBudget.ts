@@ -1,13 +1,30 @@
 /**
- * Keeps runs whose attention tensors would not fit in memory from reaching onnxruntime. A run
- * returns layers x heads x T x T float32 weights (and onnxruntime holds about as much again while
- * it computes them); 32 layers x 32 heads at 8,192 tokens would be 275 GB. AttentionModel cuts a
- * longer text to `maxTokensWithinBudget` tokens (and says so), and refuses with `noTextFits` a
- * model whose attention would not fit even for its special tokens and one more.
+ * Keeps runs that would not fit in memory from reaching onnxruntime. A run's attention alone is
+ * layers x heads x T x T float32 weights: 32 layers x 32 heads at 8,192 tokens would be 275 GB.
+ * AttentionModel cuts a longer text to `maxTokensWithinBudget` tokens (and says so), and refuses
+ * with `noTextFits` a model for which not even its special tokens and one more would fit.
+ *
+ * What a run adds to what the loaded model already holds, measured with the bench's `long`
+ * group (a BERT-base-size model, 12 layers x 12 heads, onnxruntime-node, 1672 and 2048 tokens;
+ * BENCHMARKS.md):
+ * - the attention, about three times at the peak: onnxruntime's output tensors, the JavaScript
+ *   copy the worker makes of them, and the extension host's copy (ATTENTION_COPIES);
+ * - onnxruntime's working memory while it computes one layer: the scores, their softmax and the
+ *   masked scores, each heads x T x T float32 (WORKING_TENSORS).
+ * The weights are not counted again: they are in memory since the load, and so already missing
+ * from what the machine has available when the run starts.
  */
+import { freemem } from 'node:os';
+import { formatBytes } from '../shared/attentionFile/budget';
 
-/** Bytes of attention weights one run may produce: 1.5 GiB. */
-export const ATTENTION_BYTES_BUDGET = 1.5 * 1024 ** 3;
+/** Copies of the attention alive at a run's peak (see the header). */
+export const ATTENTION_COPIES = 3;
+/** heads x T x T float32 tensors onnxruntime holds while it computes one layer. */
+export const WORKING_TENSORS = 3;
+/** Share of the memory available when a run starts that the run may take. */
+export const AVAILABLE_SHARE = 0.5;
+/** onnxruntime-web's WebAssembly heap: weights, activations and the attention of a run share it. */
+export const WASM_HEAP_BYTES = 4 * 1024 ** 3;
 
 export class RequestTooLargeError extends Error {
   override readonly name = 'RequestTooLargeError';
@@ -16,18 +33,15 @@ export class RequestTooLargeError extends Error {
 export interface ModelSize {
   readonly layers: number;
   readonly heads: number;
-  /** Bytes of the model's weights (file plus external data), which share the WebAssembly heap. */
+  /** Bytes of the model's weights (file plus external data). */
   readonly weightBytes?: number;
+  /** True when the model runs on onnxruntime-web's WebAssembly heap (WASM_HEAP_BYTES). */
+  readonly onWasmHeap?: boolean;
 }
 
-/** onnxruntime-web's WebAssembly heap: weights, activations and the attention of a run share it. */
-export const WASM_HEAP_BYTES = 4 * 1024 ** 3;
-
-/** The attention budget left beside the weights: onnxruntime holds the attention about twice
- *  (computed, then copied out) in what the weights leave of the heap. */
-export function attentionBudget(model: ModelSize, budget = ATTENTION_BYTES_BUDGET): number {
-  if (model.weightBytes === undefined) return budget;
-  return Math.max(0, Math.min(budget, (WASM_HEAP_BYTES - model.weightBytes) / 2));
+/** Bytes of memory available now (the kernel's MemAvailable on Linux, through libuv). */
+export function availableMemory(): number {
+  return freemem();
 }
 
 /** Bytes of the attention outputs of one run: layers * heads * T * T float32 values. */
@@ -35,25 +49,58 @@ export function attentionBytes(model: ModelSize, tokens: number): number {
   return model.layers * model.heads * tokens * tokens * 4;
 }
 
-/** The most tokens a run of `model` may have within `budget`. */
-export function maxTokensWithinBudget(model: ModelSize, budget = ATTENTION_BYTES_BUDGET): number {
-  budget = attentionBudget(model, budget);
-  const perPair = Math.max(1, model.layers) * Math.max(1, model.heads) * 4;
-  return Math.floor(Math.sqrt(budget / perPair));
+/** Bytes a run of `tokens` tokens adds at its peak: the attention ATTENTION_COPIES times and
+ *  onnxruntime's working memory for one layer (see the header). */
+export function runBytes(model: ModelSize, tokens: number): number {
+  return (ATTENTION_COPIES * model.layers * model.heads + WORKING_TENSORS * model.heads) * tokens * tokens * 4;
 }
 
-function gigabytes(bytes: number): string {
-  return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
+/** Bytes of the WebAssembly heap a run of `tokens` tokens needs beside the weights: onnxruntime
+ *  holds the attention twice there (computed, then copied out) and its working memory. */
+function heapBytes(model: ModelSize, tokens: number): number {
+  return (2 * model.layers * model.heads + WORKING_TENSORS * model.heads) * tokens * tokens * 4;
+}
+
+/** The most T with bytes(T) <= room, where bytes grows as T². */
+function tokensWithin(room: number, bytesOf: (tokens: number) => number): number {
+  const perPair = Math.max(1, bytesOf(1));
+  return Math.floor(Math.sqrt(Math.max(0, room) / perPair));
+}
+
+/** The room a run may take: AVAILABLE_SHARE of `available` bytes. */
+function runRoom(available: number): number {
+  return available * AVAILABLE_SHARE;
+}
+
+/** What the WebAssembly heap leaves beside the weights; Infinity off the heap. */
+function heapRoom(model: ModelSize): number {
+  return model.onWasmHeap ? WASM_HEAP_BYTES - (model.weightBytes ?? 0) : Infinity;
 }
 
 /**
- * The error for a model whose attention does not fit the budget even for `tokens` tokens (its
- * special tokens and one more): no text or setting can help, only a smaller model.
+ * The most tokens a run of `model` may have: its peak (runBytes) within AVAILABLE_SHARE of the
+ * memory `available` now, and on WebAssembly within the heap the weights leave.
+ * @param available bytes of memory available now (default: availableMemory()).
  */
-export function noTextFits(model: ModelSize, tokens: number, budget = ATTENTION_BYTES_BUDGET): RequestTooLargeError {
-  const room = attentionBudget(model, budget);
+export function maxTokensWithinBudget(model: ModelSize, available = availableMemory()): number {
+  const sized = { ...model, layers: Math.max(1, model.layers), heads: Math.max(1, model.heads) };
+  return Math.min(tokensWithin(runRoom(available), (t) => runBytes(sized, t)), tokensWithin(heapRoom(model), (t) => heapBytes(sized, t)));
+}
+
+/**
+ * The error for a model for which a run of `tokens` tokens (its special tokens and one more) does
+ * not fit: no text or setting can help, only more free memory or a smaller model. Names the
+ * bound that failed: the machine's available memory or the WebAssembly heap.
+ */
+export function noTextFits(model: ModelSize, tokens: number, available = availableMemory()): RequestTooLargeError {
+  const need = `A run of ${model.layers} layers x ${model.heads} heads needs about ${formatBytes(runBytes(model, tokens))} for even ${tokens} ${tokens === 1 ? 'token' : 'tokens'} ` +
+    `(its attention, held about ${ATTENTION_COPIES} times while it is handed over, and onnxruntime's working memory)`;
+  if (heapBytes(model, tokens) > heapRoom(model)) {
+    return new RequestTooLargeError(
+      `${need}, more than the 4 GiB WebAssembly heap leaves beside ${formatBytes(model.weightBytes ?? 0)} of weights. Use a smaller model, or the native runtime (attentionLens.backend: auto) where it is installed.`,
+    );
+  }
   return new RequestTooLargeError(
-    `The attention of ${model.layers} layers x ${model.heads} heads needs about ${gigabytes(attentionBytes(model, tokens))} for even ${tokens} tokens, ` +
-      `more than the ${gigabytes(room)} Attention Lens allows${model.weightBytes !== undefined ? ` beside ${gigabytes(model.weightBytes)} of weights` : ''}. Use a smaller model.`,
+    `${need}, more than half of the ${formatBytes(available)} of memory available now. Close programs to free memory, or use a smaller model (fewer layers or heads).`,
   );
 }

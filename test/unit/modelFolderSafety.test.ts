@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { AttentionModel } from '../../src/inference/attentionModel';
 import { layoutFromShapes } from '../../src/inference/attentionShape';
 import { ModelLoadError, type ModelLoadErrorKind } from '../../src/inference/modelErrors';
-import { attentionBudget, attentionBytes, maxTokensWithinBudget, noTextFits } from '../../src/inference/requestBudget';
+import { WASM_HEAP_BYTES, maxTokensWithinBudget, noTextFits } from '../../src/inference/requestBudget';
 import { MAX_CONFIG_BYTES, MAX_MODEL_BYTES, MAX_TOKENIZER_BYTES, MAX_WEIGHT_BYTES } from '../../src/inference/modelFolder';
 import { inspectModelGraph } from '../../src/inference/modelGraph';
 import { appendGraphField } from '../../src/onnx/appendGraph';
@@ -153,15 +153,18 @@ describe('model folder safety: external data', function () {
     );
   });
 
-  it('the attention budget counts the weights that share the heap', function () {
-    const light = { layers: 2, heads: 4 };
+  it('on WebAssembly the run budget counts the weights that share the heap', function () {
+    const available = 64 * 1024 ** 3;
+    const light = { layers: 2, heads: 4, onWasmHeap: true };
     const heavy = { ...light, weightBytes: 3.5 * 1024 ** 3 };
-    const fits = maxTokensWithinBudget(heavy);
-    assert.ok(fits < maxTokensWithinBudget(light));
-    // What the weights leave of the 4 GiB heap, halved (onnxruntime holds the attention twice).
-    assert.equal(attentionBudget(heavy), (4 - 3.5) * 1024 ** 3 / 2);
-    assert.ok(attentionBytes(heavy, fits) <= attentionBudget(heavy) && attentionBytes(heavy, fits + 1) > attentionBudget(heavy));
-    assert.match(noTextFits({ ...heavy, layers: 1e7 }, 2).message, /beside 3\.5 GB of weights\. Use a smaller model\.$/);
+    const fits = maxTokensWithinBudget(heavy, available);
+    assert.ok(fits < maxTokensWithinBudget(light, available));
+    // What the weights leave of the 4 GiB heap: the attention twice and one layer's working memory.
+    const heap = (tokens: number) => (2 * 2 * 4 + 3 * 4) * tokens * tokens * 4;
+    assert.ok(heap(fits) <= WASM_HEAP_BYTES - heavy.weightBytes && heap(fits + 1) > WASM_HEAP_BYTES - heavy.weightBytes);
+    // Off the heap (the native runtime) only the machine's memory bounds it.
+    assert.ok(maxTokensWithinBudget({ ...heavy, onWasmHeap: false }, available) > fits);
+    assert.match(noTextFits({ ...heavy, layers: 1e7 }, 2, available).message, /more than the 4 GiB WebAssembly heap leaves beside 3\.50 GiB of weights\. Use a smaller model, or the native runtime/);
   });
 
   it('a location outside the model folder is refused', function () {

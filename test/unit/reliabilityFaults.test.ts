@@ -10,11 +10,11 @@ import type { FailureKind } from '../../src/inference/workerFailure';
 import { AttentionModel } from '../../src/inference/attentionModel';
 import { UnexpectedOutputError, checkInferenceOutput } from '../../src/inference/outputChecks';
 import {
-  ATTENTION_BYTES_BUDGET,
   RequestTooLargeError,
   attentionBytes,
   noTextFits,
   maxTokensWithinBudget,
+  runBytes,
 } from '../../src/inference/requestBudget';
 import { RUNTIME_FILES, checkRuntimeFiles, explainRuntimeFailure } from '../../src/inference/runtimeFiles';
 import type { InferenceOutput, ModelLocation } from '../../src/inference/workerProtocol';
@@ -239,28 +239,40 @@ describe('reliability: out-of-memory-sized requests', () => {
     assert.equal(attentionBytes({ layers: 4, heads: 4 }, 512), 4 * 4 * 512 * 512 * 4);
   });
 
-  it('allows the most tokens whose attention fits 1.5 GB, and names the size when not even a few fit', () => {
+  it('allows the most tokens whose run fits half the memory available, and says what to lower when not even a few fit', () => {
+    const available = 8 * 1024 ** 3;
     const big = { layers: 32, heads: 32 };
-    const fits = maxTokensWithinBudget(big);
-    assert.ok(attentionBytes(big, fits) <= ATTENTION_BYTES_BUDGET && attentionBytes(big, fits + 1) > ATTENTION_BYTES_BUDGET);
-    const refusal = noTextFits({ layers: 1_000_000, heads: 1000 }, 3);
+    const fits = maxTokensWithinBudget(big, available);
+    assert.ok(runBytes(big, fits) <= available / 2 && runBytes(big, fits + 1) > available / 2);
+    // The attention three times and one layer's working memory: 32 x 32 heads at 1024 tokens is
+    // 4 GiB of attention, so 8 GiB available allows a little under 1024 / sqrt(3).
+    assert.equal(fits, Math.floor(Math.sqrt(available / 2 / ((3 * 32 * 32 + 3 * 32) * 4))));
+    // Less memory available, fewer tokens.
+    assert.ok(maxTokensWithinBudget(big, available / 4) < fits);
+    const refusal = noTextFits({ layers: 1_000_000, heads: 1000 }, 3, available);
     assert.ok(refusal instanceof RequestTooLargeError);
-    assert.match(refusal.message, /^The attention of 1000000 layers x 1000 heads needs about 33\.5 GB for even 3 tokens, more than the 1\.5 GB Attention Lens allows\. Use a smaller model\.$/);
-    // The bundled model at its whole context is far inside the budget.
-    assert.ok(maxTokensWithinBudget({ layers: 4, heads: 4 }) > 512);
+    assert.match(
+      refusal.message,
+      /^A run of 1000000 layers x 1000 heads needs about 100\.58 GiB for even 3 tokens \(its attention, held about 3 times while it is handed over, and onnxruntime's working memory\), more than half of the 8\.00 GiB of memory available now\. Close programs to free memory, or use a smaller model \(fewer layers or heads\)\.$/,
+    );
+    // The bundled model at its whole context fits even in 256 MB.
+    assert.ok(maxTokensWithinBudget({ layers: 4, heads: 4 }, 256 * 1024 ** 2) > 512);
   });
 
   it('is applied in AttentionModel.run after tokenizing: a text whose attention would not fit is cut to what fits, and said so', async function () {
     this.timeout(30_000);
     const model = await AttentionModel.load(BUNDLED, ORT_DIST);
+    // A machine with 8 GiB available, whatever this one has.
+    const available = 8 * 1024 ** 3;
+    model.availableMemory = () => available;
     try {
-      assert.ok(maxTokensWithinBudget(model.info) > model.info.context, 'the bundled model always fits');
+      assert.ok(maxTokensWithinBudget(model.info, available) > model.info.context, 'the bundled model always fits');
       const whole = await model.run('x '.repeat(2000), 8192);
       assert.equal(whole.tokens.length, model.info.context);
       assert.equal(whole.memoryLimit, undefined, 'cut by the context, not by memory');
       // Pretend the model is enormous: the run is cut to the tokens whose attention fits.
       (model.info as { layers: number }).layers = 100_000;
-      const fits = maxTokensWithinBudget(model.info);
+      const fits = maxTokensWithinBudget({ ...model.info, onWasmHeap: true }, available);
       assert.ok(fits > 1 && fits < model.info.context);
       const cut = await model.run('x '.repeat(2000), 8192);
       assert.equal(cut.tokens.length, fits);
@@ -271,11 +283,16 @@ describe('reliability: out-of-memory-sized requests', () => {
       // A short text that fits runs whole.
       const short = await model.run('x', 8192);
       assert.equal(short.memoryLimit, undefined);
+      // A text cut by maxTokens below what memory allows is not a memory cut.
+      const bySetting = await model.run('x '.repeat(2000), Math.floor(fits / 2));
+      assert.equal(bySetting.tokens.length, Math.floor(fits / 2));
+      assert.equal(bySetting.memoryLimit, undefined);
+      assert.equal(bySetting.truncated, true);
       // So large that no text fits: refused before session.run would allocate anything.
       (model.info as { layers: number }).layers = 1e12;
       await assert.rejects(
         model.run('x', 8192),
-        (err: unknown) => err instanceof RequestTooLargeError && /for even \d+ tokens/.test(err.message) && /Use a smaller model\.$/.test(err.message) && !/maxTokens/.test(err.message),
+        (err: unknown) => err instanceof RequestTooLargeError && /for even \d+ tokens?\b/.test(err.message) && /[Uu]se a smaller model/.test(err.message) && !/maxTokens/.test(err.message),
       );
     } finally {
       await model.dispose();
