@@ -125,7 +125,7 @@ export class InferenceClient {
     maxTokens: number,
   ): Promise<{ info: ModelInfo; output: InferenceOutput; loadMs: number }> {
     const fresh = this.loaded?.key !== JSON.stringify(location);
-    const info = await this.load(location);
+    const info = await this.loadForRequest(location);
     // The worker send() posts to (no await in between): the one whose handover folder this run's
     // file is in, even if another worker has replaced it by the time the reply arrives.
     const worker = this.ensureWorker();
@@ -137,7 +137,7 @@ export class InferenceClient {
   /** Load the model if needed and tokenize `text` for a run on another engine. */
   async prepare(location: ModelLocation, text: string, maxTokens: number): Promise<{ info: ModelInfo; prepared: PreparedRun; loadMs: number }> {
     const fresh = this.loaded?.key !== JSON.stringify(location);
-    const info = await this.load(location);
+    const info = await this.loadForRequest(location);
     const reply = await this.send({ kind: 'prepare', text, maxTokens });
     if (reply.kind !== 'prepared') throw new InferenceError('unexpected reply to prepare');
     return { info, prepared: reply.prepared, loadMs: fresh ? info.loadMs : 0 };
@@ -145,10 +145,25 @@ export class InferenceClient {
 
   /** The loaded model's bytes with its attention outputs exposed, for another engine to load. */
   async modelBytes(location: ModelLocation): Promise<Uint8Array> {
-    await this.load(location);
+    await this.loadForRequest(location);
     const reply = await this.send({ kind: 'modelBytes' });
     if (reply.kind !== 'modelBytes') throw new InferenceError('unexpected reply to modelBytes');
     return reply.bytes;
+  }
+
+  /**
+   * load(), then checks that `location` is still the model the worker holds: a load of another
+   * model sent while this one was loading would otherwise make the request that follows run on
+   * that model while it reports this one's info (the worker handles requests in order).
+   * @throws InferenceError of kind 'cancelled' when another model was loaded meanwhile.
+   */
+  private async loadForRequest(location: ModelLocation): Promise<ModelInfo> {
+    const info = await this.load(location);
+    // No await between this check and the send() that follows it: nothing can come between.
+    if (this.loaded?.key !== JSON.stringify(location)) {
+      throw new InferenceError(`Another model was loaded while ${info.name} was loading, so this request was not run on it. Run it again.`, 'cancelled');
+    }
+    return info;
   }
 
   /**

@@ -139,6 +139,24 @@ describe('reliability: inference worker faults', function () {
     }
   });
 
+  it('does not run a request on a model loaded by a later call while its own was loading', async () => {
+    const client = new InferenceClient(FAKE_WORKER, 'unused');
+    try {
+      const first = client.run(FAKE, 'first', 8);
+      const prepared = client.prepare(FAKE, 'first', 8);
+      // Sent before the run: the worker would otherwise run 'first' on this model.
+      const other = client.load({ folder: 'fake-b', threads: 1 });
+      for (const request of [first, prepared]) {
+        await assert.rejects(request, (err: unknown) => err instanceof InferenceError && err.kind === 'cancelled' && /^Another model was loaded while fake was loading/.test(err.message));
+      }
+      await other;
+      // The later model's own requests run.
+      assert.equal((await client.run({ folder: 'fake-b', threads: 1 }, 'second', 8)).output.tokens[0].text, 'second');
+    } finally {
+      client.dispose();
+    }
+  });
+
   it('rejects everything pending on dispose', async () => {
     const client = new InferenceClient(FAKE_WORKER, 'unused');
     const hanging = client.run(FAKE, 'hang', 8);
