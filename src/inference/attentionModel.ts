@@ -75,9 +75,9 @@ export function wasmRuntime(wasmDir: string): SessionRuntime {
   return {
     kind: 'wasm',
     Tensor: ort.Tensor,
-    createSession: (bytes, threads, externalData) => {
+    createSession: (model, threads, externalData) => {
       configureRuntime(wasmDir, threads);
-      return ort.InferenceSession.create(bytes, {
+      return ort.InferenceSession.create(model.take(), {
         executionProviders: ['wasm'],
         graphOptimizationLevel: 'all',
         // Shape-inference warnings about appended outputs are noise in the user's log.
@@ -91,13 +91,13 @@ export function wasmRuntime(wasmDir: string): SessionRuntime {
 
 async function createSession(
   runtime: SessionRuntime,
-  bytes: Uint8Array,
+  model: HeldBytes,
   threads: number,
   file: string,
   externalData: readonly ExternalDataFile[],
 ): Promise<ort.InferenceSession> {
   try {
-    return await runtime.createSession(bytes, threads, externalData);
+    return await runtime.createSession(model, threads, externalData);
   } catch (err) {
     const message = (err as Error).message;
     // onnxruntime reads shape tensors during loading; it cannot when they too sit in external data.
@@ -200,7 +200,7 @@ export class AttentionModel {
     // its own copy, where the process allows (collectGarbage.ts).
     collectGarbage();
     // Handed over, not kept: onnxruntime copies the model, and nothing here needs it again.
-    const session = await createSession(runtime, bytes.take(), location.threads, files.model, externalData);
+    const session = await createSession(runtime, bytes, location.threads, files.model, externalData);
     collectGarbage();
     const partial: ModelInfo = {
       name: config.name ?? basename(location.modelFile ?? location.folder, '.onnx'),

@@ -15,10 +15,14 @@
  * The universal VSIX and the web have neither: they run WASM, and the reason is reported in
  * `ModelInfo.runtimeFallback` for the host to log.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as ort from 'onnxruntime-web';
 import { AttentionModel } from './attentionModel';
+import { collectGarbage } from './collectGarbage';
+import type { HeldBytes } from './heldBytes';
 import { ModelLoadError } from './modelErrors';
 import { resolveNative } from './nativePresence';
 import type { SessionRuntime } from './sessionRuntime';
@@ -63,22 +67,66 @@ function tryLoad(bundleDir: string): SessionRuntime | { readonly reason: string 
   };
 }
 
+type SessionOptions = Parameters<OrtNode['InferenceSession']['create']>[1];
+
+/**
+ * A session from a model's bytes, created from a temporary file where one can be written: from
+ * bytes, onnxruntime-node parses the JavaScript buffer, which stays alive until the session
+ * exists, so the load holds the model once more than from a file. Measured on a BERT-base-size
+ * model (437 MB): peak RSS 1488 MB from bytes, 1078 MB from a file (BENCHMARKS.md). The file is
+ * removed once the session exists (onnxruntime has read it); where none can be written (no room
+ * in the temporary folder), the bytes are used.
+ */
+async function sessionFromFile(ortNode: OrtNode, model: HeldBytes, options: SessionOptions): Promise<ort.InferenceSession> {
+  // The file's path once written; until then the bytes (the only reference to them).
+  let source: Uint8Array | string = model.take();
+  let folder: string | undefined;
+  try {
+    folder = mkdtempSync(join(tmpdir(), 'attention-lens-model-'));
+    const file = join(folder, 'model.onnx');
+    writeFileSync(file, source);
+    source = file;
+  } catch {
+    // Kept in memory: the session is made from the bytes.
+  }
+  try {
+    if (typeof source !== 'string') return await ortNode.InferenceSession.create(source, options);
+    // The bytes are garbage now: freed before onnxruntime reads its own copy.
+    collectGarbage();
+    return await ortNode.InferenceSession.create(source, options);
+  } finally {
+    if (folder) {
+      try {
+        rmSync(folder, { recursive: true, force: true });
+      } catch {
+        // A file still open elsewhere (Windows): the temporary folder's own clean-up removes it.
+      }
+    }
+  }
+}
+
 function nativeRuntime(ortNode: OrtNode): SessionRuntime {
   return {
     kind: 'native',
     Tensor: ortNode.Tensor,
-    // onnxruntime-node reads external data only from paths beside a model file, not from bytes: a
-    // model that has some fails here with kind 'runtime', and loadAttentionModel runs it on WASM.
-    createSession: (bytes, threads, externalData) =>
-      ortNode.InferenceSession.create(bytes, {
-        ...(externalData.length > 0 ? { externalData: [...externalData] } : {}),
+    createSession: (model, threads, externalData) => {
+      const options: SessionOptions = {
         executionProviders: ['cpu'],
         graphOptimizationLevel: 'all',
         intraOpNumThreads: threads,
         // One graph, run one node at a time: more threads go to the kernels, not to parallel branches.
         interOpNumThreads: 1,
         executionMode: 'sequential',
-      }),
+        // The arena keeps a run's largest buffers for the next run: with BERT-base at 512 tokens
+        // the worker process stayed at 1062 MB after the runs, 822 MB without it; runs were 2–8%
+        // slower (BENCHMARKS.md).
+        enableCpuMemArena: false,
+      };
+      // onnxruntime-node reads external data only from paths beside a model file, not from bytes: a
+      // model that has some fails here with kind 'runtime', and loadAttentionModel runs it on WASM.
+      if (externalData.length > 0) return ortNode.InferenceSession.create(model.take(), { ...options, externalData: [...externalData] });
+      return sessionFromFile(ortNode, model, options);
+    },
     describe: (threads) => (threads > 1 ? `native (${threads} threads)` : 'native'),
   };
 }

@@ -4,6 +4,7 @@
  * (onnxruntime-common), so AttentionModel runs on either; see nativeEngine.ts for how one is chosen.
  */
 import type * as ort from 'onnxruntime-web';
+import type { HeldBytes } from './heldBytes';
 
 /** One external data file: its path as the model's `location` names it, and its bytes. */
 export interface ExternalDataFile {
@@ -18,9 +19,11 @@ export interface SessionRuntime {
   readonly Tensor: typeof ort.Tensor;
   /**
    * Creates a session on `threads` intra-op threads, with the weights kept in external data files
-   * given as bytes (`path` as the model names it). Throws onnxruntime's error as is.
+   * given as bytes (`path` as the model names it). Takes the model's bytes from `model` (so that
+   * nothing else keeps them alive while onnxruntime builds its own copy). Throws onnxruntime's
+   * error as is.
    */
-  createSession(bytes: Uint8Array, threads: number, externalData: readonly ExternalDataFile[]): Promise<ort.InferenceSession>;
+  createSession(model: HeldBytes, threads: number, externalData: readonly ExternalDataFile[]): Promise<ort.InferenceSession>;
   /** What the status bar and summaries call this runtime, e.g. `native (2 threads)`. */
   describe(threads: number): string;
 }

@@ -8,30 +8,9 @@
  */
 import { inspectModelGraph, NAMED_ATTENTION_OUTPUT, pruneToViews, type ModelGraph } from './modelGraph';
 import type { OutputNames, VectorOutputs } from './outputDecoding';
+import { HeldBytes } from './heldBytes';
 
-/**
- * Bytes with one owner that can let go of them: `take()` hands them over and forgets them, so a
- * caller that holds the holder (e.g. across later awaits of an async function) no longer keeps
- * hundreds of MB alive.
- */
-export class HeldBytes {
-  private bytes: Uint8Array | undefined;
-  /** Length in bytes, still known after `take()`. */
-  readonly size: number;
-
-  constructor(bytes: Uint8Array) {
-    this.bytes = bytes;
-    this.size = bytes.length;
-  }
-
-  /** @throws Error when taken before: a second owner would be a bug. */
-  take(): Uint8Array {
-    const bytes = this.bytes;
-    if (!bytes) throw new Error('model bytes were already handed over');
-    this.bytes = undefined;
-    return bytes;
-  }
-}
+export { HeldBytes } from './heldBytes';
 
 /** q_l/k_l/v_l/o_l beside each attn_l (as the bundled model exports them), or undefined. */
 export function findVectorOutputs(attention: readonly string[], names: readonly string[]): VectorOutputs[] | undefined {

@@ -2,12 +2,13 @@
 // real worker thread. onnxruntime-node is an optional dependency: without it these checks skip
 // and say so (the fallback checks still run).
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, watch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AttentionModel } from '../../src/inference/attentionModel';
 import { InferenceClient } from '../../src/inference/inferenceClient';
 import { InferenceEngines } from '../../src/inference/inferenceEngines';
+import { HeldBytes } from '../../src/inference/heldBytes';
 import { loadAttentionModel, loadNativeRuntime } from '../../src/inference/nativeEngine';
 import { startWorkerProcess, type WorkerHandle } from '../../src/inference/workerHandle';
 import type { InferenceOutput } from '../../src/inference/workerProtocol';
@@ -73,6 +74,37 @@ describe('native engine (onnxruntime-node)', function () {
     } finally {
       await native.dispose();
       await wasm.dispose();
+    }
+  });
+
+  it('creates its session from a temporary model file, removed once the session exists, and from the bytes where none can be written', async function () {
+    const runtime = loadNativeRuntime(REPO_ROOT);
+    if ('reason' in runtime) this.skip();
+    const bytes = readFileSync(path.join(MODEL.folder, 'model.onnx'));
+    const saved = process.env.TMPDIR;
+    const temp = mkdtempSync(path.join(tmpdir(), 'attention-lens-native-test-'));
+    try {
+      process.env.TMPDIR = temp;
+      const seen: string[] = [];
+      const watcher = watch(temp, (_event, name) => name && seen.push(name));
+      const held = new HeldBytes(new Uint8Array(bytes));
+      const session = await runtime.createSession(held, 1, []);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      watcher.close();
+      assert.ok(session.outputNames.includes('attn_0'));
+      assert.throws(() => held.take(), /already handed over/, 'the bytes were taken, not kept by the holder');
+      assert.ok(seen.some((name) => name.startsWith('attention-lens-model-')), `a temporary model folder was made (saw ${JSON.stringify(seen)})`);
+      assert.deepEqual(readdirSync(temp), [], 'and removed');
+      await session.release();
+      // No temporary folder can be made: the session comes from the bytes.
+      process.env.TMPDIR = path.join(temp, 'missing', 'folder');
+      const fromBytes = await runtime.createSession(new HeldBytes(new Uint8Array(bytes)), 1, []);
+      assert.ok(fromBytes.outputNames.includes('attn_0'));
+      await fromBytes.release();
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+      rmSync(temp, { recursive: true, force: true });
     }
   });
 
