@@ -46,6 +46,12 @@ interface Stages {
   paint: number;
   /** Warm runs only, seen in the webview: keypress -> ShowResult arrives. */
   resultArrives?: number;
+  /** Warm runs only: keypress -> the command starts on the extension host (its log's clock). */
+  commandStarts?: number;
+  /** Warm runs only: command starts -> result published and posted to the panel (host). */
+  hostRun?: number;
+  /** Warm runs only: result posted by the host -> it reaches the webview. */
+  resultTransit?: number;
   /** ShowResult arrives -> ShowMatrix arrives (chips rendered, matrix requested, host replies). */
   matrixRoundTrip?: number;
   /** ShowMatrix arrives -> painted (heatmap drawn, next frame). */
@@ -87,6 +93,19 @@ async function paintMs(runId: number): Promise<number> {
     await new Promise((r) => setTimeout(r, 100));
   }
   return NaN;
+}
+
+/**
+ * When run `runId` started and was published on the extension host, in epoch ms, from its log line
+ * "run N: X ms from command to result" (written right after the result was posted to the panel;
+ * its timestamp is the server's local time, the same clock as the browser's on this machine).
+ */
+function hostTimes(runId: number): { commandAt: number; postedAt: number } | undefined {
+  const log = latestExtensionLog();
+  const m = log && new RegExp(`^(\\d{4}-\\d\\d-\\d\\d) (\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) \\[info\\] run ${runId}: (\\d+(?:\\.\\d+)?) ms from command to result`, 'm').exec(readFileSync(log, 'utf8'));
+  if (!m) return undefined;
+  const postedAt = new Date(`${m[1]}T${m[2]}`).getTime();
+  return { commandAt: postedAt - Number(m[3]), postedAt };
 }
 
 async function panelFrame(page: Page): Promise<Frame> {
@@ -187,8 +206,11 @@ async function warmRuns(page: Page, tokens: number, n: number): Promise<{ ms: nu
     ms.push(at - t0);
     const result = arrivals['result/show'];
     const matrix = arrivals['matrix/show'];
+    const stagesRead = await readStages(page, runId);
+    const host = hostTimes(runId);
     stages.push({
-      ...(await readStages(page, runId)),
+      ...stagesRead,
+      ...(host ? { commandStarts: host.commandAt - t0, hostRun: host.postedAt - host.commandAt, resultTransit: result - host.postedAt } : {}),
       resultArrives: result - t0,
       matrixRoundTrip: matrix - result,
       drawToFrame: at - matrix,
@@ -198,8 +220,15 @@ async function warmRuns(page: Page, tokens: number, n: number): Promise<{ ms: nu
 }
 
 function stageRows(label: string, stages: Stages[]): Row[] {
-  const names = { resultArrives: 'keypress -> result reaches webview', matrixRoundTrip: 'result -> matrix reaches webview', drawToFrame: 'matrix -> painted (draw + frame)' } as const;
-  return (['load', 'tokenize', 'inference', 'transfer', 'paint', 'resultArrives', 'matrixRoundTrip', 'drawToFrame'] as const)
+  const names = {
+    commandStarts: 'keypress -> command starts (host log)',
+    hostRun: 'command -> result posted (host log)',
+    resultTransit: 'result posted -> reaches webview',
+    resultArrives: 'keypress -> result reaches webview',
+    matrixRoundTrip: 'result -> matrix reaches webview',
+    drawToFrame: 'matrix -> painted (draw + frame)',
+  } as const;
+  return (['load', 'tokenize', 'inference', 'transfer', 'paint', 'commandStarts', 'hostRun', 'resultTransit', 'resultArrives', 'matrixRoundTrip', 'drawToFrame'] as const)
     .filter((k) => stages.some((s) => (s[k] ?? 0) > 0))
     .map((k) => timingRow(GROUP, `  ${label} · ${k in names ? 'webview: ' + names[k as keyof typeof names] : 'stage ' + k}`, stages.map((s) => s[k] ?? NaN).filter(Number.isFinite)));
 }
