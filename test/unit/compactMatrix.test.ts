@@ -2,7 +2,7 @@
 // ones under every colour scale, and the exact weights a view reads equal the float32 ones.
 import * as assert from 'node:assert/strict';
 import { colorIndex, scaleMax } from '../../src/shared/colorScale';
-import { decodeSqrt16, encodeSqrt16 } from '../../src/shared/compactMatrix';
+import { decodeSqrt16, decodeSqrt16Lower, encodeSqrt16, encodeSqrt16Lower, lowerCells } from '../../src/shared/compactMatrix';
 import { rowMax } from '../../src/shared/heatmapPixels';
 import { MessageType, floatsFromBuffer, matrixFromMessage, matrixPayload, parseWebviewMessage, type RequestWeightsMessage } from '../../src/shared/protocol';
 import { focusRowWeights, focusWeights, hideColumns, sinkColumns } from '../../src/shared/renormalize';
@@ -67,8 +67,34 @@ describe('compact matrix (sqrt16)', () => {
     }
   });
 
-  it('is half the bytes of float32, and exact when asked', () => {
+  it('sends a causal matrix as its lower triangle: a quarter of float32\'s bytes, the same codes, exact zeros above the diagonal', () => {
+    const size = 48;
+    const matrix = softmaxCausal(size, 1, 7);
+    const lower = matrixPayload(matrix, false);
+    assert.equal(lower.encoding, 'sqrt16-lower');
+    assert.equal(lower.data.byteLength, ((size * (size + 1)) / 2) * 2);
+    const decoded = matrixFromMessage({ ...lower, size })!;
+    // Exactly what the full sqrt16 codes decode to, zeros included.
+    assert.deepEqual(decoded, decodeSqrt16(encodeSqrt16(matrix)!));
+    for (let i = 0; i < size; i++) for (let j = i + 1; j < size; j++) assert.equal(decoded[i * size + j], 0);
+    assert.equal(matrixFromMessage({ ...lower, size: size - 1 }), undefined, 'wrong size');
+    assert.equal(lowerCells(1), 1);
+    assert.deepEqual(decodeSqrt16Lower(encodeSqrt16Lower(new Float32Array([1]), 1)!, 1), new Float32Array([1]));
+    // One cell above the diagonal that is not exactly 0 (even 1e-30): the whole matrix travels.
+    const leaky = matrix.slice();
+    leaky[1] = 1e-30;
+    assert.equal(encodeSqrt16Lower(leaky, size), undefined);
+    assert.equal(matrixPayload(leaky, false).encoding, 'sqrt16');
+    // Not a weight in the triangle: float32.
+    const bad = matrix.slice();
+    bad[size] = Number.NaN;
+    assert.equal(matrixPayload(bad, false).encoding, 'float32');
+  });
+
+  it('is half the bytes of float32 for a full matrix, and exact when asked', () => {
     const matrix = randomCausal(32, 5);
+    // Attention to a later token (a bidirectional model): the full matrix travels.
+    matrix[1] = 0.25;
     const compact = matrixPayload(matrix, false);
     assert.equal(compact.encoding, 'sqrt16');
     assert.equal(compact.data.byteLength, 32 * 32 * 2);

@@ -3,7 +3,7 @@
  * array may view a larger buffer, and structured cloning may hand back a view instead of the
  * buffer that was sent).
  */
-import { decodeSqrt16, encodeSqrt16, type MatrixEncoding } from '../compactMatrix';
+import { decodeSqrt16, decodeSqrt16Lower, encodeSqrt16, encodeSqrt16Lower, type MatrixEncoding } from '../compactMatrix';
 import type { ShowMatrixMessage } from './messages';
 import type { WebGpuTensor } from './webGpuMessages';
 
@@ -31,22 +31,29 @@ export function bufferOf(data: ArrayBufferView): ArrayBuffer {
 
 /**
  * Read the T x T matrix of a ShowMatrix message as float32 (sqrt16 codes decoded); undefined when
- * its bytes are not size² values of its encoding.
+ * its bytes are not the values its encoding gives for size x size.
  */
 export function matrixFromMessage(message: Pick<ShowMatrixMessage, 'data' | 'size' | 'encoding'>): Float32Array | undefined {
   const cells = message.size * message.size;
   if (message.encoding === 'float32') return floatsFromBuffer(message.data, cells);
-  if (message.encoding !== 'sqrt16') return undefined;
   const bytes = arrayBufferFrom(message.data);
-  return bytes && bytes.byteLength === cells * 2 ? decodeSqrt16(new Uint16Array(bytes)) : undefined;
+  if (!bytes || bytes.byteLength % 2 !== 0) return undefined;
+  if (message.encoding === 'sqrt16-lower') return decodeSqrt16Lower(new Uint16Array(bytes), message.size);
+  if (message.encoding !== 'sqrt16') return undefined;
+  return bytes.byteLength === cells * 2 ? decodeSqrt16(new Uint16Array(bytes)) : undefined;
 }
 
 /**
  * A matrix's bytes for a ShowMatrix message: exact float32, or (for drawing) sqrt16 codes when
- * every value is a weight in [0, 1]. Always a standalone buffer (see bufferOf).
+ * every value is a weight in [0, 1], of the lower triangle only when the matrix is causal (zero
+ * above the diagonal). Always a standalone buffer (see bufferOf).
  */
 export function matrixPayload(matrix: Float32Array, exact: boolean): { readonly data: ArrayBuffer; readonly encoding: MatrixEncoding } {
-  const codes = exact ? undefined : encodeSqrt16(matrix);
+  if (exact) return { data: bufferOf(matrix), encoding: 'float32' };
+  const size = Math.round(Math.sqrt(matrix.length));
+  const lower = size * size === matrix.length ? encodeSqrt16Lower(matrix, size) : undefined;
+  if (lower) return { data: lower.buffer as ArrayBuffer, encoding: 'sqrt16-lower' };
+  const codes = encodeSqrt16(matrix);
   return codes ? { data: codes.buffer as ArrayBuffer, encoding: 'sqrt16' } : { data: bufferOf(matrix), encoding: 'float32' };
 }
 
