@@ -14,6 +14,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InferenceClient } from '../../src/inference/inferenceClient';
+import { availableMemory } from '../../src/inference/requestBudget';
 import { startWorkerProcess, type WorkerHandle } from '../../src/inference/workerHandle';
 import { extensionWorkerPath } from '../lib/build';
 import { pruneGraph } from '../../src/onnx/pruneGraph';
@@ -37,11 +38,13 @@ async function extension(): Promise<object> {
   const text = readFileSync(join(__dirname, '..', '..', 'src', 'inference', 'attentionModel.ts'), 'utf8').repeat(4);
   try {
     await client.load(location);
+    // What the memory budget reads when the run starts (requestBudget.ts): how many tokens it keeps depends on it.
+    const availableMb = availableMemory() / MB;
     const started = performance.now();
     const { output } = await client.run(location, text, tokens);
     const worker = child?.pid === undefined ? undefined : processRss(child.pid);
     const host = processRss(process.pid);
-    return { ran: true, tokens: output.tokens.length, ms: performance.now() - started, hostPeakMb: host ? host.peak / MB : null, workerPeakMb: worker ? worker.peak / MB : null };
+    return { ran: true, tokens: output.tokens.length, availableMb, ms: performance.now() - started, hostPeakMb: host ? host.peak / MB : null, workerPeakMb: worker ? worker.peak / MB : null };
   } catch (err) {
     return { ran: false, reason: (err as Error).message };
   } finally {

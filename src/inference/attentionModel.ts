@@ -300,8 +300,10 @@ export class AttentionModel {
    */
   private tokenize(text: string, maxTokens: number): { tokens: SourceToken[]; truncated: boolean; memoryLimit?: number; tokenizeMs: number } {
     const t0 = performance.now();
-    const fits = maxTokensWithinBudget(this.size, this.availableMemory());
-    if (fits <= this.specialTokenCount()) throw noTextFits(this.size, this.specialTokenCount() + 1, this.availableMemory());
+    // Read once: the refusal must name the figure the limit came from.
+    const available = this.availableMemory();
+    const fits = maxTokensWithinBudget(this.size, available);
+    if (fits <= this.specialTokenCount()) throw noTextFits(this.size, this.specialTokenCount() + 1, available);
     const asked = Math.min(maxTokens, this.info.context);
     const limit = Math.min(asked, fits);
     // Only the prefix that holds the first `limit` tokens is tokenized (see encodePrefix).

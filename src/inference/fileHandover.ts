@@ -10,9 +10,10 @@
  * once read, and the folder when the process ends (the worker removes it itself on a normal exit;
  * a folder left by a process killed with its host is removed by the next worker).
  */
-import { closeSync, existsSync, mkdtempSync, openSync, readSync, readdirSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { processFolder } from './processFolder';
 import type { InferenceOutput, LayerVectors } from './runTypes';
 
 /** Where a run's tensors are: the file, and how many floats each tensor holds, in handover order. */
@@ -28,29 +29,13 @@ function tensorsOf(output: InferenceOutput): Float32Array[] {
   return [...output.attention, ...(output.vectors ?? []).flatMap((v) => [v.q, v.k, v.v, v.o])];
 }
 
-const PREFIX = 'attention-lens-';
-
 /**
  * A private folder for one worker process's handover files, named after the process. Folders of
  * processes that no longer run (killed with their host, leaving no one to clean up) are removed.
  */
 export function handoverFolder(): string {
   const base = existsSync('/dev/shm') && statSync('/dev/shm').isDirectory() ? '/dev/shm' : tmpdir();
-  for (const name of readdirSync(base)) {
-    const pid = /^attention-lens-(\d+)-/.exec(name)?.[1];
-    if (pid !== undefined && !alive(Number(pid))) rmSync(join(base, name), { recursive: true, force: true });
-  }
-  return mkdtempSync(join(base, `${PREFIX}${process.pid}-`));
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it runs, as another user.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return processFolder(base, 'attention-lens-');
 }
 
 /**

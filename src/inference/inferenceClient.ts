@@ -161,7 +161,7 @@ export class InferenceClient {
     const info = await this.load(location);
     // No await between this check and the send() that follows it: nothing can come between.
     if (this.loaded?.key !== JSON.stringify(location)) {
-      throw new InferenceError(`Another model was loaded while ${info.name} was loading, so this request was not run on it. Run it again.`, 'cancelled');
+      throw new InferenceError(`Another model was loaded before this request for ${info.name} reached the worker, so it was not run. Run it again.`, 'cancelled');
     }
     return info;
   }

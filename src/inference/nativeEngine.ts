@@ -15,7 +15,7 @@
  * The universal VSIX and the web have neither: they run WASM, and the reason is reported in
  * `ModelInfo.runtimeFallback` for the host to log.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +23,7 @@ import type * as ort from 'onnxruntime-web';
 import { AttentionModel } from './attentionModel';
 import { collectGarbage } from './collectGarbage';
 import type { HeldBytes } from './heldBytes';
+import { processFolder } from './processFolder';
 import { ModelLoadError } from './modelErrors';
 import { resolveNative } from './nativePresence';
 import type { SessionRuntime } from './sessionRuntime';
@@ -72,17 +73,22 @@ type SessionOptions = Parameters<OrtNode['InferenceSession']['create']>[1];
 /**
  * A session from a model's bytes, created from a temporary file where one can be written: from
  * bytes, onnxruntime-node parses the JavaScript buffer, which stays alive until the session
- * exists, so the load holds the model once more than from a file. Measured on a BERT-base-size
- * model (437 MB): peak RSS 1488 MB from bytes, 1078 MB from a file (BENCHMARKS.md). The file is
- * removed once the session exists (onnxruntime has read it); where none can be written (no room
- * in the temporary folder), the bytes are used.
+ * exists, so the load holds the model once more than from a file. Measured on the bench's
+ * BERT-base-size model (437 MB) in the worker process: peak RSS during the load 1271 MB from bytes,
+ * 884 MB from a file (BENCHMARKS.md, `large`). Where the temporary folder is itself in memory (a
+ * tmpfs /tmp) the copy only moves there, for the length of the load.
+ *
+ * The folder is named after this process (processFolder.ts): removed once the session exists,
+ * and, should the process be killed during the load, by the next load. Where no file can be
+ * written (no room), the bytes are used; where onnxruntime cannot open the file (a path it cannot
+ * read, e.g. characters its Windows build mishandles), the bytes are read back and used.
  */
 async function sessionFromFile(ortNode: OrtNode, model: HeldBytes, options: SessionOptions): Promise<ort.InferenceSession> {
   // The file's path once written; until then the bytes (the only reference to them).
   let source: Uint8Array | string = model.take();
   let folder: string | undefined;
   try {
-    folder = mkdtempSync(join(tmpdir(), 'attention-lens-model-'));
+    folder = processFolder(tmpdir(), 'attention-lens-model-');
     const file = join(folder, 'model.onnx');
     writeFileSync(file, source);
     source = file;
@@ -93,13 +99,18 @@ async function sessionFromFile(ortNode: OrtNode, model: HeldBytes, options: Sess
     if (typeof source !== 'string') return await ortNode.InferenceSession.create(source, options);
     // The bytes are garbage now: freed before onnxruntime reads its own copy.
     collectGarbage();
-    return await ortNode.InferenceSession.create(source, options);
+    try {
+      return await ortNode.InferenceSession.create(source, options);
+    } catch {
+      // The same model from memory: a failure that is the model's own recurs and is thrown.
+      return await ortNode.InferenceSession.create(readFileSync(source), options);
+    }
   } finally {
     if (folder) {
       try {
         rmSync(folder, { recursive: true, force: true });
       } catch {
-        // A file still open elsewhere (Windows): the temporary folder's own clean-up removes it.
+        // Still open elsewhere (Windows): the next load removes it (processFolder).
       }
     }
   }

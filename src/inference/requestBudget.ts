@@ -12,9 +12,12 @@
  * - onnxruntime's working memory while it computes one layer: the scores, their softmax and the
  *   masked scores, each heads x T x T float32 (WORKING_TENSORS).
  * The weights are not counted again: they are in memory since the load, and so already missing
- * from what the machine has available when the run starts.
+ * from what the machine has available when the run starts (availableMemory). Not counted either:
+ * on Linux the worker process hands the run over through a file in /dev/shm (memory, but no
+ * process's RSS) for the moment the host reads it; and a run on WebGPU, which is budgeted as if
+ * it ran in the worker (its GPU memory is not known here).
  */
-import { freemem } from 'node:os';
+import { freemem, totalmem } from 'node:os';
 import { formatBytes } from '../shared/attentionFile/budget';
 
 /** Copies of the attention alive at a run's peak (see the header). */
@@ -39,9 +42,18 @@ export interface ModelSize {
   readonly onWasmHeap?: boolean;
 }
 
-/** Bytes of memory available now (the kernel's MemAvailable on Linux, through libuv). */
+/**
+ * Bytes of memory available now, as well as the platform tells:
+ * - `process.availableMemory()` where Node has it (20.13 and later): the free memory within the
+ *   process's constraints, a container's cgroup limit included; else `os.freemem()`. On Linux
+ *   both read the kernel's MemAvailable (page cache it can drop counts as available).
+ * - On macOS both count only free pages, not the inactive and purgeable ones the system gives
+ *   back on demand, and a busy Mac with plenty of memory reports a few hundred MB: there, at
+ *   least half of the machine's memory is taken as available.
+ */
 export function availableMemory(): number {
-  return freemem();
+  const reported = (process as { availableMemory?: () => number }).availableMemory?.() ?? freemem();
+  return process.platform === 'darwin' ? Math.max(reported, totalmem() / 2) : reported;
 }
 
 /** Bytes of the attention outputs of one run: layers * heads * T * T float32 values. */
@@ -95,9 +107,14 @@ export function maxTokensWithinBudget(model: ModelSize, available = availableMem
 export function noTextFits(model: ModelSize, tokens: number, available = availableMemory()): RequestTooLargeError {
   const need = `A run of ${model.layers} layers x ${model.heads} heads needs about ${formatBytes(runBytes(model, tokens))} for even ${tokens} ${tokens === 1 ? 'token' : 'tokens'} ` +
     `(its attention, held about ${ATTENTION_COPIES} times while it is handed over, and onnxruntime's working memory)`;
+  const inMemory = runBytes(model, tokens) <= runRoom(available);
   if (heapBytes(model, tokens) > heapRoom(model)) {
+    // The native runtime has no such heap: worth suggesting only when the machine's memory would hold the run.
     return new RequestTooLargeError(
-      `${need}, more than the 4 GiB WebAssembly heap leaves beside ${formatBytes(model.weightBytes ?? 0)} of weights. Use a smaller model, or the native runtime (attentionLens.backend: auto) where it is installed.`,
+      `${need}, more than the 4 GiB WebAssembly heap leaves beside ${formatBytes(model.weightBytes ?? 0)} of weights` +
+        (inMemory
+          ? '. Use a smaller model, or the native runtime (attentionLens.backend: auto) where it is installed.'
+          : `, and more than half of the ${formatBytes(available)} of memory available now. Use a smaller model (fewer layers or heads).`),
     );
   }
   return new RequestTooLargeError(

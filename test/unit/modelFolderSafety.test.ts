@@ -165,6 +165,10 @@ describe('model folder safety: external data', function () {
     // Off the heap (the native runtime) only the machine's memory bounds it.
     assert.ok(maxTokensWithinBudget({ ...heavy, onWasmHeap: false }, available) > fits);
     assert.match(noTextFits({ ...heavy, layers: 1e7 }, 2, available).message, /more than the 4 GiB WebAssembly heap leaves beside 3\.50 GiB of weights\. Use a smaller model, or the native runtime/);
+    // When the machine's memory would not hold the run either, the native runtime is not suggested.
+    const both = noTextFits({ ...heavy, layers: 1e7 }, 2, 1024 ** 3).message;
+    assert.match(both, /WebAssembly heap leaves beside 3\.50 GiB of weights, and more than half of the 1\.00 GiB of memory available now\. Use a smaller model \(fewer layers or heads\)\.$/);
+    assert.doesNotMatch(both, /native/);
   });
 
   it('a location outside the model folder is refused', function () {

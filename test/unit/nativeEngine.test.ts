@@ -96,10 +96,19 @@ describe('native engine (onnxruntime-node)', function () {
       assert.ok(seen.some((name) => name.startsWith('attention-lens-model-')), `a temporary model folder was made (saw ${JSON.stringify(seen)})`);
       assert.deepEqual(readdirSync(temp), [], 'and removed');
       await session.release();
-      // No temporary folder can be made: the session comes from the bytes.
-      process.env.TMPDIR = path.join(temp, 'missing', 'folder');
+      // A folder left by a process that was killed during its load is removed by the next load.
+      const left = path.join(temp, 'attention-lens-model-999999999-abc');
+      mkdirSync(left);
+      writeFileSync(path.join(left, 'model.onnx'), 'left behind');
+      await (await runtime.createSession(new HeldBytes(new Uint8Array(bytes)), 1, [])).release();
+      assert.deepEqual(readdirSync(temp), [], 'the dead process\'s folder is gone too');
+      // No temporary folder can be made: the session comes from the bytes, and nothing is written.
+      const missing = path.join(temp, 'missing');
+      process.env.TMPDIR = missing;
       const fromBytes = await runtime.createSession(new HeldBytes(new Uint8Array(bytes)), 1, []);
       assert.ok(fromBytes.outputNames.includes('attn_0'));
+      assert.equal(existsSync(missing), false, 'no folder was made');
+      assert.deepEqual(readdirSync(temp), []);
       await fromBytes.release();
     } finally {
       if (saved === undefined) delete process.env.TMPDIR;

@@ -147,7 +147,7 @@ describe('reliability: inference worker faults', function () {
       // Sent before the run: the worker would otherwise run 'first' on this model.
       const other = client.load({ folder: 'fake-b', threads: 1 });
       for (const request of [first, prepared]) {
-        await assert.rejects(request, (err: unknown) => err instanceof InferenceError && err.kind === 'cancelled' && /^Another model was loaded while fake was loading/.test(err.message));
+        await assert.rejects(request, (err: unknown) => err instanceof InferenceError && err.kind === 'cancelled' && /^Another model was loaded before this request for fake reached the worker/.test(err.message));
       }
       await other;
       // The later model's own requests run.
