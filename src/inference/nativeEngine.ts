@@ -128,10 +128,9 @@ function nativeRuntime(ortNode: OrtNode): SessionRuntime {
         // One graph, run one node at a time: more threads go to the kernels, not to parallel branches.
         interOpNumThreads: 1,
         executionMode: 'sequential',
-        // The arena keeps a run's largest buffers for the next run: with BERT-base at 512 tokens
-        // the worker process stayed at 1062 MB after the runs, 822 MB without it; runs were 2–8%
-        // slower (BENCHMARKS.md).
-        enableCpuMemArena: false,
+        // onnxruntime's CPU arena stays on: it keeps a run's largest buffers for the next run (with
+        // BERT-base at 512 tokens the worker process stays at 1062 MB after the runs, 822 MB
+        // without it), but without it those runs were 12% slower (BENCHMARKS.md).
       };
       // onnxruntime-node reads external data only from paths beside a model file, not from bytes: a
       // model that has some fails here with kind 'runtime', and loadAttentionModel runs it on WASM.
