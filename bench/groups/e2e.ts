@@ -14,6 +14,8 @@
  * The package measured is the one a user of this platform installs: the platform-specific VSIX
  * (onnxruntime-node, run by `backend: auto`) where onnxruntime-node ships a binary for it, else the
  * universal one (WebAssembly). BENCH_E2E_PACKAGE=universal measures the universal one anyway.
+ * BENCH_NO_SHADING=1 turns the editor's shading off before the warm runs, to see what drawing it
+ * costs the panel (the workbench applies the editor's decorations before it passes the result on).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -282,6 +284,7 @@ export async function runE2e(): Promise<{ rows: Row[]; keys: Record<string, numb
     keys.e2e_cold = round(median(cold[512].ms), 0);
     keys.e2e_cold_128 = round(median(cold[128].ms), 0);
 
+    if (process.env.BENCH_NO_SHADING === '1') await runCommand(page, 'Attention Lens: Toggle Attention Shading');
     for (const tokens of [128, 512]) {
       const warm = await warmRuns(page, tokens, repeats(10, 3));
       rows.push(timingRow(GROUP, `warm: keybinding -> heatmap painted, ${tokens} tok`, warm.ms));

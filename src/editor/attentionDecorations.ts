@@ -40,6 +40,10 @@ export class AttentionDecorations implements vscode.Disposable {
   private readonly decorated = new Set<vscode.TextEditor>();
   private enabledFlag = true;
   private last: ShadingSnapshot = EMPTY;
+  /** A render is scheduled (scheduleRender) and has not run yet. */
+  private renderDue = false;
+  /** Per editor, the ranges each decoration type was last given (a key per type): unchanged ones are not sent again. */
+  private readonly sent = new Map<vscode.TextEditor, Map<vscode.TextEditorDecorationType, string>>();
 
   constructor(
     private readonly tracker: StaleTracker,
@@ -68,12 +72,27 @@ export class AttentionDecorations implements vscode.Disposable {
       ...this.buckets,
       this.ruler,
       this.queryType,
-      focus.onDidChange(() => this.render()),
-      tracker.onDidChange(() => this.render()),
-      selection.onDidChange(() => this.render()),
-      vscode.window.onDidChangeVisibleTextEditors(() => this.render()),
-      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('attentionLens.hideSinkTokens') && this.render()),
+      focus.onDidChange(() => this.scheduleRender()),
+      tracker.onDidChange(() => this.scheduleRender()),
+      selection.onDidChange(() => this.scheduleRender()),
+      vscode.window.onDidChangeVisibleTextEditors(() => this.scheduleRender()),
+      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('attentionLens.hideSinkTokens') && this.scheduleRender()),
     );
+  }
+
+  /**
+   * Renders once the current burst of changes is over: a new run changes the tracker, the cursor
+   * focus and the shown head one after another, and each sent its own round of decorations to
+   * the workbench's editor. Rendered after the listeners that run in the same task (the panel's
+   * result message is posted before the decorations); `snapshot` renders at once when one is
+   * due. Decorations whose ranges did not change are not sent again (decorate).
+   */
+  private scheduleRender(): void {
+    if (this.renderDue) return;
+    this.renderDue = true;
+    queueMicrotask(() => {
+      if (this.renderDue) this.render();
+    });
   }
 
   get enabled(): boolean {
@@ -88,10 +107,12 @@ export class AttentionDecorations implements vscode.Disposable {
   }
 
   get snapshot(): ShadingSnapshot {
+    if (this.renderDue) this.render();
     return this.last;
   }
 
   render(): void {
+    this.renderDue = false;
     const run = this.tracker.run;
     const focused = this.focus.focused;
     const editors = run ? vscode.window.visibleTextEditors.filter((e) => e.document.uri.toString() === run.documentUri) : [];
@@ -124,9 +145,9 @@ export class AttentionDecorations implements vscode.Disposable {
     const queryRange = this.tracker.tokenRange(document, focused.index);
     for (const editor of this.decorated) if (!editors.includes(editor)) this.clearEditor(editor);
     for (const editor of editors) {
-      this.buckets.forEach((type, i) => editor.setDecorations(type, byBucket[i]));
-      editor.setDecorations(this.ruler, ruler);
-      editor.setDecorations(this.queryType, queryRange ? [queryRange] : []);
+      this.buckets.forEach((type, i) => this.decorate(editor, type, byBucket[i]));
+      this.decorate(editor, this.ruler, ruler);
+      this.decorate(editor, this.queryType, queryRange ? [queryRange] : []);
       this.decorated.add(editor);
     }
     this.last = {
@@ -148,9 +169,21 @@ export class AttentionDecorations implements vscode.Disposable {
   private clearEditor(editor: vscode.TextEditor): void {
     for (const type of [...this.buckets, this.ruler, this.queryType]) editor.setDecorations(type, []);
     this.decorated.delete(editor);
+    this.sent.delete(editor);
+  }
+
+  /** Gives `type` the `ranges` in `editor`, unless it has exactly those already. */
+  private decorate(editor: vscode.TextEditor, type: vscode.TextEditorDecorationType, ranges: readonly vscode.Range[]): void {
+    const key = ranges.map((r) => `${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`).join(' ');
+    let sent = this.sent.get(editor);
+    if (!sent) this.sent.set(editor, (sent = new Map()));
+    if (sent.get(type) === key) return;
+    sent.set(type, key);
+    editor.setDecorations(type, ranges);
   }
 
   dispose(): void {
+    this.renderDue = false;
     this.clear();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
