@@ -251,19 +251,32 @@ describe('Reliability: faults', function () {
     return editor;
   }
 
+  /**
+   * The sample six times over, all selected: a run of 512 tokens, long enough to be seen in flight.
+   * A warm native run of the 20-line sample can start and end between two polls.
+   */
+  async function openLongSample(): Promise<vscode.TextEditor> {
+    const folder = vscode.workspace.workspaceFolders![0];
+    const sample = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder.uri, 'sample.ts')));
+    const editor = await openUntitled(sample.repeat(6), 'typescript');
+    editor.selection = new vscode.Selection(0, 0, editor.document.lineCount, 0);
+    return editor;
+  }
+
   it('the worker killed mid-run: the run fails with a message, the next run starts a fresh worker', async () => {
     const lens = await api();
-    await openSample();
+    const editor = await openLongSample();
     assert.ok(await showAttention(), 'a warm run first');
     const startedBefore = lens.inference.workersStarted;
     const pending = showAttention();
-    await until(() => lens.inference.pendingRequests > 0, 'the request to reach the worker');
+    await until(() => lens.inference.pendingRequests > 0, 'the request to reach the worker', 20_000, 0);
     assert.equal(lens.inference.terminateWorker(), true);
     assertNoRun(await pending, 'the interrupted run returns nothing');
     const next = await showAttention();
     assert.ok(next, 'the next run works');
     assert.equal(lens.inference.workersStarted, startedBefore + 1, 'one fresh worker');
     await until(() => lens.inference.liveWorkers === 1, 'exactly one live worker');
+    await closeWithoutSaving(editor);
   });
 
   it('the panel closed mid-run: no error escapes and the next run opens and paints a new panel', async () => {
@@ -285,7 +298,7 @@ describe('Reliability: faults', function () {
     const lens = await api();
     await openSample();
     const pending = showAttention();
-    await until(() => lens.inference.pendingRequests > 0 && panelTabs().length > 0, 'the run to start');
+    await until(() => lens.inference.pendingRequests > 0 && panelTabs().length > 0, 'the run to start', 20_000, 0);
     // The worker is stopped in the same turn the request is seen pending, before its reply can be
     // read: closing the panel first gave a warm run time to finish, and the test nothing to fail.
     assert.equal(lens.inference.terminateWorker(), true);

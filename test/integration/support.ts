@@ -16,13 +16,13 @@ export async function api(): Promise<AttentionLensTestApi> {
 }
 
 /** Polls `probe` until it gives a value (not undefined or false); fails after `timeoutMs`. */
-export async function until<T>(probe: () => T | undefined | false, what: string, timeoutMs = 20_000): Promise<T> {
+export async function until<T>(probe: () => T | undefined | false, what: string, timeoutMs = 20_000, intervalMs = 20): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = probe();
     if (value !== undefined && value !== false) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
 
