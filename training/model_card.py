@@ -68,9 +68,14 @@ def copy_sentence(log):
 
 
 def best_heads(report, model_sha):
-    """{model, sha256, heads: {pattern: {layer, head, score}}} from the report's JSON line."""
+    """{model, sha256, heads: {pattern: {layer, head, score}}} from the report's JSON line. The
+    induction head also gets `naturalScore`, its score on the natural code of the held-out sample
+    (its `score` is on synthetic repeats, a far easier text than the samples the gallery shows)."""
     heads = {name: {"layer": report[key]["layer"], "head": report[key]["head"], "score": report[key]["score"]}
              for name, key, _ in PATTERNS}
+    natural = report.get("induction_natural")
+    if natural:
+        heads["induction"]["naturalScore"] = natural["score"]
     return {"model": "media/model/model.onnx", "sha256": model_sha, "heads": heads}
 
 

@@ -25,7 +25,8 @@ type Pattern = 'previous-token' | 'bracket' | 'induction';
 
 interface BestHeads {
   readonly sha256: string;
-  readonly heads: Record<Pattern, { layer: number; head: number; score: number }>;
+  /** `naturalScore` (induction only): the score on natural held-out code; `score` is on synthetic repeats. */
+  readonly heads: Record<Pattern, { layer: number; head: number; score: number; naturalScore?: number }>;
 }
 
 interface Scene {
@@ -249,9 +250,14 @@ describe('The model card gallery: the best head of each pattern, shown on the sa
       last.set(id, i);
     });
     const chance = uniform(targets.map((t) => t.query));
-    console.log(`      induction-like on the text: ${score.toFixed(3)} over ${targets.length} repeated tokens (uniform ${chance.toFixed(3)}); held-out ${best.heads[pattern].score}`);
+    console.log(`      induction-like on the text: ${score.toFixed(3)} over ${targets.length} repeated tokens (uniform ${chance.toFixed(3)}); held-out ${best.heads[pattern].score} on repeats, ${best.heads[pattern].naturalScore ?? 'n/a'} on natural code`);
     if (best.heads[pattern].score >= CLEAR) assert.ok(score > chance, `an induction head beats uniform attention on the text: ${score} vs ${chance}`);
-    if (best.heads[pattern].score >= STRONG) assert.ok(score >= STRONG / 2, `repeated tokens look at what followed them before: ${score}`);
+    // The held-out score that says what to expect on a sample of natural code is the one measured
+    // on natural code (far below the synthetic repeats' score; the model card gives both).
+    const natural = best.heads[pattern].naturalScore;
+    if (best.heads[pattern].score >= STRONG && natural !== undefined) {
+      assert.ok(score >= natural / 2, `repeated tokens look at what followed them before, as on natural held-out code (${natural}): ${score}`);
+    }
 
     await openTab(view!, 'matrix');
     await view!.locator('#color').selectOption('row');
