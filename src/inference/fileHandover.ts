@@ -25,6 +25,12 @@ export interface Handover {
 
 const EMPTY = new Float32Array(0);
 
+/**
+ * Bytes one read or write call moves at most: Node's fs calls take a 32-bit length, so a run whose
+ * tensors pass 2 GiB (12 layers x 12 heads at 2048 tokens is 2.4 GB) is moved in pieces.
+ */
+export const IO_CHUNK_BYTES = 256 * 1024 ** 2;
+
 function tensorsOf(output: InferenceOutput): Float32Array[] {
   return [...output.attention, ...(output.vectors ?? []).flatMap((v) => [v.q, v.k, v.v, v.o])];
 }
@@ -44,14 +50,14 @@ export function handoverFolder(): string {
  * @throws the file system's Error when the file cannot be written (the caller then sends the
  *   tensors over the channel instead).
  */
-export function writeHandover(output: InferenceOutput, folder: string, sequence: number): { output: InferenceOutput; handover: Handover } {
+export function writeHandover(output: InferenceOutput, folder: string, sequence: number, chunkBytes = IO_CHUNK_BYTES): { output: InferenceOutput; handover: Handover } {
   const path = join(folder, `run-${sequence}.f32`);
   const tensors = tensorsOf(output);
   const fd = openSync(path, 'wx', 0o600);
   try {
     for (const tensor of tensors) {
       const bytes = new Uint8Array(tensor.buffer, tensor.byteOffset, tensor.byteLength);
-      for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written);
+      for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written, Math.min(chunkBytes, bytes.length - written));
     }
   } finally {
     closeSync(fd);
@@ -68,7 +74,7 @@ export function writeHandover(output: InferenceOutput, folder: string, sequence:
  * the runtime has it, and deletes the file.
  * @throws Error when the file is missing or shorter than `lengths` say.
  */
-export function readHandover(output: InferenceOutput, handover: Handover): InferenceOutput {
+export function readHandover(output: InferenceOutput, handover: Handover, chunkBytes = IO_CHUNK_BYTES): InferenceOutput {
   const total = handover.lengths.reduce((sum, n) => sum + n, 0) * Float32Array.BYTES_PER_ELEMENT;
   const shared = typeof SharedArrayBuffer !== 'undefined';
   const buffer = shared ? new SharedArrayBuffer(total) : new ArrayBuffer(total);
@@ -76,7 +82,7 @@ export function readHandover(output: InferenceOutput, handover: Handover): Infer
   const fd = openSync(handover.path, 'r');
   try {
     for (let read = 0; read < total; ) {
-      const n = readSync(fd, bytes, read, total - read, read);
+      const n = readSync(fd, bytes, read, Math.min(chunkBytes, total - read), read);
       if (n === 0) throw new Error(`the run's file ${handover.path} ended after ${read} of ${total} bytes`);
       read += n;
     }

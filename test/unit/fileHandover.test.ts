@@ -19,6 +19,20 @@ function output(withVectors: boolean): InferenceOutput {
 }
 
 describe('file handover of a worker process run', () => {
+  it('moves a run in pieces of any size (a run past 2 GiB must be: Node reads and writes at most 2 GiB a call)', () => {
+    const folder = handoverFolder();
+    try {
+      const original = output(true);
+      // 5 bytes: pieces that split floats and tensors alike.
+      const { output: sent, handover } = writeHandover(original, folder, 3, 5);
+      const back = readHandover(sent, handover, 5);
+      assert.deepEqual(back.attention, original.attention);
+      assert.deepEqual(back.vectors, original.vectors);
+    } finally {
+      removeHandoverFolder(`${folder}/x`);
+    }
+  });
+
   it('gives back every tensor, in shared memory, and deletes the file', () => {
     const folder = handoverFolder();
     try {
