@@ -2,8 +2,9 @@
 // npm run images — renders the images the manifest points at, with the Chromium the e2e tests use
 // (playwright-core drives /usr/bin/chromium; no browser is downloaded):
 //   media/logo.svg          -> media/logo.png, the 128 x 128 marketplace icon;
-//   docs/images/<name>.png  -> media/walkthrough/<name>.png, the walkthrough's screenshots at
-//                              WALKTHROUGH_WIDTH px wide, to keep the VSIX small.
+//   docs/images/<name>.png  -> media/walkthrough/<name>.jpg, the walkthrough's screenshots at
+//                              WALKTHROUGH_WIDTH px wide, as JPEG (quality WALKTHROUGH_QUALITY),
+//                              to keep the VSIX small: as PNG they took 0.71 MB of it.
 // The outputs are committed; run this again after changing the SVG or the screenshots
 // (the screenshots come from the e2e run: test/e2e/artifacts, copied into docs/images).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,21 +15,27 @@ import { repoRoot } from '../test/harness/vscodeServer';
 
 const ICON_SIDE = 128;
 const WALKTHROUGH_WIDTH = 900;
+/** JPEG quality of the walkthrough's screenshots: text stays sharp enough to read at 900 px. */
+const WALKTHROUGH_QUALITY = 82;
 /** docs/images screenshot -> the name the walkthrough step uses. */
 const WALKTHROUGH_IMAGES: Record<string, string> = {
-  'walkthrough-sample.png': 'sample.png',
-  'show-attention.png': 'show-attention.png',
-  'views-matrix.png': 'matrix.png',
-  'walkthrough-model-sorted.png': 'model-sorted.png',
-  'walkthrough-select-model.png': 'select-model.png',
+  'walkthrough-sample.png': 'sample.jpg',
+  'show-attention.png': 'show-attention.jpg',
+  'views-matrix.png': 'matrix.jpg',
+  'walkthrough-model-sorted.png': 'model-sorted.jpg',
+  'walkthrough-select-model.png': 'select-model.jpg',
 };
 
-/** Draws `html` in a `width` x `height` viewport and returns the PNG bytes (transparent where the page is). */
-async function render(page: Page, html: string, width: number, height: number): Promise<Buffer> {
+/**
+ * Draws `html` in a `width` x `height` viewport and returns the PNG bytes (transparent where the
+ * page is), or JPEG bytes at `jpegQuality` when given (opaque).
+ */
+async function render(page: Page, html: string, width: number, height: number, jpegQuality?: number): Promise<Buffer> {
   await page.setViewportSize({ width, height });
   await page.setContent(`<!doctype html><style>html,body{margin:0;background:transparent}img,svg{display:block}</style>${html}`);
   await page.waitForFunction(() => Array.from(document.images).every((image) => image.complete));
-  return page.screenshot({ omitBackground: true, clip: { x: 0, y: 0, width, height } });
+  const clip = { x: 0, y: 0, width, height };
+  return jpegQuality === undefined ? page.screenshot({ omitBackground: true, clip }) : page.screenshot({ type: 'jpeg', quality: jpegQuality, clip });
 }
 
 /** Width and height of a PNG, from its IHDR chunk (PNG spec, section 11.2.2). */
@@ -56,7 +63,7 @@ async function main(): Promise<void> {
       const { width, height } = pngSize(bytes);
       const scaledHeight = Math.round((height * WALKTHROUGH_WIDTH) / width);
       const img = `<img src="data:image/png;base64,${bytes.toString('base64')}" width="${WALKTHROUGH_WIDTH}" height="${scaledHeight}">`;
-      writeFileSync(join(repoRoot, 'media', 'walkthrough', target), await render(page, img, WALKTHROUGH_WIDTH, scaledHeight));
+      writeFileSync(join(repoRoot, 'media', 'walkthrough', target), await render(page, img, WALKTHROUGH_WIDTH, scaledHeight, WALKTHROUGH_QUALITY));
       console.log(`media/walkthrough/${target}: ${WALKTHROUGH_WIDTH} x ${scaledHeight} (from docs/images/${source})`);
     }
   } finally {
