@@ -37,12 +37,12 @@ export class AttentionDecorations implements vscode.Disposable {
   private readonly ruler: vscode.TextEditorDecorationType;
   private readonly queryType: vscode.TextEditorDecorationType;
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly decorated = new Set<vscode.TextEditor>();
   private enabledFlag = true;
   private last: ShadingSnapshot = EMPTY;
   /** A render is scheduled (scheduleRender) and has not run yet. */
   private renderDue = false;
-  /** Per editor, the ranges each decoration type was last given (a key per type): unchanged ones are not sent again. */
+  /** The editors decorated now, each with the ranges every decoration type was last given (a key
+   *  per type): unchanged ones are not sent again. */
   private readonly sent = new Map<vscode.TextEditor, Map<vscode.TextEditorDecorationType, string>>();
 
   constructor(
@@ -143,12 +143,11 @@ export class AttentionDecorations implements vscode.Disposable {
       snapshotKeys.push({ index: key.index, bucket: key.bucket, start: document.offsetAt(range.start), end: document.offsetAt(range.end) });
     }
     const queryRange = this.tracker.tokenRange(document, focused.index);
-    for (const editor of this.decorated) if (!editors.includes(editor)) this.clearEditor(editor);
+    for (const editor of [...this.sent.keys()]) if (!editors.includes(editor)) this.clearEditor(editor);
     for (const editor of editors) {
       this.buckets.forEach((type, i) => this.decorate(editor, type, byBucket[i]));
       this.decorate(editor, this.ruler, ruler);
       this.decorate(editor, this.queryType, queryRange ? [queryRange] : []);
-      this.decorated.add(editor);
     }
     this.last = {
       enabled: true,
@@ -162,13 +161,11 @@ export class AttentionDecorations implements vscode.Disposable {
   }
 
   private clear(): void {
-    for (const editor of this.decorated) this.clearEditor(editor);
-    this.decorated.clear();
+    for (const editor of [...this.sent.keys()]) this.clearEditor(editor);
   }
 
   private clearEditor(editor: vscode.TextEditor): void {
     for (const type of [...this.buckets, this.ruler, this.queryType]) editor.setDecorations(type, []);
-    this.decorated.delete(editor);
     this.sent.delete(editor);
   }
 

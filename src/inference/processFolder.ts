@@ -17,7 +17,7 @@ export function processFolder(base: string, prefix: string): string {
   const pattern = new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\d+)-`);
   for (const name of readdirSync(base)) {
     const pid = pattern.exec(name)?.[1];
-    if (pid !== undefined && Number(pid) !== process.pid && !alive(Number(pid))) rmSync(join(base, name), { recursive: true, force: true });
+    if (pid !== undefined && !alive(Number(pid))) rmSync(join(base, name), { recursive: true, force: true });
   }
   return mkdtempSync(join(base, `${prefix}${process.pid}-`));
 }

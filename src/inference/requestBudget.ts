@@ -61,16 +61,22 @@ export function attentionBytes(model: ModelSize, tokens: number): number {
   return model.layers * model.heads * tokens * tokens * 4;
 }
 
+/** Bytes of a run of `tokens` tokens with its attention held `copies` times, plus onnxruntime's
+ *  working memory for one layer (WORKING_TENSORS heads x T x T float32 tensors). */
+function peakBytes(model: ModelSize, tokens: number, copies: number): number {
+  return (copies * model.layers * model.heads + WORKING_TENSORS * model.heads) * tokens * tokens * 4;
+}
+
 /** Bytes a run of `tokens` tokens adds at its peak: the attention ATTENTION_COPIES times and
  *  onnxruntime's working memory for one layer (see the header). */
 export function runBytes(model: ModelSize, tokens: number): number {
-  return (ATTENTION_COPIES * model.layers * model.heads + WORKING_TENSORS * model.heads) * tokens * tokens * 4;
+  return peakBytes(model, tokens, ATTENTION_COPIES);
 }
 
 /** Bytes of the WebAssembly heap a run of `tokens` tokens needs beside the weights: onnxruntime
  *  holds the attention twice there (computed, then copied out) and its working memory. */
 function heapBytes(model: ModelSize, tokens: number): number {
-  return (2 * model.layers * model.heads + WORKING_TENSORS * model.heads) * tokens * tokens * 4;
+  return peakBytes(model, tokens, 2);
 }
 
 /** The most T with bytes(T) <= room, where bytes grows as T². */
