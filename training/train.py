@@ -7,7 +7,9 @@ With no options this is the schedule of the shipped model (`npm run train-model`
 the same script serve ablations (training/ABLATIONS.md): a token budget split over the curriculum
 phases, learning rate and warm-up, an untied decoder, a scaled positional table, and a share of
 "copy" windows (a span of the window repeated later in it, which only attention to the earlier
-copy can predict: the signal that grows induction heads, Olsson et al. 2022).
+copy can predict: the signal that grows induction heads, Olsson et al. 2022), and a share of
+"bracket" windows (nested brackets where the token after each closer repeats the token before its
+opener, so the closer must find its own opener: the pattern the bracket score measures).
 
 Training can stop after a time limit and continue later from one resumable checkpoint
 (--state FILE: weights, optimizer moments, data-order RNG and step; replaced on every save), and
@@ -54,6 +56,10 @@ def parse_args(argv=None):
     p.add_argument("--pos-scale", type=float, default=1.0, help="multiplier of the sinusoidal table")
     p.add_argument("--copy-share", type=float, default=0.0,
                    help="share of training windows with a span repeated later in the window")
+    p.add_argument("--bracket-share", type=float, default=0.0,
+                   help="share of training windows with a span of synthetic nested brackets")
+    p.add_argument("--init", default="",
+                   help="start from these weights (a checkpoint.pt) with a fresh optimizer and this schedule")
     p.add_argument("--seed", type=int, default=1234)
     p.add_argument("--threads", type=int, default=int(os.environ.get("TRAIN_THREADS", "2")))
     p.add_argument("--out", default=WORK, help="folder for checkpoint.pt, model.onnx, logs")
@@ -93,11 +99,48 @@ def load(split):
     return np.fromfile(os.path.join(WORK, f"{split}.bin"), dtype=np.uint16).astype(np.int64)
 
 
-def batch_at(rng, train, context, batch, copy_share):
+class BracketTokens:
+    """Token ids of the single-bracket tokens (with and without the leading-space marker `Ġ`) and
+    of every token without a bracket character (the names and filler of a bracket window)."""
+
+    def __init__(self, vocab):
+        def ids(texts):
+            return [vocab[t] for t in texts if t in vocab]
+        self.openers = [ids([c, "Ġ" + c]) for c in "([{"]
+        self.closers = [ids([c, "Ġ" + c]) for c in ")]}"]
+        self.plain = np.array(sorted(i for t, i in vocab.items() if not any(c in t for c in "()[]{}")))
+        self.plain_set = set(int(i) for i in self.plain)
+
+
+def bracket_span(rng, tokens, length, names):
+    """`length` token ids of nested brackets: NAME OPENER ... CLOSER NAME, with filler between.
+
+    The token after a closer is the token before its matching opener, which only attention from
+    the closer to that opener (reading what preceded it) predicts. Unclosed openers at the end are
+    left open, as the bracket score drops them (scores.bracket_pairs).
+    """
+    out, stack = [], []
+    while len(out) < length:
+        choice = rng.random_sample()
+        if choice < 0.35 and len(stack) < 8:
+            kind, name = rng.randint(3), names[rng.randint(len(names))]
+            out += [name, tokens.openers[kind][rng.randint(len(tokens.openers[kind]))]]
+            stack.append((kind, name))
+        elif choice < 0.65 and stack:
+            kind, name = stack.pop()
+            out += [tokens.closers[kind][rng.randint(len(tokens.closers[kind]))], name]
+        else:
+            out += [names[rng.randint(len(names))] for _ in range(rng.randint(1, 4))]
+    return out[:length]
+
+
+def batch_at(rng, train, context, batch, copy_share, bracket_share=0.0, bracket_tokens=None):
     """[batch, context+1] windows; a copy window repeats one of its spans later in itself.
 
     Span length 8..context/4 tokens, copied to a later, non-overlapping place; the text after the
     second copy stays natural, so the model cannot learn that copies always run to the end.
+    A bracket window replaces a span of 32..context/2 tokens by `bracket_span`, its names drawn
+    from the window's own bracket-free tokens.
     """
     starts = rng.randint(0, len(train) - context - 1, size=batch)
     chunk = np.stack([train[s: s + context + 1] for s in starts])
@@ -107,6 +150,12 @@ def batch_at(rng, train, context, batch, copy_share):
             src = rng.randint(0, context + 1 - 2 * length)
             dst = rng.randint(src + length, context + 2 - length)
             chunk[row, dst:dst + length] = chunk[row, src:src + length].copy()
+    if bracket_share > 0:
+        for row in np.nonzero(rng.random_sample(batch) < bracket_share)[0]:
+            length = rng.randint(32, max(33, context // 2) + 1)
+            start = rng.randint(0, context + 2 - length)
+            names = [t for t in chunk[row] if t in bracket_tokens.plain_set] or list(bracket_tokens.plain[:64])
+            chunk[row, start:start + length] = bracket_span(rng, bracket_tokens, length, names)
     return torch.from_numpy(chunk)
 
 
@@ -120,11 +169,16 @@ def main(argv=None):
     with open(os.path.join(WORK, "tokens.json")) as f:
         stats = json.load(f)
     with open(os.path.join(WORK, "tokenizer.json")) as f:
-        vocab = len(json.load(f)["model"]["vocab"])
+        vocab_ids = json.load(f)["model"]["vocab"]
+    vocab = len(vocab_ids)
+    bracket_tokens = BracketTokens(vocab_ids) if args.bracket_share else None
     cfg = Config(vocab=vocab, tied=not args.untied, pos_scale=args.pos_scale)
     train, val = load("train"), load("val")
     heldout = scores.load_heldout() if args.score_every else None
     model = TransformerLM(cfg)
+    if args.init:
+        init = torch.load(args.init)
+        model.load_state_dict(init.get("model", init))  # a resumable state or weights only
     params = sum(p.numel() for p in model.parameters())
     decay = [p for n, p in model.named_parameters() if p.dim() > 1]
     no_decay = [p for n, p in model.named_parameters() if p.dim() <= 1]
@@ -188,7 +242,7 @@ def main(argv=None):
                 save_state("stopped")
                 print(f"stopped at step {step}/{total_steps}; continue with the same command", flush=True)
                 sys.exit(STOPPED)
-            chunk = batch_at(rng, train, context, batch, args.copy_share)
+            chunk = batch_at(rng, train, context, batch, args.copy_share, args.bracket_share, bracket_tokens)
             for g in opt.param_groups:
                 g["lr"] = lr_at(args, step, total_steps)
             logits = model(chunk[:, :-1])
