@@ -184,6 +184,7 @@ and a ReLU feed-forward, then a linear decoder to the vocabulary tied to the emb
 | vocabulary | {cfg['vocab']} (byte-level BPE) |
 | parameters | {log['params']:,} |
 | ONNX | opset 17, `model.onnx` sha256 `{model_sha[:16]}…` |
+| weights | matrices stored as float16, each read through a Cast to float32 (half the download; the arithmetic is float32, on weights rounded once: every attention weight within 0.002 of the float32 weights on 512 random tokens, measured at export; one colour step of the heatmap is 0.004) |
 | outputs | `logits`; per layer `attn_l` [1,H,T,T], `q_l`, `k_l`, `v_l`, `o_l` [1,H,T,d_k] |
 
 ## Training data

@@ -130,7 +130,9 @@ function describeModel(graph: GraphFacts, inputs: readonly InputSpec[], config: 
   if (fused.length > 0) parts.push(`fused ${fused.join(', ')} rewritten`);
   if (graph.upcastTensors > 0) parts.push('bfloat16 weights computed in float32 (onnxruntime has no bfloat16 MatMul on CPU or WebAssembly)');
   else if (graph.precision === 'quantized') parts.push(`quantized operators (${graph.quantizedOps.join(', ')})`);
-  else if (graph.precision) parts.push(`${graph.precision} (attention shown in float32)`);
+  // Weights stored as float16 but computed in float32 (the bundled model) change nothing a view
+  // shows beyond the rounding of the weights: not worth the header's room.
+  else if (graph.precision && graph.precision !== 'float16 weights') parts.push(`${graph.precision} (attention shown in float32)`);
   if (graph.externalData.length > 0) parts.push(`weights in ${graph.externalData.join(', ')}`);
   return parts.length > 0 ? parts.join(', ') : undefined;
 }

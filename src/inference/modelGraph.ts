@@ -16,8 +16,10 @@ import {
   misplacedExternalData,
   pruneGraph,
   readOnnxModel,
+  readOnlyAsFloat32,
   type OnnxGraph,
   type OnnxModel,
+  type OnnxTensor,
 } from '../onnx';
 import { ModelLoadError } from './modelErrors';
 import type { DeclaredInput } from './modelInputs';
@@ -55,7 +57,8 @@ export interface ModelGraph {
   readonly fusedOps: readonly string[];
   /** True when the attention comes from a copy of a merged decoder's no-cache If branch. */
   readonly mergedBranch: boolean;
-  /** 'float16', 'bfloat16', 'quantized' or undefined (float32), as the file has it. */
+  /** 'float16', 'bfloat16', 'quantized', 'float16 weights' (float16 initializers read only through
+   *  Casts to float32: float32 arithmetic) or undefined (float32), as the file has it. */
   readonly precision: string | undefined;
   /** The quantized operator types the graph uses (QUANTIZED_OPS), in first-use order. */
   readonly quantizedOps: readonly string[];
@@ -215,16 +218,30 @@ function averagedOutputs(graph: OnnxGraph, outputs: readonly string[]): Set<stri
   return averaged;
 }
 
+/** ONNX TensorProto.DataType values (onnx/onnx.proto). */
+const FLOAT16 = 10;
+const BFLOAT16 = 16;
+
+/**
+ * 'quantized', 'float16', 'bfloat16', 'float16 weights' (every float16 initializer is read only
+ * through a Cast to float32, so the arithmetic is float32: how the bundled model is stored) or
+ * undefined for a float32 model.
+ */
 function precisionOf(model: OnnxModel): string | undefined {
   if (model.graph.nodes.some((n) => QUANTIZED_OPS.has(n.opType))) return 'quantized';
-  let half = 0;
-  let bfloat = 0;
-  for (const t of model.graph.initializers.values()) {
-    if (t.dataType === 10) half++;
-    if (t.dataType === 16) bfloat++;
-  }
-  if (half === 0 && bfloat === 0) return undefined;
-  return half >= bfloat ? 'float16' : 'bfloat16';
+  const half = [...model.graph.initializers.values()].filter((t) => t.dataType === FLOAT16).map((t) => t.name);
+  const bfloat = [...model.graph.initializers.values()].filter((t) => t.dataType === BFLOAT16).length;
+  if (half.length === 0 && bfloat === 0) return undefined;
+  if (half.length < bfloat) return 'bfloat16';
+  return half.every((name) => readOnlyAsFloat32(model, name)) ? 'float16 weights' : 'float16';
+}
+
+/** The initializer behind `name`: itself, or the one a Cast reads (a float16-stored weight). */
+function initializerBehind(model: OnnxModel, name: string): OnnxTensor | undefined {
+  const direct = model.graph.initializers.get(name);
+  if (direct) return direct;
+  const cast = model.graph.nodes.find((n) => n.opType === 'Cast' && n.outputs[0] === name);
+  return cast ? model.graph.initializers.get(cast.inputs[0] ?? '') : undefined;
 }
 
 function layerOf(name: string): number {
@@ -235,7 +252,7 @@ function layerOf(name: string): number {
 function embeddingRows(model: OnnxModel): number | undefined {
   for (const node of model.graph.nodes) {
     if (node.opType !== 'Gather' || node.inputs[1] !== 'input_ids') continue;
-    const table = model.graph.initializers.get(node.inputs[0] ?? '');
+    const table = initializerBehind(model, node.inputs[0] ?? '');
     if (table?.dims.length === 2) return table.dims[0];
   }
   return undefined;

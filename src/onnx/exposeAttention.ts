@@ -8,6 +8,7 @@
  */
 import { appendGraphField } from './appendGraph';
 import { FusedAttentionError, isFusedAttention, recomputeAttention } from './fusedAttention';
+import { lowPrecisionWeights } from './floatWeights';
 import { GraphBuilder } from './graphBuilder';
 import { DataType } from './onnxSchema';
 import { RawFormError, rawNode, rawTensor } from './rawForm';
@@ -164,11 +165,10 @@ function inlineStaticBranches(model: OnnxModel, builder: GraphBuilder): { nodes:
   return { nodes, copied };
 }
 
-/** float16 or bfloat16 weights: the attention is then (usually) computed in that type. */
+/** float16 or bfloat16 weights computed with as they are: the attention is then (usually)
+ *  computed in that type. Weights cast to float32 on reading do not count (floatWeights.ts). */
 function hasLowPrecisionFloats(model: OnnxModel): boolean {
-  for (const t of model.graph.initializers.values()) {
-    if (t.dataType === DataType.FLOAT16 || t.dataType === DataType.BFLOAT16) return true;
-  }
+  if (lowPrecisionWeights(model).length > 0) return true;
   return model.graph.inputs.some((i) => i.elemType === DataType.FLOAT16 || i.elemType === DataType.BFLOAT16);
 }
 

@@ -96,6 +96,28 @@ describe('export routes: every fixture through AttentionModel.load', function ()
   }
 });
 
+describe('the bundled model: float16 weights computed in float32', function () {
+  this.timeout(60_000);
+
+  it('its matrices are float16 initializers read only through Casts; it loads and runs as a plain float32 model', async function () {
+    const folder = path.join(REPO_ROOT, 'media', 'model');
+    const file = path.join(folder, 'model.onnx');
+    const graph = inspectModelGraph(readFileSync(file), file);
+    assert.equal(graph.precision, 'float16 weights');
+    // The embedding table sits behind a Cast: its rows are still found (the tokenizer check).
+    assert.equal(graph.embeddingRows, 4096);
+    const model = await AttentionModel.load({ folder, threads: 1 }, WASM_DIR);
+    try {
+      // float32 arithmetic: nothing for the header to say beyond layers × heads.
+      assert.equal(model.info.found, undefined);
+      const output = await model.run('def f(x):\n    return x + 1\n', 512);
+      assertAttention(output, 4, 4, true);
+    } finally {
+      await model.dispose();
+    }
+  });
+});
+
 /** Runs `file` once on `ids` with its attention exposed: every output, as float32 arrays. */
 async function runExposed(file: string, ids: readonly number[]): Promise<{ attention: Float32Array[]; outputs: Record<string, Float32Array> }> {
   const full = path.join(FIXTURES, file);

@@ -148,7 +148,9 @@ describe('WebGPU engine: host side with the real worker', function () {
     assert.equal(onPanel.output.attention.length, inWorker.output.attention.length);
     for (const [layer, weights] of onPanel.output.attention.entries()) {
       const diff = Math.max(...weights.map((w, i) => Math.abs(w - inWorker.output.attention[layer][i])));
-      assert.ok(diff < 1e-6, `layer ${layer}: ${diff}`);
+      // The worker runs onnxruntime-node where it loads and the panel here WASM: their kernels
+      // round differently in the last bits (the engines agree within 1e-5; nativeEngine.test.ts).
+      assert.ok(diff < 1e-5, `layer ${layer}: ${diff}`);
     }
     assert.equal(onPanel.output.vectors?.length, inWorker.output.vectors?.length);
     assert.equal(onPanel.output.inferenceMs, 2);
