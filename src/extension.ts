@@ -26,6 +26,7 @@ import { readSettings } from './settings';
 import { EXPORT_FORMATS } from './shared/protocol';
 import { AttentionStatusBar } from './statusBar';
 import { AttentionPanel } from './views/attentionPanel';
+import { PaintGate } from './views/paintGate';
 import { AttentionFileEditorProvider, type AttentionFileEditorState } from './views/attentionFileEditor';
 import { AttentionSideView, type SideViewState } from './views/sideView';
 import { answerDataRequest, type ViewContext } from './views/viewBackend';
@@ -116,6 +117,7 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
     }
   }, () => nativePresent);
   const paintTimes = new Map<number, number>();
+  const paintGate = new PaintGate(() => AttentionPanel.open?.visible ?? false);
   const tracker = new StaleTracker(store, (document, start, end) => void rerunSpan(deps, document, start, end));
   const matrices = new MatrixCache();
   const viewWorker = new ViewWorkerClient(context.asAbsolutePath('dist/viewWorker.js'));
@@ -130,6 +132,7 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
         sideView.painted(runId);
         return;
       }
+      if (view === 'panel') paintGate.markPainted(runId);
       paintTimes.set(runId, paintMs);
       log.info(`run ${runId}: painted in ${paintMs.toFixed(1)} ms`);
     },
@@ -158,7 +161,7 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
       ),
   });
   const focus = new CursorFocus(tracker);
-  const decorations = new AttentionDecorations(tracker, focus, shownHead, matrices);
+  const decorations = new AttentionDecorations(tracker, focus, shownHead, matrices, (runId) => paintGate.wait(runId));
   const cutMarker = new CutMarker(tracker);
   const sideView = new AttentionSideView(context.extensionUri, views, tracker, focus);
   const statusBar = new AttentionStatusBar(store, tracker, OPEN_PANEL_COMMAND);
@@ -170,6 +173,7 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
     tracker,
     focus,
     decorations,
+    paintGate,
     cutMarker,
     sideView,
     statusBar,

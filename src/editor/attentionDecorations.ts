@@ -44,12 +44,19 @@ export class AttentionDecorations implements vscode.Disposable {
   /** The editors decorated now, each with the ranges every decoration type was last given (a key
    *  per type): unchanged ones are not sent again. */
   private readonly sent = new Map<vscode.TextEditor, Map<vscode.TextEditorDecorationType, string>>();
+  /** The latest run whose shading may be drawn (its wait, if any, is over). */
+  private releasedRunId: number | undefined;
 
+  /**
+   * @param paintWait for a new run, a promise to wait on before its first shading (the panel's
+   *   paint: views/paintGate.ts), or undefined to draw at once
+   */
   constructor(
     private readonly tracker: StaleTracker,
     private readonly focus: CursorFocus,
     private readonly selection: ShownHead,
     private readonly matrices: MatrixCache,
+    private readonly paintWait: (runId: number) => Promise<void> | undefined = () => undefined,
   ) {
     this.buckets = Array.from({ length: SHADE_BUCKETS }, (_, i) =>
       vscode.window.createTextEditorDecorationType({
@@ -114,6 +121,19 @@ export class AttentionDecorations implements vscode.Disposable {
   render(): void {
     this.renderDue = false;
     const run = this.tracker.run;
+    if (run && run.runId !== this.releasedRunId) {
+      const wait = this.paintWait(run.runId);
+      if (wait) {
+        // The previous run's shading stays until then; rendering again after the wait draws
+        // whatever is current by then.
+        void wait.then(() => {
+          if (this.releasedRunId === undefined || this.releasedRunId < run.runId) this.releasedRunId = run.runId;
+          this.scheduleRender();
+        });
+        return;
+      }
+      this.releasedRunId = run.runId;
+    }
     const focused = this.focus.focused;
     const editors = run ? vscode.window.visibleTextEditors.filter((e) => e.document.uri.toString() === run.documentUri) : [];
     const document = editors[0]?.document;

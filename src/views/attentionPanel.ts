@@ -65,6 +65,11 @@ export class AttentionPanel implements vscode.Disposable {
     return AttentionPanel.current;
   }
 
+  /** Whether the panel is on screen (not a background tab, not a hidden group). */
+  get visible(): boolean {
+    return this.panel.visible;
+  }
+
   private constructor(
     private readonly panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
