@@ -22,6 +22,12 @@ case "$1" in
   long6m)     TOKENS=6000000; opts=(--phases 0.69:128x16,0.31:512x4 --copy-share 0.25) ;;
   untied)     opts=(--phases $SHIPPED --untied) ;;
   short-ctx)  opts=(--phases 0.4:64x128,0.3:128x64,0.3:512x16) ;;
+  # Continuations of the finished model (resume.pt's weights, a fresh optimizer) over 3M tokens at
+  # 512 x 4, re-warmed to 5e-4: bracket windows against none (ABLATIONS.md, "Bracket windows").
+  cont-control)     TOKENS=3000000; opts=(--init resume.pt --phases 1:512x4 --lr 5e-4 --warmup 50 --copy-share 0.25) ;;
+  cont-bracket15)   TOKENS=3000000; opts=(--init resume.pt --phases 1:512x4 --lr 5e-4 --warmup 50 --copy-share 0.25 --bracket-share 0.15) ;;
+  cont-bracket50)   TOKENS=3000000; opts=(--init resume.pt --phases 1:512x4 --lr 5e-4 --warmup 50 --copy-share 0.25 --bracket-share 0.5) ;;
+  cont-bracket50-lr1e3) TOKENS=3000000; opts=(--init resume.pt --phases 1:512x4 --lr 1e-3 --warmup 50 --copy-share 0.25 --bracket-share 0.5) ;;
   *) echo "unknown variant '$1'" >&2; exit 1 ;;
 esac
 out=work/ablations/$1
