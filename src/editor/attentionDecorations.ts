@@ -121,7 +121,8 @@ export class AttentionDecorations implements vscode.Disposable {
   render(): void {
     this.renderDue = false;
     const run = this.tracker.run;
-    if (run && run.runId !== this.releasedRunId) {
+    // Turned off, the shading clears at once, whatever a new run waits for.
+    if (run && run.runId !== this.releasedRunId && this.enabledFlag) {
       const wait = this.paintWait(run.runId);
       if (wait) {
         // The previous run's shading stays until then; rendering again after the wait draws
