@@ -46,7 +46,9 @@ export function startWorkerThread(workerPath: string): WorkerHandle {
  * after building its own, so those weights stayed resident twice: a fixed threshold of 1 MiB keeps
  * every large block in its own mapping, returned on free. Measured with onnxruntime-node 1.30 on a
  * BERT-base-size model (437 MB of weights), 512 tokens, 1 thread: RSS after load 1042 → 620 MB, peak
- * over load and two runs 1379 → 1194 MB, run time unchanged within noise (BENCHMARKS.md).
+ * over load and two runs 1379 → 1194 MB. The price: blocks from 1 to 32 MB are mapped afresh on every
+ * run, and the extension's worker ran BERT-base at 512 tokens about 5% slower (1075 against 1020 ms,
+ * medians of two interleaved pairs of processes; BENCHMARKS.md).
  * A value the user set in the environment wins.
  */
 export const WORKER_MALLOC_ENV: Readonly<Record<string, string>> = { MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ ?? String(1024 * 1024) };
