@@ -16,7 +16,7 @@ import {
   misplacedExternalData,
   pruneGraph,
   readOnnxModel,
-  readOnlyAsFloat32,
+  float16WeightsReadAsFloat32,
   type OnnxGraph,
   type OnnxModel,
   type OnnxTensor,
@@ -229,11 +229,11 @@ const BFLOAT16 = 16;
  */
 function precisionOf(model: OnnxModel): string | undefined {
   if (model.graph.nodes.some((n) => QUANTIZED_OPS.has(n.opType))) return 'quantized';
-  const half = [...model.graph.initializers.values()].filter((t) => t.dataType === FLOAT16).map((t) => t.name);
+  const half = [...model.graph.initializers.values()].filter((t) => t.dataType === FLOAT16).length;
   const bfloat = [...model.graph.initializers.values()].filter((t) => t.dataType === BFLOAT16).length;
-  if (half.length === 0 && bfloat === 0) return undefined;
-  if (half.length < bfloat) return 'bfloat16';
-  return half.every((name) => readOnlyAsFloat32(model, name)) ? 'float16 weights' : 'float16';
+  if (half === 0 && bfloat === 0) return undefined;
+  if (half < bfloat) return 'bfloat16';
+  return float16WeightsReadAsFloat32(model) ? 'float16 weights' : 'float16';
 }
 
 /** The initializer behind `name`: itself, or the one a Cast reads (a float16-stored weight). */

@@ -4,18 +4,47 @@
  * the bytes, float32 arithmetic); such weights do not make the model a float16 model.
  */
 import { DataType } from './onnxSchema';
-import type { OnnxModel } from './readModel';
+import { allGraphs, type OnnxModel, type OnnxNode } from './readModel';
 
-/** Whether every node reading tensor `name` is a Cast to float32 (and at least one reads it). */
-export function readOnlyAsFloat32(model: OnnxModel, name: string): boolean {
-  const readers = model.graph.nodes.filter((n) => n.inputs.includes(name));
-  return readers.length > 0 && readers.every((n) => n.opType === 'Cast' && n.attributes.get('to')?.int === DataType.FLOAT);
+/** Every node reading each tensor name, in the main graph and every subgraph (If/Loop/Scan
+ *  bodies read outer-scope tensors by name). */
+function readersByTensor(model: OnnxModel): Map<string, OnnxNode[]> {
+  const readers = new Map<string, OnnxNode[]>();
+  for (const graph of allGraphs(model.graph)) {
+    for (const node of graph.nodes) {
+      for (const input of node.inputs) {
+        if (input === '') continue;
+        const list = readers.get(input) ?? [];
+        list.push(node);
+        readers.set(input, list);
+      }
+    }
+  }
+  return readers;
 }
 
-/** float16 or bfloat16 initializers that the graph computes with as they are (not cast to
- *  float32 on reading), by name. */
+function isCastToFloat32(node: OnnxNode): boolean {
+  return node.opType === 'Cast' && node.attributes.get('to')?.int === DataType.FLOAT;
+}
+
+/**
+ * The float16 and bfloat16 initializers that some node reads as they are (not through a Cast to
+ * float32), by name: the model computes in that type there. Initializers nothing reads do not count.
+ */
 export function lowPrecisionWeights(model: OnnxModel): string[] {
+  const readers = readersByTensor(model);
   return [...model.graph.initializers.values()]
-    .filter((t) => (t.dataType === DataType.FLOAT16 || t.dataType === DataType.BFLOAT16) && !readOnlyAsFloat32(model, t.name))
+    .filter((t) => t.dataType === DataType.FLOAT16 || t.dataType === DataType.BFLOAT16)
+    .filter((t) => (readers.get(t.name) ?? []).some((node) => !isCastToFloat32(node)))
     .map((t) => t.name);
+}
+
+/**
+ * Whether the model stores float16 weights and reads every one of them only through Casts to
+ * float32 (so it computes in float32): false when it has no float16 initializer that is read.
+ */
+export function float16WeightsReadAsFloat32(model: OnnxModel): boolean {
+  const readers = readersByTensor(model);
+  const half = [...model.graph.initializers.values()].filter((t) => t.dataType === DataType.FLOAT16 && (readers.get(t.name)?.length ?? 0) > 0);
+  return half.length > 0 && half.every((t) => readers.get(t.name)!.every(isCastToFloat32));
 }
