@@ -46,6 +46,7 @@ export class AttentionDecorations implements vscode.Disposable {
   private readonly sent = new Map<vscode.TextEditor, Map<vscode.TextEditorDecorationType, string>>();
   /** The latest run whose shading may be drawn (its wait, if any, is over). */
   private releasedRunId: number | undefined;
+  private disposed = false;
 
   /**
    * @param paintWait for a new run, a promise to wait on before its first shading (the panel's
@@ -121,16 +122,20 @@ export class AttentionDecorations implements vscode.Disposable {
   render(): void {
     this.renderDue = false;
     const run = this.tracker.run;
-    // Turned off, the shading clears at once, whatever a new run waits for.
-    if (run && run.runId !== this.releasedRunId && this.enabledFlag) {
+    if (this.disposed) return;
+    // Turned off, or with the run stale or its document closed, the shading clears at once,
+    // whatever a new run waits for.
+    if (run && run.runId !== this.releasedRunId && this.enabledFlag && !this.tracker.stale && !this.tracker.closed) {
       const wait = this.paintWait(run.runId);
       if (wait) {
         // The previous run's shading stays until then; rendering again after the wait draws
-        // whatever is current by then.
+        // whatever is current by then (a later run waits for its own paint).
         void wait.then(() => {
-          if (this.releasedRunId === undefined || this.releasedRunId < run.runId) this.releasedRunId = run.runId;
+          if (this.disposed) return;
+          if (this.tracker.run?.runId === run.runId) this.releasedRunId = run.runId;
           this.scheduleRender();
         });
+        this.last = { ...this.last, enabled: this.enabledFlag };
         return;
       }
       this.releasedRunId = run.runId;
@@ -201,6 +206,7 @@ export class AttentionDecorations implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.disposed = true;
     this.renderDue = false;
     this.clear();
     for (const d of this.disposables.splice(0)) d.dispose();

@@ -5,11 +5,15 @@
  * decorations of a run were measured to hold the panel's result message up: 42 ms from post to
  * webview with the shading off against about 100 ms with it on (512 tokens; BENCHMARKS.md). So
  * when the panel is visible, the shading of a run waits until the panel reports it painted, or
- * at most `PAINT_WAIT_MS`; with no visible panel, or for a run already painted, nothing waits.
+ * at most `PAINT_WAIT_MS`; with no visible panel, or for a run already painted, nothing waits, and
+ * a panel closed or hidden during the wait ends it (checked every `VISIBILITY_CHECK_MS`).
  */
 
 /** The longest the shading of a run waits for the panel's paint (ms). */
 export const PAINT_WAIT_MS = 400;
+
+/** How often a wait checks that the panel is still visible (ms). */
+const VISIBILITY_CHECK_MS = 50;
 
 /** Runs remembered as painted: a paint report can come before anyone asks. */
 const REMEMBERED = 8;
@@ -36,10 +40,12 @@ export class PaintGate {
     let resolve = () => {};
     const promise = new Promise<void>((r) => (resolve = r));
     const timer = setTimeout(() => this.markPainted(runId), this.waitMs);
+    const check = setInterval(() => this.panelVisible() || this.markPainted(runId), VISIBILITY_CHECK_MS);
     this.waiting.set(runId, {
       promise,
       resolve: () => {
         clearTimeout(timer);
+        clearInterval(check);
         resolve();
       },
     });

@@ -41,6 +41,15 @@ describe('PaintGate: the shading of a run waits for the panel to paint it', () =
     assert.equal(await settledWithin(wait, 60), true);
   });
 
+  it('a panel closed or hidden during the wait ends it', async () => {
+    let visible = true;
+    const gate = new PaintGate(() => visible, 10_000);
+    const wait = gate.wait(4)!;
+    assert.equal(await settledWithin(wait, 80), false);
+    visible = false;
+    assert.equal(await settledWithin(wait, 120), true);
+  });
+
   it('dispose lets every waiter go', async () => {
     const gate = new PaintGate(() => true, 10_000);
     const waits = [gate.wait(1)!, gate.wait(2)!];
