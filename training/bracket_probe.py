@@ -1,10 +1,14 @@
 """Does a checkpoint solve the synthetic bracket task of --bracket-share windows (train.py)?
 
-On 40 windows made entirely of `bracket_span` (seed 99, 512 tokens), prints for each checkpoint:
+On 40 windows that are one `bracket_span` each, all 512 tokens of it (seed 99; names and filler
+drawn from the bracket-free tokens of a random training window, as in training), prints for each
+checkpoint:
 - the best head's bracket score on those windows (the fraction of closers whose argmax key is
-  their opener, as scores.py measures it on natural code), and
+  their opener, as scores.py measures it on natural code), over the pairs with at least one token
+  between opener and closer, and
 - how often the model's top prediction after a closer is the name before its opener: the task
-  itself (a model that matched every bracket would reach about 1).
+  itself (a model that matched every bracket would reach about 1; the names repeat, so chance is
+  about one over the number of distinct names in a window).
 
     /usr/bin/python3 training/bracket_probe.py CHECKPOINT.pt [...]
 (a weights file or a resumable state such as training/resume.pt). Needs work/ from train.sh.
@@ -31,8 +35,12 @@ def probe(model, cfg, tokens, texts_of, train_ids):
     hits = torch.zeros(cfg.layers, cfg.heads, dtype=torch.float64)
     pairs_seen = predicted = 0
     for _ in range(WINDOWS):
-        window = train.batch_at(rng, train_ids, CONTEXT, 1, 0.0, 1.0, tokens)[0, :CONTEXT]
-        pairs = [(o, c) for o, c in scores.bracket_pairs(texts_of(window)) if o >= 1 and c + 1 < CONTEXT]
+        start = rng.randint(0, len(train_ids) - CONTEXT)
+        names = [int(t) for t in train_ids[start:start + CONTEXT] if int(t) in tokens.plain_set]
+        window = torch.tensor(train.bracket_span(rng, tokens, CONTEXT, names or list(tokens.plain[:64])))
+        # Pairs with something between opener and closer: an empty pair `( )` is matched by any
+        # previous-token head, which says nothing about bracket matching.
+        pairs = [(o, c) for o, c in scores.bracket_pairs(texts_of(window)) if o >= 1 and c + 1 < CONTEXT and c - o >= 2]
         if not pairs:
             continue
         logits, parts = model(window.unsqueeze(0), with_parts=True)
