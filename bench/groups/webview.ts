@@ -76,7 +76,22 @@ const FAKE_HOST = `
     matrices.set(key, m);
     return m;
   }
-  window.__benchMatrix = matrix;
+  // The codes a reply carries, encoded once per matrix (before timing, with the matrix): the
+  // real host encodes in the extension host, not on the webview's thread, so only the copy of
+  // the codes into a fresh buffer per reply stays in the timed path.
+  const encoded = new Map();
+  function lowerCodes(size, layer, head) {
+    const key = size + ':' + layer + ':' + head;
+    let codes = encoded.get(key);
+    if (codes) return codes;
+    const m = matrix(size, layer, head);
+    codes = new Uint16Array(size * (size + 1) / 2);
+    let at = 0;
+    for (let q = 0; q < size; q++) for (let k = 0; k <= q; k++) codes[at++] = Math.round(Math.sqrt(m[q * size + k]) * 65535);
+    encoded.set(key, codes);
+    return codes;
+  }
+  window.__benchMatrix = (size, layer, head) => lowerCodes(size, layer, head) && matrix(size, layer, head);
   window.acquireVsCodeApi = () => ({
     getState: () => window.__bench.state,
     setState: (s) => { window.__bench.state = s; },
@@ -92,10 +107,9 @@ const FAKE_HOST = `
           data = m.slice().buffer;
           encoding = 'float32';
         } else {
-          const codes = new Uint16Array(m.length);
-          for (let i = 0; i < m.length; i++) codes[i] = Math.round(Math.sqrt(m[i]) * 65535);
-          data = codes.buffer;
-          encoding = 'sqrt16';
+          // The synthetic matrices are causal: the lower triangle travels, as from the real host.
+          data = lowerCodes(size, message.selector.layer, head).slice().buffer;
+          encoding = 'sqrt16-lower';
         }
         window.postMessage({ type: 'matrix/show', requestId: message.requestId, runId: message.runId,
           selector: message.selector, size, data, encoding }, '*', [data]);

@@ -24,6 +24,27 @@ describe('heatmap colours', () => {
     assert.equal(px[3], 255);
   });
 
+  it('paints every cell of a causal matrix as its own colour, the zeros after the diagonal included', () => {
+    const size = 33;
+    const m = randomCausal(size, 7);
+    m[5 * size + 2] = 0; // a zero before the diagonal goes through the lookup, not the fill
+    for (const mode of ['sqrt', 'linear', 'row'] as const) {
+      const px = new Uint8ClampedArray(4 * size * size).fill(7);
+      const max = paintPixels(m, size, px, { mode, threshold: 0.01 });
+      for (let q = 0; q < size; q++) {
+        const rowTop = mode === 'row' ? Math.max(...m.subarray(q * size, (q + 1) * size)) : max;
+        for (let k = 0; k < size; k++) {
+          const w = m[q * size + k]!;
+          const index = w > 0 && w >= 0.01 ? colorIndex(w, rowTop, mode === 'sqrt' ? 0.5 : 1) : 0;
+          const at = 4 * (q * size + k);
+          const drawn = viridisIndexOf('#' + Array.from(px.subarray(at, at + 3), (v) => v.toString(16).padStart(2, '0')).join(''));
+          assert.ok(Math.abs(drawn - index) <= 1, `${mode}: cell ${q},${k} (${w}) is colour ${index}, drawn ${drawn}`);
+          assert.equal(px[at + 3], 255);
+        }
+      }
+    }
+  });
+
   it('labels the legend with the weights its positions stand for', () => {
     assert.equal(legendValue(0.5, 0.8, 'sqrt'), 0.2);
     assert.equal(legendValue(0.5, 0.8, 'linear'), 0.4);
