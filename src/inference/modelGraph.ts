@@ -16,7 +16,7 @@ import {
   misplacedExternalData,
   pruneGraph,
   readOnnxModel,
-  float16WeightsReadAsFloat32,
+  weightPrecision,
   type OnnxGraph,
   type OnnxModel,
   type OnnxTensor,
@@ -218,22 +218,11 @@ function averagedOutputs(graph: OnnxGraph, outputs: readonly string[]): Set<stri
   return averaged;
 }
 
-/** ONNX TensorProto.DataType values (onnx/onnx.proto). */
-const FLOAT16 = 10;
-const BFLOAT16 = 16;
-
-/**
- * 'quantized', 'float16', 'bfloat16', 'float16 weights' (every float16 initializer is read only
- * through a Cast to float32, so the arithmetic is float32: how the bundled model is stored) or
- * undefined for a float32 model.
- */
+/** 'quantized', or what the stored floats say (onnx/floatWeights.ts weightPrecision): 'float16',
+ *  'bfloat16', 'float16 weights' (float16 storage, float32 arithmetic), undefined for float32. */
 function precisionOf(model: OnnxModel): string | undefined {
   if (model.graph.nodes.some((n) => QUANTIZED_OPS.has(n.opType))) return 'quantized';
-  const half = [...model.graph.initializers.values()].filter((t) => t.dataType === FLOAT16).length;
-  const bfloat = [...model.graph.initializers.values()].filter((t) => t.dataType === BFLOAT16).length;
-  if (half === 0 && bfloat === 0) return undefined;
-  if (half < bfloat) return 'bfloat16';
-  return float16WeightsReadAsFloat32(model) ? 'float16 weights' : 'float16';
+  return weightPrecision(model);
 }
 
 /** The initializer behind `name`: itself, or the one a Cast reads (a float16-stored weight). */

@@ -40,11 +40,17 @@ export function lowPrecisionWeights(model: OnnxModel): string[] {
 }
 
 /**
- * Whether the model stores float16 weights and reads every one of them only through Casts to
- * float32 (so it computes in float32): false when it has no float16 initializer that is read.
+ * What the model's stored floats say of its arithmetic, from the initializers something reads:
+ * 'float16 weights' when every read float16 initializer is read only through Casts to float32
+ * (float32 arithmetic), else 'float16' or 'bfloat16' (whichever more initializers have), or
+ * undefined when no read initializer is float16 or bfloat16.
  */
-export function float16WeightsReadAsFloat32(model: OnnxModel): boolean {
+export function weightPrecision(model: OnnxModel): 'float16' | 'bfloat16' | 'float16 weights' | undefined {
   const readers = readersByTensor(model);
-  const half = [...model.graph.initializers.values()].filter((t) => t.dataType === DataType.FLOAT16 && (readers.get(t.name)?.length ?? 0) > 0);
-  return half.length > 0 && half.every((t) => readers.get(t.name)!.every(isCastToFloat32));
+  const read = [...model.graph.initializers.values()].filter((t) => (readers.get(t.name)?.length ?? 0) > 0);
+  const half = read.filter((t) => t.dataType === DataType.FLOAT16);
+  const bfloat = read.filter((t) => t.dataType === DataType.BFLOAT16);
+  if (half.length === 0 && bfloat.length === 0) return undefined;
+  if (half.length < bfloat.length) return 'bfloat16';
+  return bfloat.length === 0 && half.every((t) => readers.get(t.name)!.every(isCastToFloat32)) ? 'float16 weights' : 'float16';
 }

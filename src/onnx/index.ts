@@ -9,4 +9,4 @@ export { allGraphs, attributeTensors, misplacedExternalData } from './readModel'
 export { isFusedAttention, FusedAttentionError } from './fusedAttention';
 export { pruneGraph, PruneGraphError, type PrunedGraph } from './pruneGraph';
 export { upcastBfloat16, hasBfloat16, Bfloat16Error, UPCAST_DATA_LOCATION, type Bfloat16Upcast } from './upcastBfloat16';
-export { float16WeightsReadAsFloat32, lowPrecisionWeights } from './floatWeights';
+export { lowPrecisionWeights, weightPrecision } from './floatWeights';

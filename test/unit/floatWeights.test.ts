@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { appendGraphField } from '../../src/onnx/appendGraph';
-import { float16WeightsReadAsFloat32, lowPrecisionWeights } from '../../src/onnx/floatWeights';
+import { lowPrecisionWeights, weightPrecision } from '../../src/onnx/floatWeights';
 import { ModelProtoType, type RawGraph } from '../../src/onnx/onnxSchema';
 import { readOnnxModel } from '../../src/onnx/readModel';
 
@@ -18,14 +18,14 @@ describe('float16 weights read as float32', () => {
   it('a float16 weight read only through a Cast to float32 is float32 arithmetic', () => {
     const m = model({ initializer: [half('w')], node: [castTo(FLOAT, 'w', 'w32'), { opType: 'MatMul', input: ['x', 'w32'], output: ['y'] }] });
     assert.deepEqual(lowPrecisionWeights(m), []);
-    assert.equal(float16WeightsReadAsFloat32(m), true);
+    assert.equal(weightPrecision(m), 'float16 weights');
   });
 
   it('a float16 weight read as it is, or cast to another type, is float16 arithmetic', () => {
     for (const reader of [{ opType: 'MatMul', input: ['x', 'w'], output: ['y'] }, castTo(FLOAT16, 'w', 'w16')]) {
       const m = model({ initializer: [half('w')], node: [castTo(FLOAT, 'w', 'w32'), reader] });
       assert.deepEqual(lowPrecisionWeights(m), ['w']);
-      assert.equal(float16WeightsReadAsFloat32(m), false);
+      assert.equal(weightPrecision(m), 'float16');
     }
   });
 
@@ -39,13 +39,20 @@ describe('float16 weights read as float32', () => {
       ],
     });
     assert.deepEqual(lowPrecisionWeights(m), ['w']);
-    assert.equal(float16WeightsReadAsFloat32(m), false);
+    assert.equal(weightPrecision(m), 'float16');
+  });
+
+  it('bfloat16 weights are bfloat16 arithmetic, cast or not (onnxruntime has no bfloat16 MatMul: they are upcast)', () => {
+    const bf16 = { name: 'b', dataType: 16, dims: [2], rawData: new Uint8Array(4) };
+    const m = model({ initializer: [bf16], node: [{ opType: 'MatMul', input: ['x', 'b'], output: ['y'] }] });
+    assert.deepEqual(lowPrecisionWeights(m), ['b']);
+    assert.equal(weightPrecision(m), 'bfloat16');
   });
 
   it('a float16 initializer nothing reads changes nothing', () => {
     const m = model({ initializer: [half('w'), half('unused')], node: [castTo(FLOAT, 'w', 'w32')] });
     assert.deepEqual(lowPrecisionWeights(m), []);
-    assert.equal(float16WeightsReadAsFloat32(m), true);
-    assert.equal(float16WeightsReadAsFloat32(model({ initializer: [half('unused')], node: [] })), false);
+    assert.equal(weightPrecision(m), 'float16 weights');
+    assert.equal(weightPrecision(model({ initializer: [half('unused')], node: [] })), undefined, 'only unread float16: a float32 model');
   });
 });
