@@ -2,7 +2,9 @@
  * Webview drawing path, in headless Chromium without VS Code: a static page loads the panel
  * bundle (webview/main.ts, built as dist/webview.js is) with media/webview.css and a fake
  * acquireVsCodeApi that answers matrix requests in the page. Synthetic results at 512 and 2048
- * tokens (2048 is past the bundled model's context: only the drawing path is measured).
+ * tokens (2048 is past the bundled model's context: only the drawing path is measured). The page's
+ * host answers with codes encoded beforehand: the extension host's encoding and the workbench's
+ * channel are not in these figures (the e2e group measures those).
  *
  * - first paint: ShowResult posted -> Painted (token chips, matrix request, heatmap, next frame)
  * - repaint: head switched in the #head control -> Painted; the panel's own paintMs is the same
