@@ -15,7 +15,8 @@ export class TorchRunner {
   /** Starts the helper on `modelPath`; undefined with a note when Python or torch is missing. */
   static async start(modelPath: string): Promise<TorchRunner | { note: string }> {
     const child = spawn(python, [join(benchDir, 'torch_forward.py'), modelPath], {
-      // OpenBLAS threads follow torch.set_num_threads; start at the most a run uses.
+      // The most threads a run uses; torch_forward.py then sets both PyTorch's and OpenBLAS's
+      // count per request (torch.set_num_threads alone leaves OpenBLAS's pool at this number).
       env: { ...process.env, OPENBLAS_NUM_THREADS: '2', OMP_NUM_THREADS: '2' },
     });
     let stderr = '';
