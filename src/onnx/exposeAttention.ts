@@ -12,7 +12,7 @@ import { lowPrecisionWeights } from './floatWeights';
 import { GraphBuilder } from './graphBuilder';
 import { DataType } from './onnxSchema';
 import { RawFormError, rawNode, rawTensor } from './rawForm';
-import { readOnnxModel, type OnnxModel, type OnnxNode } from './readModel';
+import { readOnnxModel, readersByTensor, type OnnxModel, type OnnxNode } from './readModel';
 
 /** Ops an attention Softmax may pass through on its way to the MatMul with V (quantized models
  *  put (Dynamic)QuantizeLinear / DequantizeLinear between them). */
@@ -80,7 +80,7 @@ export function exposeAttention(modelBytes: Uint8Array, model: OnnxModel = readO
   const nodes = [...model.graph.nodes, ...inlined.nodes];
   const fusedNodes = nodes.filter(isFusedAttention);
   const fusedAttention = fusedNodes.map(({ name, opType, domain }) => ({ name, opType, domain }));
-  const consumers = consumersByTensor(nodes);
+  const consumers = readersByTensor(nodes);
   const declared = new Set(model.graph.outputs.map((o) => o.name));
   const castToFloat = hasLowPrecisionFloats(model);
   const outputs: AttentionOutput[] = [];
@@ -170,19 +170,6 @@ function inlineStaticBranches(model: OnnxModel, builder: GraphBuilder): { nodes:
 function hasLowPrecisionFloats(model: OnnxModel): boolean {
   if (lowPrecisionWeights(model).length > 0) return true;
   return model.graph.inputs.some((i) => i.elemType === DataType.FLOAT16 || i.elemType === DataType.BFLOAT16);
-}
-
-function consumersByTensor(nodes: readonly OnnxNode[]): Map<string, OnnxNode[]> {
-  const consumers = new Map<string, OnnxNode[]>();
-  for (const node of nodes) {
-    for (const input of node.inputs) {
-      if (input === '') continue;
-      const list = consumers.get(input) ?? [];
-      list.push(node);
-      consumers.set(input, list);
-    }
-  }
-  return consumers;
 }
 
 /** Follows `tensor` through pass-through ops; true if some path reaches a MatMul. */

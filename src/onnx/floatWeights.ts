@@ -4,23 +4,12 @@
  * the bytes, float32 arithmetic); such weights do not make the model a float16 model.
  */
 import { DataType } from './onnxSchema';
-import { allGraphs, type OnnxModel, type OnnxNode } from './readModel';
+import { allGraphs, readersByTensor, type OnnxModel, type OnnxNode } from './readModel';
 
 /** Every node reading each tensor name, in the main graph and every subgraph (If/Loop/Scan
  *  bodies read outer-scope tensors by name). */
-function readersByTensor(model: OnnxModel): Map<string, OnnxNode[]> {
-  const readers = new Map<string, OnnxNode[]>();
-  for (const graph of allGraphs(model.graph)) {
-    for (const node of graph.nodes) {
-      for (const input of node.inputs) {
-        if (input === '') continue;
-        const list = readers.get(input) ?? [];
-        list.push(node);
-        readers.set(input, list);
-      }
-    }
-  }
-  return readers;
+function readersInModel(model: OnnxModel): Map<string, OnnxNode[]> {
+  return readersByTensor(allGraphs(model.graph).flatMap((g) => g.nodes));
 }
 
 function isCastToFloat32(node: OnnxNode): boolean {
@@ -32,7 +21,7 @@ function isCastToFloat32(node: OnnxNode): boolean {
  * float32), by name: the model computes in that type there. Initializers nothing reads do not count.
  */
 export function lowPrecisionWeights(model: OnnxModel): string[] {
-  const readers = readersByTensor(model);
+  const readers = readersInModel(model);
   return [...model.graph.initializers.values()]
     .filter((t) => t.dataType === DataType.FLOAT16 || t.dataType === DataType.BFLOAT16)
     .filter((t) => (readers.get(t.name) ?? []).some((node) => !isCastToFloat32(node)))
@@ -46,7 +35,7 @@ export function lowPrecisionWeights(model: OnnxModel): string[] {
  * undefined when no read initializer is float16 or bfloat16.
  */
 export function weightPrecision(model: OnnxModel): 'float16' | 'bfloat16' | 'float16 weights' | undefined {
-  const readers = readersByTensor(model);
+  const readers = readersInModel(model);
   const read = [...model.graph.initializers.values()].filter((t) => (readers.get(t.name)?.length ?? 0) > 0);
   const half = read.filter((t) => t.dataType === DataType.FLOAT16);
   const bfloat = read.filter((t) => t.dataType === DataType.BFLOAT16);

@@ -139,6 +139,21 @@ function toGraph(graph: RawGraph): OnnxGraph {
   };
 }
 
+/** Every node reading each tensor name, among `nodes` (empty input names, for omitted optional
+ *  inputs, are skipped). */
+export function readersByTensor(nodes: readonly OnnxNode[]): Map<string, OnnxNode[]> {
+  const readers = new Map<string, OnnxNode[]>();
+  for (const node of nodes) {
+    for (const input of node.inputs) {
+      if (input === '') continue;
+      const list = readers.get(input) ?? [];
+      list.push(node);
+      readers.set(input, list);
+    }
+  }
+  return readers;
+}
+
 /** Every graph of the model: the main graph, then the bodies of If/Loop/Scan nodes, depth first. */
 export function allGraphs(graph: OnnxGraph): OnnxGraph[] {
   const result: OnnxGraph[] = [];
