@@ -44,10 +44,13 @@ let handovers = 0;
  * collection where the process has one to call (`--expose-gc`, as workerHandle.ts starts a worker
  * process). Otherwise V8 frees them at its next collection, which a worker whose own heap barely
  * grows may not reach for several runs: with BERT-base at 512 tokens (151 MB a run) the worker
- * process held about four runs' outputs (BENCHMARKS.md, `large`). A collection of this small heap
- * takes a few ms, against runs of a second and more at this size.
+ * process held about four runs' outputs, and with the bundled model at 512 tokens (24 MB a run,
+ * under an earlier 32 MB threshold) its growth over 100 runs read 7 MB in one bench run and
+ * 24 MB in the next, one run's outputs more or less (BENCHMARKS.md, `large`, `host`). The
+ * collection comes after the reply, while the host reads the handover: a full collection of this
+ * small heap takes a few ms, and only a request that arrives meanwhile waits for it.
  */
-const COLLECT_AFTER_BYTES = 32 * 1024 ** 2;
+const COLLECT_AFTER_BYTES = 1024 ** 2;
 let collectAfterRequest = false;
 process.on('exit', () => {
   if (handoverDir) rmSync(handoverDir, { recursive: true, force: true });
