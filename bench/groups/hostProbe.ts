@@ -35,7 +35,7 @@ async function settle(): Promise<void> {
  */
 async function nativeGrowth(runs: number): Promise<{ hostMb: number; workerMb: number; backend: string } | undefined> {
   let child: WorkerHandle | undefined;
-  const client = new InferenceClient(extensionWorkerPath, ortWasmDir, undefined, { startNative: (path) => (child = startWorkerProcess(path)) });
+  const client = new InferenceClient(extensionWorkerPath, ortWasmDir, undefined, { startNative: (path, memory) => (child = startWorkerProcess(path, memory)) });
   const native = { ...location, runtime: 'native' as const };
   try {
     const info = await client.load(native);

@@ -30,7 +30,7 @@ export async function runLargeModel(): Promise<{ rows: Row[]; keys: Record<strin
   // The native engine runs in a worker process, as in the extension: its memory is counted too.
   let workerProcess: WorkerHandle | undefined;
   const client = new InferenceClient(extensionWorkerPath, ortWasmDir, undefined, {
-    startNative: (path) => (workerProcess = startWorkerProcess(path)),
+    startNative: (path, memory) => (workerProcess = startWorkerProcess(path, memory)),
   });
   const worker = () => (workerProcess?.pid === undefined ? undefined : processRss(workerProcess.pid));
   // As Attention Lens runs by default: onnxruntime-node where it loads, else WASM (the row says which).

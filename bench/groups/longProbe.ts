@@ -33,7 +33,7 @@ function ids(count: number, vocab: number): BigInt64Array {
 
 async function extension(): Promise<object> {
   let child: WorkerHandle | undefined;
-  const client = new InferenceClient(extensionWorkerPath, ortWasmDir, undefined, { startNative: (path) => (child = startWorkerProcess(path)) });
+  const client = new InferenceClient(extensionWorkerPath, ortWasmDir, undefined, { startNative: (path, memory) => (child = startWorkerProcess(path, memory)) });
   const location = { folder: modelDir!, threads: 2, runtime: 'native' as const };
   const text = readFileSync(join(__dirname, '..', '..', 'src', 'inference', 'attentionModel.ts'), 'utf8').repeat(4);
   try {

@@ -22,6 +22,7 @@ import type { Translator } from '../shared/translator';
 import { InferenceError, type FailureKind } from './workerFailure';
 import { readHandover, removeHandoverFolder, type Handover } from './fileHandover';
 import { startWorkerProcess, startWorkerThread, type WorkerHandle } from './workerHandle';
+import { workerMemoryFor, type WorkerMemory } from './workerMemory';
 import type { InferenceOutput, ModelInfo, ModelLocation, PreparedRun, RequestStage, WorkerReply, WorkerRequest } from './workerProtocol';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -37,13 +38,17 @@ export interface WatchdogOptions {
   /** Words the time-limit and cancel messages in the display language (default English). */
   readonly l10n?: Translator;
   /** Starts a worker from the script at the given path (default: a worker thread). */
-  readonly start?: (workerPath: string) => WorkerHandle;
+  readonly start?: WorkerStarter;
   /**
    * Starts the worker for a model on onnxruntime-node (default: `start` when given, else a child
-   * process, which can always be killed).
+   * process, which can always be killed). `memory` is the malloc setting the model needs
+   * (workerMemory.ts), for a starter that makes a process.
    */
-  readonly startNative?: (workerPath: string) => WorkerHandle;
+  readonly startNative?: WorkerStarter;
 }
+
+/** Starts a worker from the script at `workerPath`; a process gets the malloc setting `memory`. */
+export type WorkerStarter = (workerPath: string, memory?: WorkerMemory) => WorkerHandle;
 
 /** The stage a request is in until the worker says otherwise. */
 const FIRST_STAGE: Record<Exclude<WorkerRequest['kind'], 'exit'>, RequestStage> = {
@@ -71,8 +76,11 @@ export interface InferenceTestHooks {
 
 export class InferenceClient {
   private worker: WorkerHandle | undefined;
-  /** What started the current worker: a model for the other runtime needs another kind of worker. */
+  /** What started the current worker: a model for the other runtime, or a native model of the other
+   *  size (workerMemory.ts), needs another worker. */
   private workerStart: ((workerPath: string) => WorkerHandle) | undefined;
+  /** One starter per malloc setting, so that the same setting compares equal (workerStart). */
+  private readonly nativeStarters = new Map<WorkerMemory, (workerPath: string) => WorkerHandle>();
   private readonly pending = new PendingRequests<WorkerReply>((reason, requestId) => this.lostError(reason, requestId));
   /** The worker each pending request went to: a worker that stops fails only its own requests. */
   private readonly sentTo = new Map<number, WorkerHandle>();
@@ -101,7 +109,7 @@ export class InferenceClient {
   load(location: ModelLocation): Promise<ModelInfo> {
     const key = JSON.stringify(location);
     if (this.loaded?.key !== key) {
-      const start = this.starter(location.runtime);
+      const start = this.starter(location);
       if (this.worker && this.workerStart !== start) this.retire(this.worker);
       const worker = this.ensureWorker(start);
       if (location.runtime === 'native') this.nativeWorkers.add(worker);
@@ -258,13 +266,20 @@ export class InferenceClient {
     }
   }
 
-  /** How a worker for `runtime` is started: see WatchdogOptions. */
-  private starter(runtime: ModelLocation['runtime']): (workerPath: string) => WorkerHandle {
-    if (runtime === 'native') return this.watchdog.startNative ?? this.watchdog.start ?? startWorkerProcess;
-    return this.watchdog.start ?? startWorkerThread;
+  /** How a worker for `location` is started: see WatchdogOptions and workerMemory.ts. */
+  private starter(location?: ModelLocation): (workerPath: string) => WorkerHandle {
+    if (location?.runtime !== 'native') return this.watchdog.start ?? startWorkerThread;
+    const memory = workerMemoryFor(location);
+    let start = this.nativeStarters.get(memory);
+    if (!start) {
+      const base = this.watchdog.startNative ?? this.watchdog.start ?? startWorkerProcess;
+      start = (workerPath) => base(workerPath, memory);
+      this.nativeStarters.set(memory, start);
+    }
+    return start;
   }
 
-  private ensureWorker(start = this.workerStart ?? this.starter('wasm')): WorkerHandle {
+  private ensureWorker(start = this.workerStart ?? this.starter()): WorkerHandle {
     if (this.worker) return this.worker;
     const worker = start(this.workerPath);
     this.workerStart = start;

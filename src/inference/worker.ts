@@ -48,7 +48,8 @@ let handovers = 0;
  * under an earlier 32 MB threshold) its growth over 100 runs read 7 MB in one bench run and
  * 24 MB in the next, one run's outputs more or less (BENCHMARKS.md, `large`, `host`). The
  * collection comes after the reply, while the host reads the handover: a full collection of this
- * small heap takes a few ms, and only a request that arrives meanwhile waits for it.
+ * small heap takes a few ms, and only a request that arrives meanwhile waits for it. For a small
+ * model the freed memory stays in the process's heap for the next run's buffers (workerMemory.ts).
  */
 const COLLECT_AFTER_BYTES = 1024 ** 2;
 let collectAfterRequest = false;

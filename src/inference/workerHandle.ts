@@ -7,6 +7,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
+import { workerMallocEnv, type WorkerMemory } from './workerMemory';
 import type { WorkerReply, WorkerRequest } from './workerProtocol';
 
 /** The part of a worker the InferenceClient uses. */
@@ -40,32 +41,19 @@ export function startWorkerThread(workerPath: string): WorkerHandle {
 }
 
 /**
- * glibc's malloc serves a block from its heap, not from its own mapping, once a block of that size
- * was freed (its mmap threshold rises to the largest freed block, up to 32 MB), and memory freed
- * inside the heap stays in the process. onnxruntime frees the model's protobuf copy of each weight
- * after building its own, so those weights stayed resident twice: a fixed threshold of 1 MiB keeps
- * every large block in its own mapping, returned on free. Measured with onnxruntime-node 1.30 on a
- * BERT-base-size model (437 MB of weights), 512 tokens, 1 thread: RSS after load 1042 → 620 MB, peak
- * over load and two runs 1379 → 1194 MB. The price: blocks from 1 to 32 MB are mapped afresh on every
- * run, and the extension's worker ran BERT-base at 512 tokens about 5% slower (1075 against 1020 ms,
- * medians of two interleaved pairs of processes; BENCHMARKS.md).
- * A value the user set in the environment wins.
- */
-export const WORKER_MALLOC_ENV: Readonly<Record<string, string>> = { MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ ?? String(1024 * 1024) };
-
-/**
  * The worker as a child process of this one (same script; worker.ts talks over the IPC channel
  * when it has no parentPort). Messages use the structured-clone serialization, so typed arrays
  * arrive as typed arrays (copied: a process boundary transfers nothing). `--expose-gc` lets the
  * worker free a large run's buffers once they are handed over (worker.ts, COLLECT_AFTER_BYTES).
- * The process gets MALLOC_MMAP_THRESHOLD_ (glibc; ignored elsewhere): see WORKER_MALLOC_ENV.
+ * @param memory the malloc setting for the model it will load (workerMemory.ts): a worker process
+ *   lives with the setting it started with.
  */
-export function startWorkerProcess(workerPath: string): WorkerHandle {
+export function startWorkerProcess(workerPath: string, memory: WorkerMemory = 'small-model'): WorkerHandle {
   const child: ChildProcess = fork(workerPath, [], {
     serialization: 'advanced',
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     execArgv: ['--expose-gc'],
-    env: { ...process.env, ...WORKER_MALLOC_ENV },
+    env: { ...process.env, ...workerMallocEnv(memory) },
   });
   return {
     killable: true,

@@ -2,7 +2,7 @@
 // real worker thread. onnxruntime-node is an optional dependency: without it these checks skip
 // and say so (the fallback checks still run).
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, watch, writeFileSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, watch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AttentionModel } from '../../src/inference/attentionModel';
@@ -11,6 +11,7 @@ import { InferenceEngines } from '../../src/inference/inferenceEngines';
 import { HeldBytes } from '../../src/inference/heldBytes';
 import { loadAttentionModel, loadNativeRuntime } from '../../src/inference/nativeEngine';
 import { startWorkerProcess, type WorkerHandle } from '../../src/inference/workerHandle';
+import { LARGE_MODEL_BYTES } from '../../src/inference/workerMemory';
 import type { InferenceOutput } from '../../src/inference/workerProtocol';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -178,6 +179,43 @@ describe('native engine (onnxruntime-node)', function () {
       assert.deepEqual(foldersOf(second.pid!), [], 'the disposed process left no folder');
     } finally {
       client.dispose();
+    }
+  });
+
+  it('a native worker process starts with the malloc setting of its model: a large model gets its own process with the fixed threshold', async function () {
+    // Linux: the environment a process started with is in /proc/<pid>/environ.
+    if (!existsSync(WORKER) || process.platform !== 'linux' || process.env.MALLOC_MMAP_THRESHOLD_ !== undefined || process.env.MALLOC_TRIM_THRESHOLD_ !== undefined) this.skip();
+    const processes: WorkerHandle[] = [];
+    const client = new InferenceClient(WORKER, path.join(REPO_ROOT, 'dist', 'ort'), undefined, {
+      startNative: (workerPath, memory) => {
+        const started = startWorkerProcess(workerPath, memory);
+        processes.push(started);
+        return started;
+      },
+    });
+    // The bundled model, counted as large: beside it a sparse external data file as exporters name
+    // it (onnxruntime ignores it: the model references none).
+    const large = mkdtempSync(path.join(tmpdir(), 'attention-lens-large-'));
+    cpSync(MODEL.folder, large, { recursive: true });
+    const data = openSync(path.join(large, 'model.onnx.data'), 'w');
+    ftruncateSync(data, LARGE_MODEL_BYTES);
+    closeSync(data);
+    const environ = (worker: WorkerHandle) => readFileSync(`/proc/${worker.pid}/environ`, 'utf8').split('\0');
+    try {
+      const small = await client.run({ ...MODEL, runtime: 'native' }, LONG_TEXT, 128);
+      assert.equal(processes.length, 1);
+      assert.ok(environ(processes[0]!).includes('MALLOC_MMAP_THRESHOLD_=33554432') && environ(processes[0]!).includes('MALLOC_TRIM_THRESHOLD_=268435456'), 'a small model keeps its freed heap');
+      const big = await client.run({ folder: large, threads: 1, runtime: 'native' }, LONG_TEXT, 128);
+      assert.equal(processes.length, 2, 'the large model got a process of its own');
+      assert.ok(environ(processes[1]!).includes('MALLOC_MMAP_THRESHOLD_=1048576'));
+      assert.equal(big.info.backend, 'native');
+      assert.equal(maxDifference(big.output.attention, small.output.attention), 0, 'the same model gives the same attention');
+      // Back to the small model: the setting differs again, so again a new process.
+      await client.run({ ...MODEL, runtime: 'native' }, 'let x = 1;', 16);
+      assert.equal(processes.length, 3);
+    } finally {
+      client.dispose();
+      rmSync(large, { recursive: true, force: true });
     }
   });
 
