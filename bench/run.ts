@@ -45,6 +45,7 @@ const TARGETS: [key: string, target: number, unit: string, what: string][] = [
   ['web_vs_native_512', Infinity, 'x', 'ort-web / ort-node, same graph, bundled model, 512 tok, 1 thread (the kernel gap; reported)'],
   ['web_vs_torch_512', Infinity, 'x', 'ort-web / PyTorch eager, bundled model, 512 tok, 1 thread (reported)'],
   ['e2e_warm_512', 150, 'ms', 'command -> heatmap painted, warm, 512 tok'],
+  ['e2e_warm_512_ws_compressed', Infinity, 'ms', "the same through a server compressing its websocket, a VS Code server's default (reported)"],
   ['e2e_cold', 1200, 'ms', 'command -> heatmap painted, first use after window load, 512 tok'],
   ['repaint_512', 16, 'ms', 'head switch -> repainted, 512 tok'],
   ['repaint_2048', 50, 'ms', 'head switch -> repainted, 2048 tok (synthetic)'],

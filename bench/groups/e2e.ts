@@ -16,6 +16,10 @@
  * universal one (WebAssembly). BENCH_E2E_PACKAGE=universal measures the universal one anyway.
  * BENCH_NO_SHADING=1 turns the editor's shading off before the warm runs, to see what drawing it
  * costs the panel (the workbench applies the editor's decorations before it passes the result on).
+ *
+ * The server runs as `npm start` runs it, its websocket uncompressed (test/harness/vscodeServer.ts);
+ * the warm 512-token runs are then repeated on a second server that compresses it, as a VS Code
+ * server does by default (`e2e_warm_512_ws_compressed`).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -291,6 +295,21 @@ export async function runE2e(): Promise<{ rows: Row[]; keys: Record<string, numb
       rows.push(...stageRows(`warm ${tokens}`, warm.stages));
       keys[`e2e_warm_${tokens}`] = round(median(warm.ms), 0);
     }
+    // The same warm runs through a server that compresses its websocket, as a VS Code server does
+    // by default (a remote workbench the user did not start with `npm start`).
+    await browser.close();
+    browser = undefined;
+    await server.stop();
+    server = await startServer({ workspaceFolder: fixturesDir, stateDir, fresh: false, websocketCompression: true });
+    browser = await launchBrowser({ profileDir: join(stateDir, `chromium-${process.pid}-compressed`) });
+    await openWorkbench(browser.page, server.url.split('?')[0], fixturesDir);
+    // A first run opens the panel the warm runs time.
+    await coldRun(browser.page, server.url.split('?')[0], 512);
+    if (process.env.BENCH_NO_SHADING === '1') await runCommand(browser.page, 'Attention Lens: Toggle Attention Shading');
+    const compressed = await warmRuns(browser.page, 512, repeats(10, 3));
+    rows.push(timingRow(GROUP, 'warm: keybinding -> heatmap painted, 512 tok, websocket compressed (a VS Code server\'s default)', compressed.ms));
+    rows.push(...stageRows('warm 512 compressed', compressed.stages));
+    keys.e2e_warm_512_ws_compressed = round(median(compressed.ms), 0);
   } catch (err) {
     await browser?.page.screenshot({ path: join(stateDir, 'failure.png') }).catch(() => undefined);
     throw err;
