@@ -10,7 +10,8 @@
  * once read, and the folder when the process ends (the worker removes it itself on a normal exit;
  * a folder left by a process killed with its host is removed by the next worker).
  */
-import { closeSync, existsSync, openSync, readSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { open, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { processFolder } from './processFolder';
@@ -71,24 +72,27 @@ export function writeHandover(output: InferenceOutput, folder: string, sequence:
 
 /**
  * Reads the tensors of `handover` back into `output` (host side), in one SharedArrayBuffer where
- * the runtime has it, and deletes the file.
+ * the runtime has it, and deletes the file. The reads run on libuv's thread pool, not on the
+ * calling thread: a run of the bundled model at 512 tokens is 24 MB, whose read (fresh pages
+ * faulted in as they are written) took 10–30 ms, and on the extension host's thread that was the
+ * longest stall a run caused (`event_loop_max_stall` in BENCHMARKS.md).
  * @throws Error when the file is missing or shorter than `lengths` say.
  */
-export function readHandover(output: InferenceOutput, handover: Handover, chunkBytes = IO_CHUNK_BYTES): InferenceOutput {
+export async function readHandover(output: InferenceOutput, handover: Handover, chunkBytes = IO_CHUNK_BYTES): Promise<InferenceOutput> {
   const total = handover.lengths.reduce((sum, n) => sum + n, 0) * Float32Array.BYTES_PER_ELEMENT;
   const shared = typeof SharedArrayBuffer !== 'undefined';
   const buffer = shared ? new SharedArrayBuffer(total) : new ArrayBuffer(total);
   const bytes = new Uint8Array(buffer);
-  const fd = openSync(handover.path, 'r');
+  const file = await open(handover.path, 'r');
   try {
     for (let read = 0; read < total; ) {
-      const n = readSync(fd, bytes, read, Math.min(chunkBytes, total - read), read);
-      if (n === 0) throw new Error(`the run's file ${handover.path} ended after ${read} of ${total} bytes`);
-      read += n;
+      const { bytesRead } = await file.read(bytes, read, Math.min(chunkBytes, total - read), read);
+      if (bytesRead === 0) throw new Error(`the run's file ${handover.path} ended after ${read} of ${total} bytes`);
+      read += bytesRead;
     }
   } finally {
-    closeSync(fd);
-    unlinkSync(handover.path);
+    await file.close();
+    await unlink(handover.path);
   }
   if (shared) weighForCollection(total);
   let offset = 0;

@@ -139,7 +139,7 @@ export class InferenceClient {
     const worker = this.ensureWorker();
     const reply = await this.send({ kind: 'run', text, maxTokens });
     if (reply.kind !== 'ran') throw new InferenceError('unexpected reply to run');
-    return { info, output: reply.handover ? this.takeHandover(worker, reply.output, reply.handover) : reply.output, loadMs: fresh ? info.loadMs : 0 };
+    return { info, output: reply.handover ? await this.takeHandover(worker, reply.output, reply.handover) : reply.output, loadMs: fresh ? info.loadMs : 0 };
   }
 
   /** Load the model if needed and tokenize `text` for a run on another engine. */
@@ -255,12 +255,12 @@ export class InferenceClient {
   }
 
   /** A worker process's run, read from its handover file (fileHandover.ts); its folder is removed when the process ends. */
-  private takeHandover(worker: WorkerHandle, output: InferenceOutput, handover: Handover): InferenceOutput {
+  private async takeHandover(worker: WorkerHandle, output: InferenceOutput, handover: Handover): Promise<InferenceOutput> {
     // Remembered for the worker's exit, which removes the folder. (A reply is only taken from a
     // worker that has not exited: an exit fails that worker's pending requests first.)
     this.handoverFolders.set(worker, handover.path);
     try {
-      return readHandover(output, handover);
+      return await readHandover(output, handover);
     } catch (err) {
       throw new InferenceError(`The inference worker's result could not be read: ${(err as Error).message}`, 'worker');
     }

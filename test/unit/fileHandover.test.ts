@@ -19,13 +19,13 @@ function output(withVectors: boolean): InferenceOutput {
 }
 
 describe('file handover of a worker process run', () => {
-  it('moves a run in pieces of any size (a run past 2 GiB must be: Node reads and writes at most 2 GiB a call)', () => {
+  it('moves a run in pieces of any size (a run past 2 GiB must be: Node reads and writes at most 2 GiB a call)', async () => {
     const folder = handoverFolder();
     try {
       const original = output(true);
       // 5 bytes: pieces that split floats and tensors alike.
       const { output: sent, handover } = writeHandover(original, folder, 3, 5);
-      const back = readHandover(sent, handover, 5);
+      const back = await readHandover(sent, handover, 5);
       assert.deepEqual(back.attention, original.attention);
       assert.deepEqual(back.vectors, original.vectors);
     } finally {
@@ -33,14 +33,14 @@ describe('file handover of a worker process run', () => {
     }
   });
 
-  it('gives back every tensor, in shared memory, and deletes the file', () => {
+  it('gives back every tensor, in shared memory, and deletes the file', async () => {
     const folder = handoverFolder();
     try {
       for (const withVectors of [false, true]) {
         const original = output(withVectors);
         const { output: sent, handover } = writeHandover(original, folder, withVectors ? 2 : 1);
         assert.ok(sent.attention.every((a) => a.length === 0), 'the message carries no tensor');
-        const back = readHandover(sent, handover);
+        const back = await readHandover(sent, handover);
         assert.deepEqual(back.attention, original.attention);
         assert.deepEqual(back.vectors, original.vectors);
         assert.ok(back.attention.every((a) => a.buffer instanceof SharedArrayBuffer));
@@ -51,6 +51,21 @@ describe('file handover of a worker process run', () => {
       removeHandoverFolder(`${folder}/x`);
     }
     assert.equal(existsSync(folder), false, 'the folder is removed');
+  });
+
+  it('reads off the calling thread: the event loop runs while a run is read', async () => {
+    const folder = handoverFolder();
+    try {
+      const { output: sent, handover } = writeHandover(output(true), folder, 7);
+      let turned = false;
+      const reading = readHandover(sent, handover);
+      setImmediate(() => (turned = true));
+      await reading;
+      // A synchronous read would have finished before the event loop's next turn.
+      assert.equal(turned, true);
+    } finally {
+      removeHandoverFolder(`${folder}/x`);
+    }
   });
 
   it('removes folders left by worker processes that no longer run, never a live one', () => {
@@ -70,14 +85,14 @@ describe('file handover of a worker process run', () => {
     }
   });
 
-  it('fails with a message for a cut file or a wrong tensor count', () => {
+  it('fails with a message for a cut file or a wrong tensor count', async () => {
     const folder = handoverFolder();
     try {
       const { output: sent, handover } = writeHandover(output(true), folder, 1);
       truncateSync(handover.path, 100);
-      assert.throws(() => readHandover(sent, handover), /the run's file .* ended after 100 of \d+ bytes/);
+      await assert.rejects(readHandover(sent, handover), /the run's file .* ended after 100 of \d+ bytes/);
       const again = writeHandover(output(true), folder, 2);
-      assert.throws(() => readHandover({ ...again.output, vectors: undefined }, again.handover), /lists 10 tensors for 2 layers/);
+      await assert.rejects(readHandover({ ...again.output, vectors: undefined }, again.handover), /lists 10 tensors for 2 layers/);
       assert.equal(dirname(again.handover.path), folder);
     } finally {
       removeHandoverFolder(`${folder}/x`);
