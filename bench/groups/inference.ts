@@ -12,6 +12,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { basename, dirname, join } from 'node:path';
 import { pruneGraph, readOnnxModel } from '../../src/onnx';
 import { InferenceClient } from '../../src/inference/inferenceClient';
+import { ensureNativeSession } from '../../src/inference/nativeSession';
 import { buildBundles, extensionWorkerPath } from '../lib/build';
 import { loadOrtNode, ORT_NODE_VERSION, type OrtNode } from '../lib/ortNode';
 import { OrtWebWorker } from '../lib/ortWebWorkerClient';
@@ -91,13 +92,16 @@ async function webRunner(modelPath: string, threads: number, ids: number[], opt:
 }
 
 async function nativeRunner(ort: OrtNode, modelPath: string, threads: number, ids: number[]): Promise<Runner> {
-  const session = await ort.InferenceSession.create(readFileSync(modelPath), {
-    executionProviders: ['cpu'],
-    graphOptimizationLevel: 'all',
-    intraOpNumThreads: threads,
-    interOpNumThreads: 1,
-    executionMode: 'sequential',
-  });
+  // Checked: in a process where onnxruntime-web registered first, 'cpu' would be WebAssembly.
+  const session = await ensureNativeSession(
+    await ort.InferenceSession.create(readFileSync(modelPath), {
+      executionProviders: ['cpu'],
+      graphOptimizationLevel: 'all',
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+    }),
+  );
   const outputs = extensionOutputs([...session.outputNames]);
   const data = BigInt64Array.from(ids, (id) => BigInt(id));
   return {

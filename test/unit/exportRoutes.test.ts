@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import ort = require('onnxruntime-web');
 import { AttentionModel } from '../../src/inference/attentionModel';
+import { loadAttentionModel, loadNativeRuntime } from '../../src/inference/nativeEngine';
 import { ModelLoadError } from '../../src/inference/modelErrors';
 import { inspectModelGraph } from '../../src/inference/modelGraph';
 import { buildFeeds, planInputs } from '../../src/inference/modelInputs';
@@ -91,6 +92,44 @@ describe('export routes: every fixture through AttentionModel.load', function ()
         assertAttention(output, route.layers, route.heads, causal);
       } finally {
         await model.dispose();
+      }
+    });
+  }
+});
+
+describe('export routes on the native engine: every fixture runs on onnxruntime-node, with the attention of WASM', function () {
+  this.timeout(60_000);
+
+  before(function () {
+    const native = loadNativeRuntime(REPO_ROOT);
+    if ('reason' in native) {
+      console.log(`      skipped: ${native.reason}`);
+      this.skip();
+    }
+  });
+
+  for (const route of ROUTES) {
+    it(route.file, async function () {
+      const text = 'attention is all you need';
+      const native = await loadAttentionModel({ ...fixture(route.file), runtime: 'native' }, WASM_DIR, REPO_ROOT);
+      const wasm = await AttentionModel.load(fixture(route.file), WASM_DIR);
+      try {
+        // Not fallen back to WASM: the reason would be here.
+        assert.equal(native.info.runtimeFallback, undefined);
+        assert.equal(native.info.backend, 'native');
+        const [a, b] = [await native.run(text, 512), await wasm.run(text, 512)];
+        assert.deepEqual(a.tokens, b.tokens);
+        let worst = 0;
+        for (const [layer, weights] of a.attention.entries()) {
+          for (let i = 0; i < weights.length; i++) worst = Math.max(worst, Math.abs(weights[i]! - b.attention[layer]![i]!));
+        }
+        // The same graph on other kernels (MLAS against WASM SIMD); quantized and float16
+        // arithmetic round differently in each.
+        const tolerance = /float16|quantized/.test(native.info.found ?? '') ? 2e-3 : 1e-5;
+        assert.ok(worst <= tolerance, `attention differs by ${worst} (tolerance ${tolerance})`);
+      } finally {
+        await native.dispose();
+        await wasm.dispose();
       }
     });
   }

@@ -5,11 +5,13 @@ import * as assert from 'node:assert/strict';
 import { closeSync, cpSync, existsSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, watch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import * as ort from 'onnxruntime-web';
 import { AttentionModel } from '../../src/inference/attentionModel';
 import { InferenceClient } from '../../src/inference/inferenceClient';
 import { InferenceEngines } from '../../src/inference/inferenceEngines';
 import { HeldBytes } from '../../src/inference/heldBytes';
 import { loadAttentionModel, loadNativeRuntime } from '../../src/inference/nativeEngine';
+import { ensureNativeSession } from '../../src/inference/nativeSession';
 import { startWorkerProcess, type WorkerHandle } from '../../src/inference/workerHandle';
 import { LARGE_MODEL_BYTES } from '../../src/inference/workerMemory';
 import type { InferenceOutput } from '../../src/inference/workerProtocol';
@@ -76,6 +78,18 @@ describe('native engine (onnxruntime-node)', function () {
       await native.dispose();
       await wasm.dispose();
     }
+  });
+
+  it("refuses a session onnxruntime-web made in its place, and passes onnxruntime-node's own", async function () {
+    const file = path.join(MODEL.folder, 'model.onnx');
+    // onnxruntime-web's own session, as its shared registry would hand out for 'cpu' had it registered first.
+    const web = await ort.InferenceSession.create(readFileSync(file), { executionProviders: ['wasm'] });
+    await assert.rejects(ensureNativeSession(web), /onnxruntime-web's backend answered for onnxruntime-node's/);
+    const native = loadNativeRuntime(REPO_ROOT);
+    assert.ok(!('reason' in native));
+    const session = await native.createSession(new HeldBytes(readFileSync(file)), 1, []);
+    assert.equal(await ensureNativeSession(session), session);
+    await session.release();
   });
 
   it('creates its session from a temporary model file, removed once the session exists, and from the bytes where none can be written', async function () {
