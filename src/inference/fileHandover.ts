@@ -76,7 +76,8 @@ export function writeHandover(output: InferenceOutput, folder: string, sequence:
  * calling thread: a run of the bundled model at 512 tokens is 24 MB, whose read (fresh pages
  * faulted in as they are written) took 10–30 ms, and on the extension host's thread that was the
  * longest stall a run caused (`event_loop_max_stall` in BENCHMARKS.md).
- * @throws Error when the file is missing or shorter than `lengths` say.
+ * @returns a promise of the output, rejected with an Error when the file is missing, shorter
+ *   than `lengths` say, or lists a number of tensors that does not fit the layers.
  */
 export async function readHandover(output: InferenceOutput, handover: Handover, chunkBytes = IO_CHUNK_BYTES): Promise<InferenceOutput> {
   const total = handover.lengths.reduce((sum, n) => sum + n, 0) * Float32Array.BYTES_PER_ELEMENT;
@@ -92,7 +93,10 @@ export async function readHandover(output: InferenceOutput, handover: Handover, 
     }
   } finally {
     await file.close();
-    await unlink(handover.path);
+    // Already gone with its folder (the worker process ended): nothing left to delete.
+    await unlink(handover.path).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+    });
   }
   if (shared) weighForCollection(total);
   let offset = 0;

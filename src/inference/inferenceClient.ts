@@ -22,7 +22,7 @@ import type { Translator } from '../shared/translator';
 import { InferenceError, type FailureKind } from './workerFailure';
 import { readHandover, removeHandoverFolder, type Handover } from './fileHandover';
 import { startWorkerProcess, startWorkerThread, type WorkerHandle } from './workerHandle';
-import { workerMemoryFor, type WorkerMemory } from './workerMemory';
+import { workerMallocEnv, workerMemoryFor, type WorkerMemory } from './workerMemory';
 import type { InferenceOutput, ModelInfo, ModelLocation, PreparedRun, RequestStage, WorkerReply, WorkerRequest } from './workerProtocol';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -79,8 +79,8 @@ export class InferenceClient {
   /** What started the current worker: a model for the other runtime, or a native model of the other
    *  size (workerMemory.ts), needs another worker. */
   private workerStart: ((workerPath: string) => WorkerHandle) | undefined;
-  /** One starter per malloc setting, so that the same setting compares equal (workerStart). */
-  private readonly nativeStarters = new Map<WorkerMemory, (workerPath: string) => WorkerHandle>();
+  /** One starter per malloc environment (its JSON), so that the same settings compare equal (workerStart). */
+  private readonly nativeStarters = new Map<string, (workerPath: string) => WorkerHandle>();
   private readonly pending = new PendingRequests<WorkerReply>((reason, requestId) => this.lostError(reason, requestId));
   /** The worker each pending request went to: a worker that stops fails only its own requests. */
   private readonly sentTo = new Map<number, WorkerHandle>();
@@ -97,6 +97,10 @@ export class InferenceClient {
   private readonly stopping = new WeakSet<WorkerHandle>();
   /** A file in each worker process's handover folder, to remove the folder when the process ends. */
   private readonly handoverFolders = new Map<WorkerHandle, string>();
+  /** Handover reads under way, per worker process (takeHandover). */
+  private readonly readsInFlight = new Map<WorkerHandle, number>();
+  /** Worker processes that ended during a handover read: their folder goes once it is done. */
+  private readonly exitedWithFolder = new Set<WorkerHandle>();
 
   constructor(
     private readonly workerPath: string,
@@ -254,27 +258,58 @@ export class InferenceClient {
       });
   }
 
-  /** A worker process's run, read from its handover file (fileHandover.ts); its folder is removed when the process ends. */
+  /**
+   * A worker process's run, read from its handover file (fileHandover.ts). The folder is removed
+   * when the process ends, or, should it end while a read is still under way, once the last read
+   * of its files is done.
+   * @throws InferenceError ('worker') when the file cannot be read.
+   */
   private async takeHandover(worker: WorkerHandle, output: InferenceOutput, handover: Handover): Promise<InferenceOutput> {
     // Remembered for the worker's exit, which removes the folder. (A reply is only taken from a
     // worker that has not exited: an exit fails that worker's pending requests first.)
     this.handoverFolders.set(worker, handover.path);
+    this.readsInFlight.set(worker, (this.readsInFlight.get(worker) ?? 0) + 1);
     try {
       return await readHandover(output, handover);
     } catch (err) {
       throw new InferenceError(`The inference worker's result could not be read: ${(err as Error).message}`, 'worker');
+    } finally {
+      const left = (this.readsInFlight.get(worker) ?? 1) - 1;
+      if (left > 0) this.readsInFlight.set(worker, left);
+      else {
+        this.readsInFlight.delete(worker);
+        if (this.exitedWithFolder.has(worker)) this.removeFolderOf(worker);
+      }
     }
   }
 
-  /** How a worker for `location` is started: see WatchdogOptions and workerMemory.ts. */
+  /** Removes the handover folder of `worker`, which has ended and has no read under way. */
+  private removeFolderOf(worker: WorkerHandle): void {
+    this.exitedWithFolder.delete(worker);
+    const handover = this.handoverFolders.get(worker);
+    this.handoverFolders.delete(worker);
+    try {
+      if (handover) removeHandoverFolder(handover);
+    } catch {
+      // A file still open elsewhere (Windows): the next worker process removes the folder
+      // (processFolder.ts removes folders of processes that no longer run).
+    }
+  }
+
+  /**
+   * How a worker for `location` is started: see WatchdogOptions and workerMemory.ts. Native models
+   * whose malloc settings come out the same (off Linux, or where the user set them: always) share
+   * one starter, so that switching between them keeps the worker process.
+   */
   private starter(location?: ModelLocation): (workerPath: string) => WorkerHandle {
     if (location?.runtime !== 'native') return this.watchdog.start ?? startWorkerThread;
     const memory = workerMemoryFor(location);
-    let start = this.nativeStarters.get(memory);
+    const key = JSON.stringify(workerMallocEnv(memory));
+    let start = this.nativeStarters.get(key);
     if (!start) {
       const base = this.watchdog.startNative ?? this.watchdog.start ?? startWorkerProcess;
       start = (workerPath) => base(workerPath, memory);
-      this.nativeStarters.set(memory, start);
+      this.nativeStarters.set(key, start);
     }
     return start;
   }
@@ -305,12 +340,12 @@ export class InferenceClient {
     worker.onError((err) => lost(err.message));
     worker.onExit((code) => {
       this.live--;
-      const handover = this.handoverFolders.get(worker);
-      this.handoverFolders.delete(worker);
-      if (handover) removeHandoverFolder(handover);
       lost(`exit code ${code}`);
       // A retired worker may still have had requests queued behind its failed load.
       this.failAll('The inference worker was restarted.', worker);
+      // A run it handed over may still be being read: its folder goes after that read.
+      if (this.readsInFlight.has(worker)) this.exitedWithFolder.add(worker);
+      else this.removeFolderOf(worker);
     });
     worker.unref();
     this.worker = worker;

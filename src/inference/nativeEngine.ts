@@ -15,11 +15,11 @@
  * The universal VSIX and the web have neither: they run WASM, and the reason is reported in
  * `ModelInfo.runtimeFallback` for the host to log.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import type * as ort from 'onnxruntime-web';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-web';
 import { AttentionModel } from './attentionModel';
 import { collectGarbage } from './collectGarbage';
 import type { HeldBytes } from './heldBytes';
@@ -27,7 +27,7 @@ import { ensureNativeSession } from './nativeSession';
 import { processFolder } from './processFolder';
 import { ModelLoadError } from './modelErrors';
 import { resolveNative } from './nativePresence';
-import type { ExternalDataFile, SessionRuntime } from './sessionRuntime';
+import type { SessionRuntime } from './sessionRuntime';
 import type { ModelLocation } from './workerProtocol';
 
 /** The subset of onnxruntime-node used here; its API is onnxruntime-common's, as onnxruntime-web's. */
@@ -79,30 +79,18 @@ type SessionOptions = Parameters<OrtNode['InferenceSession']['create']>[1];
  * 884 MB from a file (BENCHMARKS.md, `large`). Where the temporary folder is itself in memory (a
  * tmpfs /tmp) the copy only moves there, for the length of the load.
  *
- * A model with external data gets its data files written beside it, under the names the model
- * gives them: onnxruntime-node reads external data only from files beside a model file, never from
- * buffers (its `externalData` option is onnxruntime-web's), so such a model could not run here
- * otherwise. The data's size is written to the temporary folder once per load.
- *
  * The folder is named after this process (processFolder.ts): removed once the session exists,
  * and, should the process be killed during the load, by the next load. Where no file can be
- * written (no room), the bytes are used, and a model with external data fails to load (and runs on
- * WASM, loadAttentionModel); where onnxruntime cannot open the file (a path it cannot read, e.g.
- * characters its Windows build mishandles), the bytes are read back and used.
- * @param externalData files the model names, each at a relative path already checked to stay
- *   inside the model's folder (modelGraph.ts).
+ * written (no room), the bytes are used; where onnxruntime cannot open the file (a path it cannot
+ * read, e.g. characters its Windows build mishandles), the bytes are read back and used.
+ * @throws onnxruntime's Error when neither the file nor the bytes load.
  */
-async function sessionFromFile(ortNode: OrtNode, model: HeldBytes, options: SessionOptions, externalData: readonly ExternalDataFile[]): Promise<ort.InferenceSession> {
+async function sessionFromFile(ortNode: OrtNode, model: HeldBytes, options: SessionOptions): Promise<ort.InferenceSession> {
   // The file's path once written; until then the bytes (the only reference to them).
   let source: Uint8Array | string = model.take();
   let folder: string | undefined;
   try {
     folder = processFolder(tmpdir(), 'attention-lens-model-');
-    for (const data of externalData) {
-      const file = join(folder, data.path);
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, data.data);
-    }
     const file = join(folder, 'model.onnx');
     writeFileSync(file, source);
     source = file;
@@ -115,9 +103,7 @@ async function sessionFromFile(ortNode: OrtNode, model: HeldBytes, options: Sess
     collectGarbage();
     try {
       return await ortNode.InferenceSession.create(source, options);
-    } catch (err) {
-      // With external data the bytes alone cannot work: the file's failure is the one to report.
-      if (externalData.length > 0) throw err;
+    } catch {
       // The same model from memory: a failure that is the model's own recurs and is thrown.
       return await ortNode.InferenceSession.create(readFileSync(source), options);
     }
@@ -133,6 +119,9 @@ async function sessionFromFile(ortNode: OrtNode, model: HeldBytes, options: Sess
 }
 
 function nativeRuntime(ortNode: OrtNode): SessionRuntime {
+  // One onnxruntime-common for both packages (unbundled code only; see nativeSession.ts): only
+  // then can onnxruntime-web answer for onnxruntime-node, and only then is each session checked.
+  const sharedRegistry = (ortNode.InferenceSession as unknown) === (ort.InferenceSession as unknown);
   return {
     kind: 'native',
     Tensor: ortNode.Tensor,
@@ -148,7 +137,10 @@ function nativeRuntime(ortNode: OrtNode): SessionRuntime {
         // BERT-base at 512 tokens the worker process stays at 1062 MB after the runs, 822 MB
         // without it), but without it those runs were 12% slower (BENCHMARKS.md).
       };
-      return ensureNativeSession(await sessionFromFile(ortNode, model, options, externalData));
+      // A model with external data is created from its bytes, its data handed over in memory
+      // (onnxruntime-node 1.30 takes the `externalData` option as onnxruntime-web does).
+      const session = externalData.length > 0 ? await ortNode.InferenceSession.create(model.take(), { ...options, externalData: [...externalData] }) : await sessionFromFile(ortNode, model, options);
+      return sharedRegistry ? ensureNativeSession(session) : session;
     },
     describe: (threads) => (threads > 1 ? `native (${threads} threads)` : 'native'),
   };

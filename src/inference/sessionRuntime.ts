@@ -20,8 +20,9 @@ export interface SessionRuntime {
   /**
    * Creates a session on `threads` intra-op threads, with the weights kept in external data files
    * given as bytes (`path` as the model names it). Takes the model's bytes from `model` (so that
-   * nothing else keeps them alive while onnxruntime builds its own copy). Throws onnxruntime's
-   * error as is.
+   * nothing else keeps them alive while onnxruntime builds its own copy).
+   * @throws onnxruntime's Error as is; on the native runtime also the Error of
+   *   ensureNativeSession (nativeSession.ts) when onnxruntime-web made the session.
    */
   createSession(model: HeldBytes, threads: number, externalData: readonly ExternalDataFile[]): Promise<ort.InferenceSession>;
   /** What the status bar and summaries call this runtime, e.g. `native (2 threads)`. */

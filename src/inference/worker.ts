@@ -40,7 +40,7 @@ let model: Promise<AttentionModel> | undefined;
 let handoverDir: string | undefined;
 let handovers = 0;
 /**
- * A run's outputs larger than this (bytes) are freed as soon as they are handed over, by a full
+ * A run's outputs larger than this (bytes: 1 MiB) are freed as soon as they are handed over, by a full
  * collection where the process has one to call (`--expose-gc`, as workerHandle.ts starts a worker
  * process). Otherwise V8 frees them at its next collection, which a worker whose own heap barely
  * grows may not reach for several runs: with BERT-base at 512 tokens (151 MB a run) the worker

@@ -42,11 +42,13 @@ const SMALL_MODEL_MMAP_THRESHOLD = 32 * 1024 ** 2;
 const SMALL_MODEL_TRIM_THRESHOLD = 256 * 1024 ** 2;
 
 /**
- * The variables a worker process for `memory` gets added to its environment; `userEnv` is the
- * environment it inherits: where the user set either variable, none is added.
+ * The variables a worker process for `memory` gets added to its environment: none off Linux
+ * (other C libraries ignore them; musl too, harmlessly), and none where the environment it inherits
+ * (`userEnv`) already sets glibc's malloc (either variable, or `glibc.malloc.*` in GLIBC_TUNABLES).
  */
-export function workerMallocEnv(memory: WorkerMemory, userEnv: NodeJS.ProcessEnv = process.env): Record<string, string> {
-  if (userEnv.MALLOC_MMAP_THRESHOLD_ !== undefined || userEnv.MALLOC_TRIM_THRESHOLD_ !== undefined) return {};
+export function workerMallocEnv(memory: WorkerMemory, userEnv: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): Record<string, string> {
+  if (platform !== 'linux') return {};
+  if (userEnv.MALLOC_MMAP_THRESHOLD_ !== undefined || userEnv.MALLOC_TRIM_THRESHOLD_ !== undefined || userEnv.GLIBC_TUNABLES?.includes('glibc.malloc.')) return {};
   if (memory === 'large-model') return { MALLOC_MMAP_THRESHOLD_: String(LARGE_MODEL_MMAP_THRESHOLD) };
   return { MALLOC_MMAP_THRESHOLD_: String(SMALL_MODEL_MMAP_THRESHOLD), MALLOC_TRIM_THRESHOLD_: String(SMALL_MODEL_TRIM_THRESHOLD) };
 }
@@ -57,8 +59,8 @@ const EXTERNAL_DATA_SUFFIXES = ['.data', '_data'];
 /**
  * Which setting the model at `location` needs, from the sizes on disk of its model file and of an
  * external data file named as exporters name it (EXTERNAL_DATA_SUFFIXES). External data named
- * otherwise is not counted, and such a model gets glibc's default: it runs as fast, and holds more
- * memory after its load. Synchronous: at most three `stat` calls, on the extension host.
+ * otherwise is not counted, and such a model gets the small-model setting: it runs as fast, and
+ * holds more memory after its load. Synchronous: at most three `stat` calls, on the extension host.
  */
 export function workerMemoryFor(location: ModelLocation): WorkerMemory {
   return modelBytesOnDisk(modelFiles(location).model) >= LARGE_MODEL_BYTES ? 'large-model' : 'small-model';

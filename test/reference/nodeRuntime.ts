@@ -18,7 +18,9 @@ export async function createInferenceRunner(modelBytes: Uint8Array): Promise<ort
   // A file path with a trailing slash; the runtime loads ort-wasm-simd-threaded.{mjs,wasm} from it.
   ort.env.wasm.wasmPaths = path.join(REPO_ROOT, 'node_modules', 'onnxruntime-web', 'dist') + path.sep;
   ort.env.wasm.numThreads = 1;
-  return ort.InferenceSession.create(modelBytes);
+  // Named, not left to the default: in the unit tests onnxruntime-node registers 'cpu' first
+  // (test/unit/setup/nativeBackendFirst.ts), and these checks are of onnxruntime-web.
+  return ort.InferenceSession.create(modelBytes, { executionProviders: ['wasm'] });
 }
 
 export function readModelBytes(file = BUNDLED_MODEL): Uint8Array {

@@ -105,7 +105,7 @@ describe('bfloat16 models upcast to float32 in memory', function () {
     await assert.rejects(createInferenceRunner(original), /Could not find an implementation for (Add|Mul|Cast|Identity)/, 'bfloat16 itself has no WASM kernels');
     // In one piece, and split with the large table in an in-memory external data buffer.
     for (const upcast of [upcastBfloat16(original), upcastBfloat16(original, 0)]) {
-      const session = await ort.InferenceSession.create(upcast.modelBytes, upcast.externalData ? { externalData: [upcast.externalData] } : {});
+      const session = await ort.InferenceSession.create(upcast.modelBytes, { executionProviders: ['wasm'], ...(upcast.externalData ? { externalData: [upcast.externalData] } : {}) });
       try {
         const results = await session.run({
           x: new ort.Tensor('float32', Float32Array.from([1, 2, 3]), [3]),

@@ -42,7 +42,7 @@ class InProcessPanel implements WebGpuPanel {
     this.runtime = true;
     if (this.session?.key !== request.modelKey) {
       if (!request.model) return failed('the model is not loaded yet', 'model');
-      this.session = { key: request.modelKey, session: await ort.InferenceSession.create(new Uint8Array(request.model)) };
+      this.session = { key: request.modelKey, session: await ort.InferenceSession.create(new Uint8Array(request.model), { executionProviders: ['wasm'] }) };
     }
     const feeds = Object.fromEntries(request.feeds.map((t) => [t.name, new ort.Tensor(t.type, typedData(t) as Float32Array, [...t.dims])]));
     const results = await this.session.session.run(feeds, [...request.outputs]);

@@ -23,11 +23,19 @@ describe('worker memory (glibc malloc setting per model size)', () => {
   afterEach(() => rmSync(folder, { recursive: true, force: true }));
 
   it('a large model gets the fixed 1 MiB threshold, a small one the heap kept between runs, and a value the user set wins', () => {
-    assert.deepEqual(workerMallocEnv('large-model', {}), { MALLOC_MMAP_THRESHOLD_: '1048576' });
-    assert.deepEqual(workerMallocEnv('small-model', {}), { MALLOC_MMAP_THRESHOLD_: '33554432', MALLOC_TRIM_THRESHOLD_: '268435456' });
-    assert.deepEqual(workerMallocEnv('large-model', { MALLOC_MMAP_THRESHOLD_: '33554432' }), {});
-    assert.deepEqual(workerMallocEnv('small-model', { MALLOC_TRIM_THRESHOLD_: '0' }), {});
-    assert.deepEqual(workerMallocEnv('small-model', { MALLOC_ARENA_MAX: '2' }), workerMallocEnv('small-model', {}), 'other malloc variables do not count');
+    assert.deepEqual(workerMallocEnv('large-model', {}, 'linux'), { MALLOC_MMAP_THRESHOLD_: '1048576' });
+    assert.deepEqual(workerMallocEnv('small-model', {}, 'linux'), { MALLOC_MMAP_THRESHOLD_: '33554432', MALLOC_TRIM_THRESHOLD_: '268435456' });
+    assert.deepEqual(workerMallocEnv('large-model', { MALLOC_MMAP_THRESHOLD_: '33554432' }, 'linux'), {});
+    assert.deepEqual(workerMallocEnv('small-model', { MALLOC_TRIM_THRESHOLD_: '0' }, 'linux'), {});
+    assert.deepEqual(workerMallocEnv('small-model', { MALLOC_ARENA_MAX: '2' }, 'linux'), workerMallocEnv('small-model', {}, 'linux'), 'other malloc variables do not count');
+    assert.deepEqual(workerMallocEnv('large-model', { GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=65536' }, 'linux'), {});
+  });
+
+  it('adds nothing off Linux, where other C libraries ignore the variables', () => {
+    for (const platform of ['darwin', 'win32'] as const) {
+      assert.deepEqual(workerMallocEnv('large-model', {}, platform), {});
+      assert.deepEqual(workerMallocEnv('small-model', {}, platform), {});
+    }
   });
 
   it('counts the model file and its external data as exporters name it, nothing else', () => {
