@@ -10,7 +10,8 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import ort = require('onnxruntime-web');
 import { AttentionModel } from '../../src/inference/attentionModel';
-import { loadAttentionModel, loadNativeRuntime } from '../../src/inference/nativeEngine';
+import { skipWithoutNative } from '../reference/nativeRuntime';
+import { loadAttentionModel } from '../../src/inference/nativeEngine';
 import { ModelLoadError } from '../../src/inference/modelErrors';
 import { inspectModelGraph } from '../../src/inference/modelGraph';
 import { buildFeeds, planInputs } from '../../src/inference/modelInputs';
@@ -101,11 +102,7 @@ describe('export routes on the native engine: every fixture runs on onnxruntime-
   this.timeout(60_000);
 
   before(function () {
-    const native = loadNativeRuntime(REPO_ROOT);
-    if ('reason' in native) {
-      console.log(`      skipped: ${native.reason}`);
-      this.skip();
-    }
+    skipWithoutNative(this);
   });
 
   for (const route of ROUTES) {

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-web';
 import { AttentionModel } from '../../src/inference/attentionModel';
+import { skipWithoutNative } from '../reference/nativeRuntime';
 import { InferenceClient } from '../../src/inference/inferenceClient';
 import { InferenceEngines } from '../../src/inference/inferenceEngines';
 import { HeldBytes } from '../../src/inference/heldBytes';
@@ -56,11 +57,7 @@ describe('native engine (onnxruntime-node)', function () {
   this.timeout(120_000);
 
   before(function () {
-    const native = loadNativeRuntime(REPO_ROOT);
-    if ('reason' in native) {
-      console.log(`      skipped: ${native.reason}`);
-      this.skip();
-    }
+    skipWithoutNative(this);
   });
 
   it('gives the same attention as WASM within 1e-5 on the bundled model at 512 tokens', async () => {
