@@ -21,9 +21,12 @@ import { collectGarbage } from './collectGarbage';
 import { HeldBytes, viewGraph, type GraphFacts } from './viewGraph';
 import { buildFeeds, planInputs, type InputSpec } from './modelInputs';
 import { toFloat32 } from './floatData';
-import { decodeOutputs, fetchedOutputs, type OutputNames } from './outputDecoding';
+import { decodeOutputs, fetchedOutputs, type OutputNames, type OutputTensor } from './outputDecoding';
 import { availableMemory, maxTokensWithinBudget, noTextFits, type ModelSize } from './requestBudget';
-import type { ExternalDataFile, SessionRuntime } from './sessionRuntime';
+import type { ExternalDataFile, SessionRuntime, SessionTuning } from './sessionRuntime';
+import { chooseSession, LAYERED_FROM_BYTES } from './chooseSession';
+import type { ViewSession } from './viewSession';
+import { SplitGraphError } from '../onnx/splitGraph';
 import type { RequestStage } from './requestTimeout';
 import { truncateTokens } from './truncateTokens';
 import { encodePrefix } from '../shared/textCap';
@@ -34,6 +37,12 @@ export { findVectorOutputs } from './viewGraph';
 
 /** Context when neither config.json nor a position table states one. */
 const DEFAULT_CONTEXT = 512;
+/** What a sink left in a run's output in place of the arrays it took. */
+const EMPTY = new Float32Array(0);
+
+/** Takes one layer's attention [heads, T, T] and vectors as soon as the run has them (runIds). */
+export type LayerSink = (layer: number, attention: Float32Array, vectors: LayerVectors | undefined) => void;
+
 /** Token ids of the warm-up run: id 0 exists in every vocabulary. */
 const WARM_UP_IDS = [0, 0, 0];
 
@@ -95,9 +104,10 @@ async function createSession(
   threads: number,
   file: string,
   externalData: readonly ExternalDataFile[],
+  tuning?: SessionTuning,
 ): Promise<ort.InferenceSession> {
   try {
-    return await runtime.createSession(model, threads, externalData);
+    return await runtime.createSession(model, threads, externalData, tuning);
   } catch (err) {
     const message = (err as Error).message;
     // onnxruntime reads shape tensors during loading; it cannot when they too sit in external data.
@@ -153,7 +163,7 @@ export class AttentionModel {
   availableMemory: () => number = availableMemory;
 
   private constructor(
-    private readonly session: ort.InferenceSession,
+    private readonly session: ViewSession,
     private readonly Tensor: typeof ort.Tensor,
     private readonly tokenizer: TextTokenizer,
     /** How each graph input is fed (token ids, masks, positions, an empty KV cache). */
@@ -201,14 +211,34 @@ export class AttentionModel {
     // The file's bytes and the exposed copy are garbage now: freed before onnxruntime allocates
     // its own copy, where the process allows (collectGarbage.ts).
     collectGarbage();
+    const context = config.context ?? graph.positionRows ?? DEFAULT_CONTEXT;
+    const stages = attention.map((name, l) => {
+      const v = outputs.vectors?.[l];
+      return v ? [name, v.q, v.k, v.v, v.o] : [name];
+    });
     // Handed over, not kept: onnxruntime copies the model, and nothing here needs it again.
-    const session = await createSession(runtime, bytes, location.threads, files.model, externalData);
+    const session = await chooseSession(bytes, runtime.kind === 'native', {
+      layers: attention.length,
+      context,
+      stages,
+      layeredFromBytes: location.layeredFromBytes ?? LAYERED_FROM_BYTES,
+      createOnePass: (model) => createSession(runtime, model, location.threads, files.model, externalData),
+      createPiece: (piece) => createSession(runtime, new HeldBytes(piece), location.threads, files.model, externalData, { memoryArena: false }),
+      headsOf: async (first) => {
+        const feeds = buildFeeds(inputs, WARM_UP_IDS, (type, data, dims) => new runtime.Tensor(type, data, dims));
+        const results = await first.run(Object.fromEntries(first.inputNames.map((n) => [n, feeds[n]!])));
+        const tensor = results[attention[0]!]!;
+        return layoutFromShapes([{ name: attention[0]!, type: tensor.type, dims: [...tensor.dims] }], WARM_UP_IDS.length, files.model, graph.averaged).heads;
+      },
+    }).catch((err: unknown) => {
+      throw err instanceof SplitGraphError ? new ModelLoadError('runtime', `${files.model} could not be split into layers for a long input: ${err.message}`) : err;
+    });
     collectGarbage();
     const partial: ModelInfo = {
       name: config.name ?? basename(location.modelFile ?? location.folder, '.onnx'),
       layers: attention.length,
       heads: 0,
-      context: config.context ?? graph.positionRows ?? DEFAULT_CONTEXT,
+      context,
       // A decoder with a KV cache attends to earlier tokens only.
       causal: config.causal || kvCache,
       vocabSize: tokenizer.vocabSize,
@@ -263,7 +293,7 @@ export class AttentionModel {
    * @param onStage told before each stage starts ('tokenize', then 'run'), so that a caller with
    *   a time limit can say which stage ran out of it.
    */
-  async run(text: string, maxTokens: number, onStage: (stage: RequestStage) => void = () => {}): Promise<InferenceOutput> {
+  async run(text: string, maxTokens: number, onStage: (stage: RequestStage) => void = () => {}, onLayer?: LayerSink): Promise<InferenceOutput> {
     onStage('tokenize');
     const { tokens, truncated, memoryLimit, tokenizeMs } = this.tokenize(text, maxTokens);
     const limited = memoryLimit === undefined ? {} : { memoryLimit };
@@ -273,7 +303,7 @@ export class AttentionModel {
     }
     onStage('run');
     const t1 = performance.now();
-    const { attention, vectors } = await this.runIds(tokens.map((t) => t.id));
+    const { attention, vectors } = await this.runIds(tokens.map((t) => t.id), onLayer);
     return { tokens, attention, vectors, truncated, ...limited, tokenizeMs, inferenceMs: performance.now() - t1 };
   }
 
@@ -322,20 +352,40 @@ export class AttentionModel {
     return { ...this.info, onWasmHeap: this.runtimeKind === 'wasm' };
   }
 
+  /** Whether runs are computed layer by layer (chooseSession.ts): their layers come to a LayerSink one at a time. */
+  get layered(): boolean {
+    return this.session.kind === 'layered';
+  }
+
+  /**
+   * Runs the graph on `ids`. With `onLayer`, each layer's attention and vectors go to it as soon
+   * as they are computed, in layer order, and the arrays returned for that layer are empty: on a
+   * layered session no more than one layer's outputs are held at a time.
+   */
   private async runIds(
     ids: readonly number[],
+    onLayer?: LayerSink,
   ): Promise<{ attention: Float32Array[]; tensors: AttentionTensor[]; vectors: LayerVectors[] | undefined }> {
     const feeds = buildFeeds(this.inputs, ids, (type, data, dims) => new this.Tensor(type, data, dims));
+    const plain: Record<string, OutputTensor> = {};
+    let handed = 0;
+    const names = this.outputs;
     // Only the attention (and q/k/v/o) is fetched: never logits or present.* of a KV cache.
-    const results = await this.session.run(feeds, fetchedOutputs(this.outputs));
-    // float16/float64 outputs (fp16 models' declared attention) become float32 for the views;
-    // the reported type stays what the model gave.
-    const plain = Object.fromEntries(
-      Object.entries(results).map(([name, tensor]) => [name, { type: tensor.type, dims: tensor.dims, data: toFloat32(tensor.type, tensor.data) }]),
-    );
-    // The data stays readable after dispose on the CPU: dispose drops only onnxruntime's handle.
-    for (const tensor of [...Object.values(results), ...Object.values(feeds)]) tensor.dispose();
-    return decodeOutputs(this.outputs, plain);
+    await this.session.run(feeds, fetchedOutputs(names), (results) => {
+      // float16/float64 outputs (fp16 models' declared attention) become float32 for the views;
+      // the reported type stays what the model gave.
+      for (const [name, tensor] of Object.entries(results)) plain[name] = { type: tensor.type, dims: tensor.dims, data: toFloat32(tensor.type, tensor.data) };
+      if (!onLayer) return;
+      for (; handed < names.attention.length; handed++) {
+        const layerNames = [names.attention[handed]!, ...Object.values(names.vectors?.[handed] ?? {})];
+        if (!layerNames.every((n) => plain[n] !== undefined)) break;
+        const layer = decodeOutputs({ attention: [names.attention[handed]!], vectors: names.vectors ? [names.vectors[handed]!] : undefined }, plain);
+        onLayer(handed, layer.attention[0]!, layer.vectors?.[0]);
+        for (const n of layerNames) plain[n] = { ...plain[n]!, data: EMPTY };
+      }
+    });
+    for (const tensor of Object.values(feeds)) tensor.dispose();
+    return decodeOutputs(names, plain);
   }
 
   async dispose(): Promise<void> {

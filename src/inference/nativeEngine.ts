@@ -125,8 +125,9 @@ function nativeRuntime(ortNode: OrtNode): SessionRuntime {
   return {
     kind: 'native',
     Tensor: ortNode.Tensor,
-    createSession: async (model, threads, externalData) => {
+    createSession: async (model, threads, externalData, tuning) => {
       const options: SessionOptions = {
+        ...(tuning?.memoryArena === false ? { enableCpuMemArena: false } : {}),
         executionProviders: ['cpu'],
         graphOptimizationLevel: 'all',
         intraOpNumThreads: threads,

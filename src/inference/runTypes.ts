@@ -40,6 +40,9 @@ export interface ModelLocation {
   readonly tokenizerFile?: string;
   /** 'native': onnxruntime-node when it loads, else WASM (see nativeEngine.ts). Default WASM. */
   readonly runtime?: 'native' | 'wasm';
+  /** On the native runtime, run layer by layer a model whose attention at its context is at least
+   *  this many bytes (default LAYERED_FROM_BYTES, 1 GiB: see chooseSession.ts). */
+  readonly layeredFromBytes?: number;
 }
 
 /** What the worker learned about a loaded model. */

@@ -12,6 +12,12 @@ export interface ExternalDataFile {
   readonly data: Uint8Array;
 }
 
+/** Session settings beyond the runtime's defaults. */
+export interface SessionTuning {
+  /** false: no CPU memory arena, so a run's buffers are freed when it ends (layeredSession.ts). */
+  readonly memoryArena?: boolean;
+}
+
 export interface SessionRuntime {
   /** 'wasm': onnxruntime-web's WebAssembly build; 'native': onnxruntime-node's CPU kernels. */
   readonly kind: 'wasm' | 'native';
@@ -24,7 +30,7 @@ export interface SessionRuntime {
    * @throws onnxruntime's Error as is; on the native runtime also the Error of
    *   ensureNativeSession (nativeSession.ts) when onnxruntime-web made the session.
    */
-  createSession(model: HeldBytes, threads: number, externalData: readonly ExternalDataFile[]): Promise<ort.InferenceSession>;
+  createSession(model: HeldBytes, threads: number, externalData: readonly ExternalDataFile[], options?: SessionTuning): Promise<ort.InferenceSession>;
   /** What the status bar and summaries call this runtime, e.g. `native (2 threads)`. */
   describe(threads: number): string;
 }

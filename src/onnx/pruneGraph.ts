@@ -12,16 +12,7 @@
  * second one) are merged into one, as protobuf itself merges them: repeated fields concatenated
  * in order, the last singular value winning. The input bytes are never modified.
  */
-import protobuf = require('protobufjs/light');
-import { MODEL_GRAPH_FIELD, WIRE_TYPE_LENGTH_DELIMITED } from './onnxSchema';
-import { decodeString, readFields, type Field } from './wireFields';
-
-// Field numbers from onnx/onnx.proto.
-const GRAPH = { node: 1, initializer: 5, input: 11, output: 12, valueInfo: 13 } as const;
-const NODE = { input: 1, output: 2, attribute: 5 } as const;
-const ATTRIBUTE = { g: 6, graphs: 11 } as const;
-const TENSOR_NAME = 8;
-const VALUE_INFO_NAME = 1;
+import { assembleModel, fieldBytes, GRAPH, readString, readWireGraph, TENSOR_NAME, VALUE_INFO_NAME, type Field } from './graphWire';
 
 /** Why a graph could not be pruned to the outputs asked for. */
 export class PruneGraphError extends Error {
@@ -51,14 +42,9 @@ export interface PrunedGraph {
  * @throws RangeError (from protobufjs) for bytes that are not valid protobuf.
  */
 export function pruneGraph(modelBytes: Uint8Array, keep: readonly string[]): PrunedGraph {
-  const topFields = readFields(modelBytes, 0, modelBytes.length);
-  const graphParts = topFields.filter((f) => f.number === MODEL_GRAPH_FIELD && f.wireType === WIRE_TYPE_LENGTH_DELIMITED);
-  if (graphParts.length === 0) throw new PruneGraphError('The model has no graph.');
-  const graphFields = graphParts.flatMap((g) => readFields(modelBytes, g.payloadStart, g.payloadEnd));
-
-  const nodes = graphFields
-    .filter((f) => f.number === GRAPH.node)
-    .map((field) => ({ field, ...readNode(modelBytes, field) }));
+  const wire = readWireGraph(modelBytes);
+  if (!wire) throw new PruneGraphError('The model has no graph.');
+  const { fields: graphFields, nodes } = wire;
   const wanted = new Set(keep);
   // Walk back from the kept outputs: ONNX requires nodes in topological order, so one reverse
   // pass reaches every producer.
@@ -117,64 +103,10 @@ export function pruneGraph(modelBytes: Uint8Array, keep: readonly string[]): Pru
   });
 
   return {
-    modelBytes: assemble(modelBytes, topFields, graphParts[0]!, graph),
+    modelBytes: assembleModel(modelBytes, wire, graph.map((f) => fieldBytes(modelBytes, f))),
     nodesBefore: nodes.length,
     nodesAfter: keptNodes.size,
     removedOutputs,
     removedInitializers,
   };
-}
-
-/** The model's top-level fields in order, the first graph field replaced by `graph`, later graph fields dropped. */
-function assemble(bytes: Uint8Array, topFields: readonly Field[], firstGraph: Field, graph: readonly Field[]): Uint8Array {
-  const graphLength = graph.reduce((sum, f) => sum + (f.end - f.start), 0);
-  const header = protobuf.Writer.create().uint32((MODEL_GRAPH_FIELD << 3) | WIRE_TYPE_LENGTH_DELIMITED).uint32(graphLength).finish();
-  const parts: Uint8Array[] = [];
-  for (const field of topFields) {
-    if (field === firstGraph) {
-      parts.push(header);
-      for (const g of graph) parts.push(bytes.subarray(g.start, g.end));
-    } else if (!(field.number === MODEL_GRAPH_FIELD && field.wireType === WIRE_TYPE_LENGTH_DELIMITED)) {
-      parts.push(bytes.subarray(field.start, field.end));
-    }
-  }
-  const out = new Uint8Array(parts.reduce((sum, p) => sum + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
-
-/** The first string field `nameField` of the message `field` holds ('' when absent). */
-function readString(bytes: Uint8Array, field: Field, nameField: number): string {
-  const inner = readFields(bytes, field.payloadStart, field.payloadEnd).find((f) => f.number === nameField && f.wireType === WIRE_TYPE_LENGTH_DELIMITED);
-  return inner ? decodeString(bytes, inner) : '';
-}
-
-/** A node's outputs, and every tensor it reads: its inputs plus the outer names its subgraphs use. */
-function readNode(bytes: Uint8Array, node: Field): { outputs: string[]; reads: string[] } {
-  const outputs: string[] = [];
-  const reads: string[] = [];
-  for (const f of readFields(bytes, node.payloadStart, node.payloadEnd)) {
-    if (f.wireType !== WIRE_TYPE_LENGTH_DELIMITED) continue;
-    if (f.number === NODE.input) reads.push(decodeString(bytes, f));
-    else if (f.number === NODE.output) outputs.push(decodeString(bytes, f));
-    else if (f.number === NODE.attribute) reads.push(...subgraphReads(bytes, f));
-  }
-  return { outputs, reads };
-}
-
-/** Every name read by a node inside the attribute's subgraphs, at any depth: a superset of the
- *  outer-scope tensors they use (names local to the subgraph match nothing outside). */
-function subgraphReads(bytes: Uint8Array, attribute: Field): string[] {
-  const reads: string[] = [];
-  for (const f of readFields(bytes, attribute.payloadStart, attribute.payloadEnd)) {
-    if ((f.number !== ATTRIBUTE.g && f.number !== ATTRIBUTE.graphs) || f.wireType !== WIRE_TYPE_LENGTH_DELIMITED) continue;
-    for (const g of readFields(bytes, f.payloadStart, f.payloadEnd)) {
-      if (g.number === GRAPH.node && g.wireType === WIRE_TYPE_LENGTH_DELIMITED) reads.push(...readNode(bytes, g).reads);
-    }
-  }
-  return reads;
 }

@@ -15,15 +15,11 @@ import { loadAttentionModel } from '../../src/inference/nativeEngine';
 import { ModelLoadError } from '../../src/inference/modelErrors';
 import { inspectModelGraph } from '../../src/inference/modelGraph';
 import { buildFeeds, planInputs } from '../../src/inference/modelInputs';
-import type { InferenceOutput, ModelLocation } from '../../src/inference/workerProtocol';
+import type { InferenceOutput } from '../../src/inference/workerProtocol';
+import { FIXTURES, fixture, ROUTES } from '../reference/exportFixtures';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const WASM_DIR = path.join(REPO_ROOT, 'node_modules', 'onnxruntime-web', 'dist');
-const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures', 'models');
-
-function fixture(file: string): ModelLocation {
-  return { folder: FIXTURES, threads: 1, modelFile: path.join(FIXTURES, file), tokenizerFile: path.join(FIXTURES, 'tokenizer.json') };
-}
 
 /** Rows sum to 1; with `causal`, every weight above the diagonal is 0. */
 function assertAttention(output: InferenceOutput, layers: number, heads: number, causal: boolean): void {
@@ -44,37 +40,6 @@ function assertAttention(output: InferenceOutput, layers: number, heads: number,
     }
   }
 }
-
-interface Expected {
-  readonly file: string;
-  readonly layers: number;
-  readonly heads: number;
-  readonly causal: boolean;
-  readonly found: RegExp | undefined;
-}
-
-const ROUTES: readonly Expected[] = [
-  { file: 'textbook-attention.onnx', layers: 1, heads: 1, causal: false, found: /^one attention head$/ },
-  { file: 'torch-encoder-lm.onnx', layers: 2, heads: 4, causal: false, found: /attention \[batch·heads, T, T\]/ },
-  { file: 'mean-of-heads.onnx', layers: 1, heads: 1, causal: false, found: /mean of heads/ },
-  { file: 'gpt2-kv.onnx', layers: 2, heads: 4, causal: true, found: /^decoder with KV cache \(fed empty\)$/ },
-  { file: 'gpt2-kv-merged.onnx', layers: 2, heads: 4, causal: true, found: /^decoder with KV cache \(fed empty\), merged decoder \(no-cache branch copied out, computed twice\)$/ },
-  { file: 'llama-gqa.onnx', layers: 2, heads: 4, causal: true, found: /decoder with KV cache \(fed empty\), 4 query heads sharing 2 key\/value heads \(GQA\)/ },
-  { file: 'multihead-attention.onnx', layers: 1, heads: 2, causal: false, found: /^fused MultiHeadAttention rewritten$/ },
-  { file: 'onnx-attention.onnx', layers: 1, heads: 2, causal: false, found: /^fused Attention rewritten$/ },
-  { file: 'group-query-attention.onnx', layers: 1, heads: 4, causal: true, found: /KV cache \(fed empty\), 4 query heads sharing 2 key\/value heads \(GQA\), fused GroupQueryAttention rewritten/ },
-  { file: 'group-query-attention-packed.onnx', layers: 1, heads: 4, causal: true, found: /4 query heads sharing one key\/value head \(MQA\), fused GroupQueryAttention rewritten/ },
-  { file: 'packed-attention.onnx', layers: 1, heads: 2, causal: false, found: /^fused Attention rewritten$/ },
-  { file: 'fused-attention.onnx', layers: 1, heads: 2, causal: false, found: /^fused Attention rewritten$/ },
-  { file: 'float16.onnx', layers: 2, heads: 2, causal: false, found: /float16 \(attention shown in float32\)/ },
-  { file: 'bfloat16.onnx', layers: 2, heads: 2, causal: false, found: /^bfloat16 weights computed in float32 \(onnxruntime has no bfloat16 MatMul on CPU or WebAssembly\)$/ },
-  { file: 'qdq.onnx', layers: 2, heads: 2, causal: false, found: /^quantized operators \(QuantizeLinear, DequantizeLinear\)$/ },
-  { file: 'bert-inputs.onnx', layers: 1, heads: 2, causal: false, found: undefined },
-  { file: 'int8-dynamic.onnx', layers: 2, heads: 2, causal: false, found: /^quantized operators \(DynamicQuantizeLinear, MatMulInteger\)$/ },
-  { file: 'matmul-nbits.onnx', layers: 2, heads: 2, causal: false, found: /^quantized operators \(MatMulNBits\)$/ },
-  { file: 'external-data.onnx', layers: 1, heads: 2, causal: false, found: /weights in external-data\.onnx_data/ },
-  { file: 'flat-attention.onnx', layers: 1, heads: 2, causal: false, found: /attention \[batch·heads, T, T\]/ },
-];
 
 describe('export routes: every fixture through AttentionModel.load', function () {
   this.timeout(60_000);
