@@ -246,6 +246,7 @@ export class AttentionModel {
       ...(runtimeFallback === undefined ? {} : { runtimeFallback }),
       loadMs: 0,
       weightBytes,
+      ...(session.kind === 'layered' ? { layered: true } : {}),
     };
     const model = new AttentionModel(session, runtime.Tensor, tokenizer, inputs, outputs, files, fileStamp, runtime.kind, partial);
     // A first tiny run compiles the kernels now rather than on the user's first request, and

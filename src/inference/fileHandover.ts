@@ -52,8 +52,23 @@ export function handoverFolder(): string {
  *   tensors over the channel instead).
  */
 export function writeHandover(output: InferenceOutput, folder: string, sequence: number, chunkBytes = IO_CHUNK_BYTES): { output: InferenceOutput; handover: Handover } {
-  const path = join(folder, `run-${sequence}.f32`);
-  const tensors = tensorsOf(output);
+  const handover = writeTensors(join(folder, `run-${sequence}.f32`), tensorsOf(output), chunkBytes);
+  const vectors = output.vectors?.map((v): LayerVectors => ({ q: EMPTY, k: EMPTY, v: EMPTY, o: EMPTY, headDim: v.headDim }));
+  return { output: { ...output, attention: output.attention.map(() => EMPTY), vectors }, handover };
+}
+
+/**
+ * Writes one layer of a run computed layer by layer (layeredSession.ts) to its own file in
+ * `folder` (worker side): its attention, then its q, k, v, o when there are vectors. The host
+ * reads each layer's file while the worker computes the next (InferenceClient), so that the files
+ * waiting in memory are about one layer's, not the whole run's.
+ * @throws the file system's Error when the file cannot be written.
+ */
+export function writeLayerHandover(folder: string, sequence: number, layer: number, attention: Float32Array, vectors: LayerVectors | undefined, chunkBytes = IO_CHUNK_BYTES): Handover {
+  return writeTensors(join(folder, `run-${sequence}-layer-${layer}.f32`), [attention, ...(vectors ? [vectors.q, vectors.k, vectors.v, vectors.o] : [])], chunkBytes);
+}
+
+function writeTensors(path: string, tensors: readonly Float32Array[], chunkBytes: number): Handover {
   const fd = openSync(path, 'wx', 0o600);
   try {
     for (const tensor of tensors) {
@@ -63,23 +78,56 @@ export function writeHandover(output: InferenceOutput, folder: string, sequence:
   } finally {
     closeSync(fd);
   }
-  const vectors = output.vectors?.map((v): LayerVectors => ({ q: EMPTY, k: EMPTY, v: EMPTY, o: EMPTY, headDim: v.headDim }));
-  return {
-    output: { ...output, attention: output.attention.map(() => EMPTY), vectors },
-    handover: { path, lengths: tensors.map((t) => t.length) },
-  };
+  return { path, lengths: tensors.map((t) => t.length) };
 }
 
 /**
- * Reads the tensors of `handover` back into `output` (host side), in one SharedArrayBuffer where
- * the runtime has it, and deletes the file. The reads run on libuv's thread pool, not on the
- * calling thread: a run of the bundled model at 512 tokens is 24 MB, whose read (fresh pages
- * faulted in as they are written) took 10–30 ms, and on the extension host's thread that was the
- * longest stall a run caused (`event_loop_max_stall` in BENCHMARKS.md).
+ * Reads the tensors of `handover` back into `output` (host side; see readTensors) and deletes
+ * the file.
  * @returns a promise of the output, rejected with an Error when the file is missing, shorter
  *   than `lengths` say, or lists a number of tensors that does not fit the layers.
  */
 export async function readHandover(output: InferenceOutput, handover: Handover, chunkBytes = IO_CHUNK_BYTES): Promise<InferenceOutput> {
+  const tensors = await readTensors(handover, chunkBytes);
+  const layers = output.attention.length;
+  if (tensors.length !== layers + 4 * (output.vectors?.length ?? 0)) {
+    throw new Error(`the run's file lists ${tensors.length} tensors for ${layers} layers`);
+  }
+  const vectors = output.vectors?.map((v, l): LayerVectors => {
+    const [q, k, vv, o] = tensors.slice(layers + 4 * l, layers + 4 * l + 4);
+    return { q: q!, k: k!, v: vv!, o: o!, headDim: v.headDim };
+  });
+  return { ...output, attention: tensors.slice(0, layers), vectors };
+}
+
+/**
+ * `output` with each layer's tensors from its own file (writeLayerHandover), read already
+ * (`layers[l]` as readTensors gave them: the attention, then q, k, v, o with vectors).
+ * @throws Error when the files do not hold one attention tensor per layer (and four vectors each
+ *   where the output has vectors).
+ */
+export function assembleLayers(output: InferenceOutput, layers: readonly (readonly Float32Array[])[]): InferenceOutput {
+  const perLayer = output.vectors ? 5 : 1;
+  if (layers.length !== output.attention.length || layers.some((t) => t.length !== perLayer)) {
+    throw new Error(`the run's layer files hold ${layers.map((t) => t.length).join('/')} tensors for ${output.attention.length} layers`);
+  }
+  const vectors = output.vectors?.map((v, l): LayerVectors => {
+    const [, q, k, vv, o] = layers[l]!;
+    return { q: q!, k: k!, v: vv!, o: o!, headDim: v.headDim };
+  });
+  return { ...output, attention: layers.map((t) => t[0]!), vectors };
+}
+
+/**
+ * Reads the tensors of `handover` (host side), in one SharedArrayBuffer where the runtime has
+ * it, and deletes the file. The reads run on libuv's thread pool, not on the calling thread: a
+ * run of the bundled model at 512 tokens is 24 MB, whose read (fresh pages faulted in as they
+ * are written) took 10–30 ms, and on the extension host's thread that was the longest stall a
+ * run caused (`event_loop_max_stall` in BENCHMARKS.md).
+ * @returns a promise of the tensors, rejected with an Error when the file is missing or shorter
+ *   than `lengths` say.
+ */
+export async function readTensors(handover: Handover, chunkBytes = IO_CHUNK_BYTES): Promise<Float32Array[]> {
   const total = handover.lengths.reduce((sum, n) => sum + n, 0) * Float32Array.BYTES_PER_ELEMENT;
   const shared = typeof SharedArrayBuffer !== 'undefined';
   const buffer = shared ? new SharedArrayBuffer(total) : new ArrayBuffer(total);
@@ -100,20 +148,11 @@ export async function readHandover(output: InferenceOutput, handover: Handover, 
   }
   if (shared) weighForCollection(total);
   let offset = 0;
-  const tensors = handover.lengths.map((length) => {
+  return handover.lengths.map((length) => {
     const view = new Float32Array(buffer, offset, length);
     offset += length * Float32Array.BYTES_PER_ELEMENT;
     return view;
   });
-  const layers = output.attention.length;
-  if (tensors.length !== layers + 4 * (output.vectors?.length ?? 0)) {
-    throw new Error(`the run's file lists ${tensors.length} tensors for ${layers} layers`);
-  }
-  const vectors = output.vectors?.map((v, l): LayerVectors => {
-    const [q, k, vv, o] = tensors.slice(layers + 4 * l, layers + 4 * l + 4);
-    return { q: q!, k: k!, v: vv!, o: o!, headDim: v.headDim };
-  });
-  return { ...output, attention: tensors.slice(0, layers), vectors };
 }
 
 /**

@@ -20,7 +20,7 @@ import { PendingRequests, type LostReason } from '../shared/pendingRequests';
 import { cancelledMessage, timeoutMessage } from './requestTimeout';
 import type { Translator } from '../shared/translator';
 import { InferenceError, type FailureKind } from './workerFailure';
-import { readHandover, removeHandoverFolder, type Handover } from './fileHandover';
+import { assembleLayers, readHandover, readTensors, removeHandoverFolder, type Handover } from './fileHandover';
 import { startWorkerProcess, startWorkerThread, type WorkerHandle } from './workerHandle';
 import { workerMallocEnv, workerMemoryFor, type WorkerMemory } from './workerMemory';
 import type { InferenceOutput, ModelInfo, ModelLocation, PreparedRun, RequestStage, WorkerReply, WorkerRequest } from './workerProtocol';
@@ -101,6 +101,8 @@ export class InferenceClient {
   private readonly readsInFlight = new Map<WorkerHandle, number>();
   /** Worker processes that ended during a handover read: their folder goes once it is done. */
   private readonly exitedWithFolder = new Set<WorkerHandle>();
+  /** Per pending run computed layer by layer, the reads of the layer files announced so far. */
+  private readonly layerReads = new Map<number, Promise<Float32Array[]>[]>();
 
   constructor(
     private readonly workerPath: string,
@@ -143,7 +145,8 @@ export class InferenceClient {
     const worker = this.ensureWorker();
     const reply = await this.send({ kind: 'run', text, maxTokens });
     if (reply.kind !== 'ran') throw new InferenceError('unexpected reply to run');
-    return { info, output: reply.handover ? await this.takeHandover(worker, reply.output, reply.handover) : reply.output, loadMs: fresh ? info.loadMs : 0 };
+    const output = reply.layerFiles !== undefined ? await this.takeLayers(reply) : reply.handover ? await this.takeHandover(worker, reply.output, reply.handover) : reply.output;
+    return { info, output, loadMs: fresh ? info.loadMs : 0 };
   }
 
   /** Load the model if needed and tokenize `text` for a run on another engine. */
@@ -251,6 +254,8 @@ export class InferenceClient {
       .finally(() => {
         this.sentTo.delete(sent);
         this.stages.delete(sent);
+        // A run that failed leaves its layer reads to finish (each deletes its file) unawaited.
+        this.layerReads.delete(sent);
       })
       .then((reply) => {
         if (reply.kind === 'failed') throw new InferenceError(reply.failure.message, reply.failure.kind);
@@ -265,14 +270,47 @@ export class InferenceClient {
    * @throws InferenceError ('worker') when the file cannot be read.
    */
   private async takeHandover(worker: WorkerHandle, output: InferenceOutput, handover: Handover): Promise<InferenceOutput> {
+    try {
+      return await this.trackedRead(worker, handover, (h) => readHandover(output, h));
+    } catch (err) {
+      throw new InferenceError(`The inference worker's result could not be read: ${(err as Error).message}`, 'worker');
+    }
+  }
+
+  /**
+   * A run computed layer by layer (layeredSession.ts): its layers' files, each read as the worker
+   * announced it while computing the next (readLayer), assembled.
+   * @throws InferenceError ('worker') when a file cannot be read or the files do not fit the run.
+   */
+  private async takeLayers(reply: Extract<WorkerReply, { kind: 'ran' }> & { layerReads?: Promise<Float32Array[]>[] }): Promise<InferenceOutput> {
+    try {
+      const reads = reply.layerReads ?? [];
+      if (reads.length !== reply.layerFiles || reads.some((r) => r === undefined)) throw new Error(`${reads.filter(Boolean).length} of ${reply.layerFiles} layer files were announced`);
+      return assembleLayers(reply.output, await Promise.all(reads));
+    } catch (err) {
+      throw new InferenceError(`The inference worker's result could not be read: ${(err as Error).message}`, 'worker');
+    }
+  }
+
+  /** Starts reading one layer's file of the pending run `requestId` (see takeLayers). */
+  private readLayer(worker: WorkerHandle, requestId: number, layer: number, handover: Handover): void {
+    let reads = this.layerReads.get(requestId);
+    if (!reads) this.layerReads.set(requestId, (reads = []));
+    const read = this.trackedRead(worker, handover, (h) => readTensors(h));
+    // Awaited by takeLayers; a run that fails meanwhile never awaits it.
+    read.catch(() => {});
+    reads[layer] = read;
+  }
+
+  /** `read` of a file in `worker`'s handover folder, which is removed when the process ends, or,
+   *  should it end while a read is still under way, once the last read of its files is done. */
+  private async trackedRead<T>(worker: WorkerHandle, handover: Handover, read: (handover: Handover) => Promise<T>): Promise<T> {
     // Remembered for the worker's exit, which removes the folder. (A reply is only taken from a
     // worker that has not exited: an exit fails that worker's pending requests first.)
     this.handoverFolders.set(worker, handover.path);
     this.readsInFlight.set(worker, (this.readsInFlight.get(worker) ?? 0) + 1);
     try {
-      return await readHandover(output, handover);
-    } catch (err) {
-      throw new InferenceError(`The inference worker's result could not be read: ${(err as Error).message}`, 'worker');
+      return await read(handover);
     } finally {
       const left = (this.readsInFlight.get(worker) ?? 1) - 1;
       if (left > 0) this.readsInFlight.set(worker, left);
@@ -328,7 +366,13 @@ export class InferenceClient {
         if (this.stages.has(requestId)) this.stages.set(requestId, reply.stage);
         return;
       }
-      this.pending.settle(requestId, reply);
+      if (reply.kind === 'layer') {
+        if (this.sentTo.get(requestId) === worker) this.readLayer(worker, requestId, reply.layer, reply.handover);
+        return;
+      }
+      // A run's layer reads go with its reply: the request's entry is gone once it settles.
+      const reads = reply.kind === 'ran' ? this.layerReads.get(requestId) : undefined;
+      this.pending.settle(requestId, reads ? Object.assign({}, reply, { layerReads: reads }) : reply);
     });
     const lost = (reason: string) => {
       if (this.worker !== worker) return;

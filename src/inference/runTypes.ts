@@ -63,6 +63,9 @@ export interface ModelInfo {
   /** What was found in the model beyond layers × heads, e.g. "decoder with KV cache (fed empty),
    *  fused GroupQueryAttention rewritten"; empty for a plain model. */
   readonly found?: string;
+  /** True when runs are computed one layer at a time (chooseSession.ts): a model whose attention
+   *  at its context reaches ModelLocation.layeredFromBytes, on the native runtime. */
+  readonly layered?: boolean;
   /** Special tokens the tokenizer frames every text with ([CLS] … [SEP]: 2; Llama's BOS: 1). */
   readonly specialTokens?: number;
 }

@@ -8,9 +8,9 @@ import { parentPort } from 'node:worker_threads';
 import type { AttentionModel } from './attentionModel';
 import { collectGarbage } from './collectGarbage';
 import { loadAttentionModel } from './nativeEngine';
-import { checkInferenceOutput } from './outputChecks';
+import { checkInferenceOutput, checkLayerAttention, UnexpectedOutputError } from './outputChecks';
 import { RuntimeFilesError, checkRuntimeFiles, explainRuntimeFailure } from './runtimeFiles';
-import { handoverFolder, writeHandover, type Handover } from './fileHandover';
+import { handoverFolder, writeHandover, writeLayerHandover, type Handover } from './fileHandover';
 import type { InferenceOutput } from './runTypes';
 import { shareOutput, transferables } from './sharedOutput';
 import { failureOf } from './workerFailure';
@@ -102,6 +102,8 @@ async function handle(request: Exclude<WorkerRequest, { kind: 'exit' }>): Promis
         // not copied.
         const bytes = ownBuffer(await loaded.engineModelBytes());
         reply({ kind: 'modelBytes', requestId: request.requestId, bytes }, [bytes.buffer as ArrayBuffer]);
+      } else if (!parentPort && loaded.layered) {
+        await runLayered(request, loaded, stage);
       } else {
         const ran = await loaded.run(request.text, request.maxTokens, stage);
         checkInferenceOutput(ran, loaded.info);
@@ -126,6 +128,34 @@ async function handle(request: Exclude<WorkerRequest, { kind: 'exit' }>): Promis
   } catch (err) {
     reply({ kind: 'failed', requestId: request.requestId, failure: failureOf(err) });
   }
+}
+
+/**
+ * A run computed layer by layer (layeredSession.ts) in a worker process: each layer is checked,
+ * written to its own file and announced (`layer`) as soon as it is computed, and its arrays are
+ * garbage before the next layer's exist, so the worker never holds more than one layer's outputs;
+ * the host reads each file meanwhile (InferenceClient). The reply says how many files came.
+ * @throws UnexpectedOutputError as checkInferenceOutput; the file system's Error when a file
+ *   cannot be written (no room in /dev/shm): unlike one pass's file, there is no channel to fall
+ *   back to, as a layered run's arrays are too large for it.
+ */
+async function runLayered(request: Extract<WorkerRequest, { kind: 'run' }>, loaded: AttentionModel, stage: (name: RequestStage) => void): Promise<void> {
+  const folder = (handoverDir ??= handoverFolder());
+  const sequence = ++handovers;
+  const sizes: number[] = [];
+  const ran = await loaded.run(request.text, request.maxTokens, stage, (layer, attention, vectors) => {
+    // The previous layer's arrays are unreachable now: freed before this one is written.
+    collectGarbage();
+    const size = Math.round(Math.sqrt(attention.length / Math.max(1, loaded.info.heads)));
+    checkLayerAttention(layer, attention, size, loaded.info);
+    sizes.push(size);
+    reply({ kind: 'layer', requestId: request.requestId, layer, handover: writeLayerHandover(folder, sequence, layer, attention, vectors) });
+  });
+  if (ran.tokens.length > 0 && (sizes.length !== loaded.info.layers || sizes.some((t) => t !== ran.tokens.length))) {
+    throw new UnexpectedOutputError(`The model ${loaded.info.name} returned ${sizes.length} layers of attention for ${loaded.info.layers}, over ${sizes.join('/')} tokens for ${ran.tokens.length}.`);
+  }
+  reply({ kind: 'ran', requestId: request.requestId, output: ran, layerFiles: sizes.length });
+  collectAfterRequest = true;
 }
 
 // Requests are handled one at a time, in order: a run never overlaps a model switch.

@@ -17,8 +17,12 @@ export type WorkerRequest =
 
 export type WorkerReply =
   | { readonly kind: 'loaded'; readonly requestId: number; readonly info: ModelInfo }
-  /** From a worker process, the tensors are in `handover`'s file and `output` holds empty arrays (fileHandover.ts). */
-  | { readonly kind: 'ran'; readonly requestId: number; readonly output: InferenceOutput; readonly handover?: Handover }
+  /** From a worker process, the tensors are in `handover`'s file and `output` holds empty arrays
+   *  (fileHandover.ts); or, with `layerFiles`, in that many files announced by `layer` messages
+   *  before this reply (a run computed layer by layer). */
+  | { readonly kind: 'ran'; readonly requestId: number; readonly output: InferenceOutput; readonly handover?: Handover; readonly layerFiles?: number }
+  /** Not a reply: one layer of a run computed layer by layer is in `handover`'s file, to be read now. */
+  | { readonly kind: 'layer'; readonly requestId: number; readonly layer: number; readonly handover: Handover }
   | { readonly kind: 'prepared'; readonly requestId: number; readonly prepared: PreparedRun }
   | { readonly kind: 'modelBytes'; readonly requestId: number; readonly bytes: Uint8Array }
   /** Not a reply: the request entered `stage`, so a request stopped by its time limit can say where it was. */

@@ -38,7 +38,7 @@ async function compare(location: ModelLocation): Promise<void> {
     assert.equal(layered.info.runtimeFallback, undefined, 'runs natively');
     assert.equal(onePass.layered, false, 'a small model runs in one pass by default');
     assert.equal(layered.layered, true, 'layeredFromBytes 0 runs layer by layer');
-    assert.deepEqual({ ...layered.info, loadMs: 0 }, { ...onePass.info, loadMs: 0 }, 'the same model facts');
+    assert.deepEqual({ ...layered.info, loadMs: 0 }, { ...onePass.info, loadMs: 0, layered: true }, 'the same model facts');
     const a = await onePass.run(TEXT, 512);
     const b = await layered.run(TEXT, 512);
     assert.deepEqual(b.tokens, a.tokens);
@@ -70,6 +70,22 @@ describe('layered runs: one session per layer gives the attention of one pass', 
   });
 
   it('the bundled model (attention and q/k/v/o)', () => compare(BUNDLED));
+
+  it('reads the head count from the first layer where the layer count cannot decide, and runs in one pass when the heads say so', async () => {
+    // 4 layers x 4 heads at 512 tokens: 16 MiB of attention (4 MiB at one head, 512 MiB at 128).
+    const MiB = 1024 ** 2;
+    const over = await loadAttentionModel({ ...BUNDLED, runtime: 'native', layeredFromBytes: 10 * MiB }, WASM_DIR, REPO_ROOT);
+    const under = await loadAttentionModel({ ...BUNDLED, runtime: 'native', layeredFromBytes: 20 * MiB }, WASM_DIR, REPO_ROOT);
+    try {
+      assert.equal(over.layered, true);
+      assert.equal(under.layered, false);
+      const [a, b] = [await over.run(TEXT, 512), await under.run(TEXT, 512)];
+      assert.ok(largestDifference(a.attention, b.attention) <= 1e-6);
+    } finally {
+      await over.dispose();
+      await under.dispose();
+    }
+  });
 
   for (const route of ROUTES) it(route.file, () => compare(fixture(route.file)));
 });

@@ -193,6 +193,45 @@ describe('native engine (onnxruntime-node)', function () {
     }
   });
 
+  it('a run computed layer by layer crosses from the worker process one file per layer, each read and deleted, with the attention of one pass', async function () {
+    if (!existsSync(WORKER)) this.skip();
+    const processes: WorkerHandle[] = [];
+    const client = new InferenceClient(WORKER, path.join(REPO_ROOT, 'dist', 'ort'), undefined, {
+      startNative: (workerPath, memory) => {
+        const started = startWorkerProcess(workerPath, memory);
+        processes.push(started);
+        return started;
+      },
+    });
+    const onePass = { ...MODEL, runtime: 'native' as const };
+    // Layer by layer from the first byte of attention: the bundled model is split into 4 pieces.
+    const layered = { ...onePass, layeredFromBytes: 0 };
+    try {
+      const a = await client.run(onePass, LONG_TEXT, 300);
+      const b = await client.run(layered, LONG_TEXT, 300);
+      assert.equal(b.info.backend, 'native');
+      assert.equal(a.info.layered, undefined, 'a small model runs in one pass by default');
+      assert.equal(b.info.layered, true);
+      assert.equal(b.output.attention.length, 4);
+      assert.ok(b.output.attention.every((layer) => layer.length === 4 * 300 * 300), 'every layer read back whole');
+      assert.ok(maxDifference(b.output.attention, a.output.attention) <= 1e-6, `attention differs by ${maxDifference(b.output.attention, a.output.attention)}`);
+      const vectors = (o: InferenceOutput) => (o.vectors ?? []).flatMap((v) => [v.q, v.k, v.v, v.o]);
+      assert.equal(vectors(b.output).length, 16);
+      assert.ok(maxDifference(vectors(b.output), vectors(a.output)) <= 1e-5);
+      // Every layer file was deleted once read: the folder is empty.
+      const pid = processes.at(-1)!.pid!;
+      const [folder] = foldersOf(pid);
+      assert.ok(folder, 'the process has its handover folder');
+      const base = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+      assert.deepEqual(readdirSync(path.join(base, folder)), []);
+      // And again, on the same sessions: nothing of the first layered run is reused.
+      const c = await client.run(layered, 'x = [1, 2]', 300);
+      assert.ok(c.output.tokens.length < 10 && c.output.attention.every((layer) => layer.length === 4 * c.output.tokens.length ** 2));
+    } finally {
+      client.dispose();
+    }
+  });
+
   it('a native worker process starts with the malloc setting of its model: a large model gets its own process with the fixed threshold', async function () {
     // Linux: the environment a process started with is in /proc/<pid>/environ.
     if (!existsSync(WORKER) || process.platform !== 'linux' || process.env.MALLOC_MMAP_THRESHOLD_ !== undefined || process.env.MALLOC_TRIM_THRESHOLD_ !== undefined) this.skip();
