@@ -41,10 +41,10 @@ async function extension(): Promise<object> {
     // What the memory budget reads when the run starts (requestBudget.ts): how many tokens it keeps depends on it.
     const availableMb = availableMemory() / MB;
     const started = performance.now();
-    const { output } = await client.run(location, text, tokens);
+    const { output, info } = await client.run(location, text, tokens);
     const worker = child?.pid === undefined ? undefined : processRss(child.pid);
     const host = processRss(process.pid);
-    return { ran: true, tokens: output.tokens.length, availableMb, ms: performance.now() - started, hostPeakMb: host ? host.peak / MB : null, workerPeakMb: worker ? worker.peak / MB : null };
+    return { ran: true, tokens: output.tokens.length, layered: info.layered === true, availableMb, ms: performance.now() - started, hostPeakMb: host ? host.peak / MB : null, workerPeakMb: worker ? worker.peak / MB : null };
   } catch (err) {
     return { ran: false, reason: (err as Error).message };
   } finally {

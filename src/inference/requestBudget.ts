@@ -11,6 +11,12 @@
  *   copy the worker makes of them, and the extension host's copy (ATTENTION_COPIES);
  * - onnxruntime's working memory while it computes one layer: the scores, their softmax and the
  *   masked scores, each heads x T x T float32 (WORKING_TENSORS).
+ * A model that runs layer by layer (chooseSession.ts: native, attention at its context of 1 GiB or
+ * more) holds the attention once, in the extension host, plus one layer several times in the
+ * worker process (LAYERED_LAYER_COPIES: onnxruntime's output and its JavaScript copy, the layer's
+ * file in /dev/shm, the host's read of it) beside the same working memory: measured at 2048
+ * tokens on that model, the worker process peaks at 1206 MB, 650 MB above its load (one layer is
+ * 201 MB), and the host holds the run's 2.4 GB.
  * The weights are not counted again: they are in memory since the load, and so already missing
  * from what the machine has available when the run starts (availableMemory). Not counted either:
  * on Linux the worker process hands the run over through a file in /dev/shm (memory, but no
@@ -24,6 +30,8 @@ import { formatBytes } from '../shared/attentionFile/budget';
 export const ATTENTION_COPIES = 3;
 /** heads x T x T float32 tensors onnxruntime holds while it computes one layer. */
 export const WORKING_TENSORS = 3;
+/** Copies of one layer's attention a layered run holds at its peak beside the working memory (see the header). */
+export const LAYERED_LAYER_COPIES = 4;
 /** Share of the memory available when a run starts that the run may take. */
 export const AVAILABLE_SHARE = 0.5;
 /** onnxruntime-web's WebAssembly heap: weights, activations and the attention of a run share it. */
@@ -40,6 +48,8 @@ export interface ModelSize {
   readonly weightBytes?: number;
   /** True when the model runs on onnxruntime-web's WebAssembly heap (WASM_HEAP_BYTES). */
   readonly onWasmHeap?: boolean;
+  /** True when the model runs layer by layer (ModelInfo.layered). */
+  readonly layered?: boolean;
 }
 
 /**
@@ -68,8 +78,10 @@ function peakBytes(model: ModelSize, tokens: number, copies: number): number {
 }
 
 /** Bytes a run of `tokens` tokens adds at its peak: the attention ATTENTION_COPIES times and
- *  onnxruntime's working memory for one layer (see the header). */
+ *  onnxruntime's working memory for one layer; layer by layer, the attention once and one layer
+ *  LAYERED_LAYER_COPIES times beside the working memory (see the header). */
 export function runBytes(model: ModelSize, tokens: number): number {
+  if (model.layered) return (model.layers * model.heads + (LAYERED_LAYER_COPIES + WORKING_TENSORS) * model.heads) * tokens * tokens * 4;
   return peakBytes(model, tokens, ATTENTION_COPIES);
 }
 
@@ -111,8 +123,9 @@ export function maxTokensWithinBudget(model: ModelSize, available = availableMem
  * bound that failed: the machine's available memory or the WebAssembly heap.
  */
 export function noTextFits(model: ModelSize, tokens: number, available = availableMemory()): RequestTooLargeError {
+  const held = model.layered ? 'its attention, and one layer of it several times while it is computed and handed over' : `its attention, held about ${ATTENTION_COPIES} times while it is handed over`;
   const need = `A run of ${model.layers} layers x ${model.heads} heads needs about ${formatBytes(runBytes(model, tokens))} for even ${tokens} ${tokens === 1 ? 'token' : 'tokens'} ` +
-    `(its attention, held about ${ATTENTION_COPIES} times while it is handed over, and onnxruntime's working memory)`;
+    `(${held}, and onnxruntime's working memory)`;
   const inMemory = runBytes(model, tokens) <= runRoom(available);
   if (heapBytes(model, tokens) > heapRoom(model)) {
     // The native runtime has no such heap: worth suggesting only when the machine's memory would hold the run.

@@ -257,6 +257,17 @@ describe('reliability: out-of-memory-sized requests', () => {
     assert.equal(attentionBytes({ layers: 4, heads: 4 }, 512), 4 * 4 * 512 * 512 * 4);
   });
 
+  it('a model run layer by layer is budgeted for its attention once and one layer several times: longer runs fit', () => {
+    const available = 8 * 1024 ** 3;
+    const onePass = { layers: 12, heads: 12 };
+    const layered = { ...onePass, layered: true };
+    // 12 x 12 heads: once plus (4 + 3) layers of 12 heads is 228 matrices against 3 x 144 + 36 = 468.
+    assert.equal(maxTokensWithinBudget(layered, available), Math.floor(Math.sqrt(available / 2 / ((144 + 7 * 12) * 4))));
+    assert.equal(maxTokensWithinBudget(onePass, available), Math.floor(Math.sqrt(available / 2 / ((3 * 144 + 3 * 12) * 4))));
+    assert.ok(maxTokensWithinBudget(layered, available) > 1.4 * maxTokensWithinBudget(onePass, available));
+    assert.match(noTextFits({ ...layered, layers: 1_000_000 }, 3, available).message, /\(its attention, and one layer of it several times while it is computed and handed over, and onnxruntime's working memory\)/);
+  });
+
   it('allows the most tokens whose run fits half the memory available, and says what to lower when not even a few fit', () => {
     const available = 8 * 1024 ** 3;
     const big = { layers: 32, heads: 32 };
