@@ -30,6 +30,7 @@ case "$1" in
   cont-bracket50-lr1e3) TOKENS=3000000; opts=(--init resume.pt --phases 1:512x4 --lr 1e-3 --warmup 50 --copy-share 0.25 --bracket-share 0.5) ;;
   # From scratch, a bracket span in every window: can this size learn the synthetic task at all?
   scratch-bracket100) TOKENS=3000000; opts=(--phases 1:512x4 --lr 1e-3 --warmup 100 --copy-share 0.25 --bracket-share 1.0) ;;
+  scratch-control)    TOKENS=3000000; opts=(--phases 1:512x4 --lr 1e-3 --warmup 100 --copy-share 0.25) ;;
   *) echo "unknown variant '$1'" >&2; exit 1 ;;
 esac
 out=work/ablations/$1

@@ -10,6 +10,7 @@
  * The run is synthetic (softmax rows of seeded random logits, q/k/v/o of d_k 64), held in
  * SharedArrayBuffers as the inference worker hands runs over. Prints one JSON object on stdout.
  */
+import { everyLayer, inMemoryLayers } from '../../src/shared/attentionLayers';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,7 +61,7 @@ function syntheticRun(size: number): AttentionRun {
     baseOffset: 0,
     text: tokens.map((t) => t.text.padEnd(4)).join(''),
     tokens,
-    attention,
+    attention: inMemoryLayers(attention, size),
     vectors,
     model: { name: 'synthetic 12x12', layers: LAYERS, heads: HEADS, context: size, causal: false, vocabSize: size, backend: 'none', loadMs: 0 },
     truncated: false,
@@ -126,7 +127,7 @@ async function main(): Promise<void> {
       console.log(JSON.stringify({ size, before, after, idle }));
     } else if (mode === 'share') {
       // What the inference worker pays once per run to hand it over in shared memory.
-      const plain = { tokens: [...run.tokens], truncated: false, tokenizeMs: 0, inferenceMs: 0, attention: run.attention.map((a) => Float32Array.from(a)), vectors: undefined };
+      const plain = { tokens: [...run.tokens], truncated: false, tokenizeMs: 0, inferenceMs: 0, attention: everyLayer(run.attention).map((a) => Float32Array.from(a)), vectors: undefined };
       const times: number[] = [];
       for (let i = 0; i < 3; i++) {
         const started = performance.now();
@@ -134,7 +135,7 @@ async function main(): Promise<void> {
         times.push(performance.now() - started);
         gc();
       }
-      console.log(JSON.stringify({ size, times, bytes: run.attention.reduce((n, a) => n + a.byteLength, 0) }));
+      console.log(JSON.stringify({ size, times, bytes: everyLayer(run.attention).reduce((n, a) => n + a.byteLength, 0) }));
     } else {
       const rssBefore = peakRssMb();
       const measured = await measureStalls(async () => {

@@ -4,6 +4,8 @@
  * request that is still waiting for the run before it is dropped when a newer one arrives, so
  * a burst of requests costs at most two model runs.
  */
+import { inMemoryLayers } from '../shared/attentionLayers';
+import { removeStoredAttention, storedLayers, storedVectors } from './storedLayers';
 import type * as vscode from 'vscode';
 import { analysisCut, type AnalysisOrigin } from '../shared/analysisCut';
 import { capAnalysisText, sendCap } from '../shared/textCap';
@@ -65,10 +67,21 @@ export class Analyzer {
       () => undefined,
     );
     const { info, output, loadMs } = await work;
-    if (runId !== this.latestRequest) return { kind: 'superseded' };
-    if (request.document.isClosed) throw new Error(DOCUMENT_CLOSED_MESSAGE);
+    // A run kept on disk that will not be shown leaves no files behind.
+    const discard = () => output.stored && removeStoredAttention(output.stored);
+    if (runId !== this.latestRequest) {
+      discard();
+      return { kind: 'superseded' };
+    }
+    if (request.document.isClosed) {
+      discard();
+      throw new Error(DOCUMENT_CLOSED_MESSAGE);
+    }
     const end = coveredEnd(output.tokens);
-    if (end === undefined) return { kind: 'empty' };
+    if (end === undefined) {
+      discard();
+      return { kind: 'empty' };
+    }
     const total = performance.now() - started;
     const truncated = output.truncated || sent.capped;
     const run: AttentionRun = {
@@ -78,8 +91,9 @@ export class Analyzer {
       baseOffset: request.baseOffset,
       text: request.text.slice(0, end),
       tokens: output.tokens,
-      attention: output.attention,
-      vectors: output.vectors,
+      attention: output.stored ? storedLayers(output.stored) : inMemoryLayers(output.attention, output.tokens.length),
+      vectors: output.stored ? storedVectors(output.stored) : output.vectors,
+      ...(output.stored ? { stored: output.stored } : {}),
       model: info,
       // Text cut before tokenizing was not analysed either.
       truncated,

@@ -3,11 +3,12 @@
  * full attention tensors, and where it came from. Views ask it for slices.
  */
 import type { AnalysisCut } from '../shared/analysisCut';
+import type { AttentionLayers } from '../shared/attentionLayers';
 import { selectedMatrix } from '../shared/attentionMath';
 import type { HeadSelector, StageTimings } from '../shared/protocol';
 import type { SourceToken } from '../shared/tokens';
 import type { HeldRun } from '../shared/viewRequests';
-import type { LayerVectors, ModelInfo } from '../inference/runTypes';
+import type { LayerVectors, ModelInfo, StoredAttention } from '../inference/runTypes';
 
 export type { LayerVectors };
 
@@ -22,8 +23,10 @@ export interface AttentionRun {
   readonly baseOffset: number;
   readonly text: string;
   readonly tokens: readonly SourceToken[];
-  /** Per layer, [head][query][key]. */
-  readonly attention: readonly Float32Array[];
+  /** Per layer, [head][query][key]: in memory, or read from the run's files (storedLayers.ts). */
+  readonly attention: AttentionLayers;
+  /** Where the attention is kept when it stayed on disk (a long run: storedLayers.ts). */
+  readonly stored?: StoredAttention;
   /** Per layer, when the model exports q_l/k_l/v_l/o_l (the bundled one does); else undefined. */
   readonly vectors: readonly LayerVectors[] | undefined;
   readonly model: ModelInfo;

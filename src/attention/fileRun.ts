@@ -4,6 +4,7 @@
  * is shown exactly as a run of the extension. Pure: where the tokens are placed (a document whose
  * text still matches, or nowhere) is decided by the caller (fileSource.ts).
  */
+import { inMemoryLayers } from '../shared/attentionLayers';
 import type { AttentionFile } from '../shared/attentionFile';
 import { fileTokens } from '../shared/fileTokens';
 import type { LayerVectors } from '../inference/runTypes';
@@ -49,7 +50,7 @@ export function runFromFile(file: AttentionFile, placement: FilePlacement): Atte
     baseOffset: placement.kind === 'document' ? placement.baseOffset : 0,
     text,
     tokens,
-    attention: file.attention,
+    attention: inMemoryLayers(file.attention, tokens.length),
     vectors: fileVectors(file),
     model: {
       name: file.model.name,

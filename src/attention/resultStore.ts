@@ -1,6 +1,8 @@
-/** Holds the latest Show Attention run; every view reads the same one. */
+/** Holds the latest Show Attention run; every view reads the same one. A run kept on disk
+ *  (storedLayers.ts) has its files removed once another run replaces it. */
 import * as vscode from 'vscode';
 import type { AttentionRun } from './attentionRun';
+import { removeStoredAttention } from './storedLayers';
 
 export class ResultStore implements vscode.Disposable {
   private current: AttentionRun | undefined;
@@ -12,8 +14,10 @@ export class ResultStore implements vscode.Disposable {
   }
 
   set(run: AttentionRun): void {
+    const previous = this.current;
     this.current = run;
     this.changed.fire(run);
+    if (previous?.stored && previous !== run) removeStoredAttention(previous.stored);
   }
 
   get(runId: number): AttentionRun | undefined {
@@ -22,5 +26,6 @@ export class ResultStore implements vscode.Disposable {
 
   dispose(): void {
     this.changed.dispose();
+    if (this.current?.stored) removeStoredAttention(this.current.stored);
   }
 }

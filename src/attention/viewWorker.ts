@@ -13,14 +13,19 @@ import { resultJsonChunks } from '../shared/resultJson';
 import { answerViewRequest, scoresFor, type HeldRun } from '../shared/viewRequests';
 import type { LayerVectors } from '../inference/runTypes';
 import { writePieces } from './jsonWriter';
+import { inMemoryLayers, type AttentionLayers } from '../shared/attentionLayers';
+import { storedLayers, storedVectors } from './storedLayers';
 import type { ViewWorkerReply, ViewWorkerRequest } from './viewWorkerProtocol';
 
 if (!parentPort) throw new Error('viewWorker.js must run as a worker thread');
 const port = parentPort;
 
-interface Held extends HeldRun {
-  readonly attention: Float32Array[];
+/** The run as its messages arrive: layers fill in one message each (or come from its files). */
+interface Held extends Omit<HeldRun, 'attention'> {
+  readonly layers: Float32Array[];
   readonly vectors: LayerVectors[] | undefined;
+  /** The layers as the answers read them, made once complete (the answers' caches key on it). */
+  attention: AttentionLayers | undefined;
 }
 
 let held: Held | undefined;
@@ -35,14 +40,17 @@ function buffersOf(reply: object): ArrayBuffer[] {
 }
 
 /** The held run when it is `runId` and complete. */
-function heldRun(runId: number): Held | undefined {
+function heldRun(runId: number): HeldRun | undefined {
   if (held?.runId !== runId) return undefined;
-  // A plain loop: every() would skip the holes of layers not received yet.
-  for (let l = 0; l < held.attention.length; l++) if (held.attention[l] === undefined) return undefined;
-  return held;
+  if (!held.attention) {
+    // A plain loop: every() would skip the holes of layers not received yet.
+    for (let l = 0; l < held.layers.length; l++) if (held.layers[l] === undefined) return undefined;
+    held.attention = inMemoryLayers(held.layers, held.tokens.length);
+  }
+  return { ...held, attention: held.attention };
 }
 
-function exportJson(run: Held, request: Extract<ViewWorkerRequest, { kind: 'exportJson' }>): void {
+function exportJson(run: HeldRun, request: Extract<ViewWorkerRequest, { kind: 'exportJson' }>): void {
   const pieces = resultJsonChunks({ ...request.input, attention: run.attention });
   if (request.path === undefined) {
     const parts: Uint8Array[] = [];
@@ -88,8 +96,9 @@ function handle(request: ViewWorkerRequest): void {
         runId: request.runId,
         tokens: request.tokens,
         causal: request.causal,
-        attention: new Array<Float32Array>(request.layers),
-        vectors: request.hasVectors ? new Array<LayerVectors>(request.layers) : undefined,
+        layers: new Array<Float32Array>(request.stored ? 0 : request.layers),
+        vectors: request.stored ? storedVectors(request.stored) : request.hasVectors ? new Array<LayerVectors>(request.layers) : undefined,
+        attention: request.stored ? storedLayers(request.stored) : undefined,
       };
       post({ kind: 'held', requestId: request.requestId });
       return;
@@ -98,7 +107,7 @@ function handle(request: ViewWorkerRequest): void {
       return;
     case 'layer':
       if (held?.runId !== request.runId) return;
-      held.attention[request.index] = request.attention;
+      held.layers[request.index] = request.attention;
       if (held.vectors && request.vectors) held.vectors[request.index] = request.vectors;
       return;
     case 'answer': {

@@ -150,9 +150,12 @@ export class ViewWorkerClient {
       layers: run.attention.length,
       causal: run.model.causal,
       hasVectors: run.vectors !== undefined,
+      ...(run.stored ? { stored: run.stored } : {}),
     } satisfies ViewWorkerRequest);
+    // A run kept on disk is read by the view worker from its files.
+    if (run.stored) return;
     for (let index = 0; index < run.attention.length && thread.held?.run === run; index++) {
-      const attention = run.attention[index];
+      const attention = run.attention.layer(index)!;
       const vectors = run.vectors?.[index];
       const copied = !isShared(attention);
       worker.postMessage({ kind: 'layer', requestId: 0, runId: run.runId, index, attention, vectors } satisfies ViewWorkerRequest);

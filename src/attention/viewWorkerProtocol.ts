@@ -5,7 +5,7 @@
  */
 import type { ResultJsonInput } from '../shared/resultJson';
 import type { ViewReply, ViewRequest } from '../shared/protocol';
-import type { LayerVectors } from '../inference/runTypes';
+import type { LayerVectors, StoredAttention } from '../inference/runTypes';
 
 /** A run's tokens as the answers need them (offsets travel only with an export). */
 export interface HeldToken {
@@ -18,8 +18,9 @@ export interface HeldToken {
 export type ExportInput = Omit<ResultJsonInput, 'attention'>;
 
 export type ViewWorkerRequest =
-  /** From now on the worker holds this run (dropping the one before); its layers follow one message each. */
-  | { readonly kind: 'hold'; readonly requestId: number; readonly runId: number; readonly tokens: readonly HeldToken[]; readonly layers: number; readonly causal: boolean; readonly hasVectors: boolean }
+  /** From now on the worker holds this run (dropping the one before); its layers follow one
+   *  message each, or, for a run kept on disk (`stored`), are read from its files. */
+  | { readonly kind: 'hold'; readonly requestId: number; readonly runId: number; readonly tokens: readonly HeldToken[]; readonly layers: number; readonly causal: boolean; readonly hasVectors: boolean; readonly stored?: StoredAttention }
   /** One layer of the held run: [head][query][key], and q/k/v/o [head][token][d_k] when the model has them. */
   | { readonly kind: 'layer'; readonly requestId: number; readonly runId: number; readonly index: number; readonly attention: Float32Array; readonly vectors: LayerVectors | undefined }
   /** Drop the held run (and what was computed from it): the host no longer holds it either. */

@@ -9,6 +9,7 @@
  * thread inside onnxruntime-node can be neither terminated nor waited for at exit; a process can
  * be killed.
  */
+import { inMemoryLayers } from '../shared/attentionLayers';
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { InferenceClient } from '../inference/inferenceClient';
@@ -55,6 +56,9 @@ export async function runCli(argv: readonly string[], paths: CliPaths): Promise<
     timeoutMs: () => options.timeoutSeconds * 1000,
     limitName: '--timeout',
     start: startWorkerProcess,
+    // The CLI writes whole runs (nested JSON, the report's embedded layers): nothing it writes
+    // could be read from disk piece by piece, so runs come into memory.
+    storedFromBytes: Infinity,
   });
   try {
     const info = await client.load(location).catch((err: unknown) => {
@@ -80,7 +84,7 @@ export async function runCli(argv: readonly string[], paths: CliPaths): Promise<
     const result = resultToJson({
       source: { file: basename(options.file), startOffset, text: text.slice(0, end) },
       tokens: output.tokens,
-      attention: output.attention,
+      attention: inMemoryLayers(output.attention, output.tokens.length),
       model: info,
       documentText,
     });

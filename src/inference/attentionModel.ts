@@ -22,7 +22,8 @@ import { HeldBytes, viewGraph, type GraphFacts } from './viewGraph';
 import { buildFeeds, planInputs, type InputSpec } from './modelInputs';
 import { toFloat32 } from './floatData';
 import { decodeOutputs, fetchedOutputs, type OutputNames, type OutputTensor } from './outputDecoding';
-import { availableMemory, maxTokensWithinBudget, noTextFits, type ModelSize } from './requestBudget';
+import { availableMemory, maxTokensOnDisk, maxTokensWithinBudget, noTextFits, type ModelSize } from './requestBudget';
+import { freeDiskBytes } from './storeFolder';
 import type { ExternalDataFile, SessionRuntime, SessionTuning } from './sessionRuntime';
 import { chooseSession, LAYERED_FROM_BYTES } from './chooseSession';
 import type { ViewSession } from './viewSession';
@@ -30,7 +31,7 @@ import { SplitGraphError } from '../onnx/splitGraph';
 import type { RequestStage } from './requestTimeout';
 import { truncateTokens } from './truncateTokens';
 import { encodePrefix } from '../shared/textCap';
-import type { FeedTensor, InferenceOutput, ModelInfo, ModelLocation, PreparedRun } from './workerProtocol';
+import type { FeedTensor, InferenceOutput, ModelInfo, ModelLocation, PreparedRun, RunStorage } from './workerProtocol';
 
 export { ModelLoadError } from './modelErrors';
 export { findVectorOutputs } from './viewGraph';
@@ -294,9 +295,9 @@ export class AttentionModel {
    * @param onStage told before each stage starts ('tokenize', then 'run'), so that a caller with
    *   a time limit can say which stage ran out of it.
    */
-  async run(text: string, maxTokens: number, onStage: (stage: RequestStage) => void = () => {}, onLayer?: LayerSink): Promise<InferenceOutput> {
+  async run(text: string, maxTokens: number, onStage: (stage: RequestStage) => void = () => {}, onLayer?: LayerSink, storage?: RunStorage): Promise<InferenceOutput> {
     onStage('tokenize');
-    const { tokens, truncated, memoryLimit, tokenizeMs } = this.tokenize(text, maxTokens);
+    const { tokens, truncated, memoryLimit, tokenizeMs } = this.tokenize(text, maxTokens, storage);
     const limited = memoryLimit === undefined ? {} : { memoryLimit };
     // A frame of special tokens alone ([CLS] [SEP] around blank text) has nothing to show.
     if (tokens.every((t) => t.special)) {
@@ -331,11 +332,11 @@ export class AttentionModel {
    * the special tokens and one more fit is the run refused.
    * @throws RequestTooLargeError (noTextFits) when the budget leaves no room for text.
    */
-  private tokenize(text: string, maxTokens: number): { tokens: SourceToken[]; truncated: boolean; memoryLimit?: number; tokenizeMs: number } {
+  private tokenize(text: string, maxTokens: number, storage?: RunStorage): { tokens: SourceToken[]; truncated: boolean; memoryLimit?: number; tokenizeMs: number } {
     const t0 = performance.now();
     // Read once: the refusal must name the figure the limit came from.
     const available = this.availableMemory();
-    const fits = maxTokensWithinBudget(this.size, available);
+    const fits = this.tokensWithinBudget(available, storage);
     if (fits <= this.specialTokenCount()) throw noTextFits(this.size, this.specialTokenCount() + 1, available);
     const asked = Math.min(maxTokens, this.info.context);
     const limit = Math.min(asked, fits);
@@ -346,6 +347,19 @@ export class AttentionModel {
     const cut = truncated || prefix.capped;
     // Cut by memory only when memory, not the setting or the context, set the limit.
     return { tokens, truncated: cut, ...(cut && fits < asked ? { memoryLimit: fits } : {}), tokenizeMs };
+  }
+
+  /**
+   * The most tokens a run may have: within the memory budget as the run comes into memory, or,
+   * for a layered model offered `storage`, as a run kept on disk, whose attention must also fit
+   * the disk's free space (a longer run fits that way: it is kept on disk when its attention
+   * reaches the storage's bound, which a run past the in-memory budget does at any sensible bound).
+   */
+  private tokensWithinBudget(available: number, storage: RunStorage | undefined): number {
+    const inMemory = maxTokensWithinBudget(this.size, available);
+    if (!storage || !this.layered) return inMemory;
+    const onDisk = Math.min(maxTokensWithinBudget({ ...this.size, stored: true }, available), maxTokensOnDisk(this.size, freeDiskBytes(storage.folder)));
+    return Math.max(inMemory, onDisk);
   }
 
   /** What the memory budget needs to know of this model (requestBudget.ts). */

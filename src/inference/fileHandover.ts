@@ -61,10 +61,11 @@ export function writeHandover(output: InferenceOutput, folder: string, sequence:
  * Writes one layer of a run computed layer by layer (layeredSession.ts) to its own file in
  * `folder` (worker side): its attention, then its q, k, v, o when there are vectors. The host
  * reads each layer's file while the worker computes the next (InferenceClient), so that the files
- * waiting in memory are about one layer's, not the whole run's.
+ * waiting in memory are about one layer's, not the whole run's; or, for a run kept on disk, keeps
+ * the file where it is (`folder` is then the host's storage folder: attention/storedLayers.ts).
  * @throws the file system's Error when the file cannot be written.
  */
-export function writeLayerHandover(folder: string, sequence: number, layer: number, attention: Float32Array, vectors: LayerVectors | undefined, chunkBytes = IO_CHUNK_BYTES): Handover {
+export function writeLayerHandover(folder: string, sequence: number | string, layer: number, attention: Float32Array, vectors: LayerVectors | undefined, chunkBytes = IO_CHUNK_BYTES): Handover {
   return writeTensors(join(folder, `run-${sequence}-layer-${layer}.f32`), [attention, ...(vectors ? [vectors.q, vectors.k, vectors.v, vectors.o] : [])], chunkBytes);
 }
 

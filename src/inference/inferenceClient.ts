@@ -20,10 +20,12 @@ import { PendingRequests, type LostReason } from '../shared/pendingRequests';
 import { cancelledMessage, timeoutMessage } from './requestTimeout';
 import type { Translator } from '../shared/translator';
 import { InferenceError, type FailureKind } from './workerFailure';
+import { rmSync } from 'node:fs';
 import { assembleLayers, readHandover, readTensors, removeHandoverFolder, type Handover } from './fileHandover';
+import { makeStoreFolder, removeStoreFolder, runStorage, STORED_FROM_BYTES } from './storeFolder';
 import { startWorkerProcess, startWorkerThread, type WorkerHandle } from './workerHandle';
 import { workerMallocEnv, workerMemoryFor, type WorkerMemory } from './workerMemory';
-import type { InferenceOutput, ModelInfo, ModelLocation, PreparedRun, RequestStage, WorkerReply, WorkerRequest } from './workerProtocol';
+import type { InferenceOutput, ModelInfo, ModelLocation, PreparedRun, RequestStage, RunStorage, WorkerReply, WorkerRequest } from './workerProtocol';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
@@ -45,10 +47,19 @@ export interface WatchdogOptions {
    * (workerMemory.ts), for a starter that makes a process.
    */
   readonly startNative?: WorkerStarter;
+  /** Native runs whose attention is at least this many bytes stay on disk (default
+   *  STORED_FROM_BYTES; storeFolder.ts); Infinity: never. */
+  readonly storedFromBytes?: number;
 }
 
 /** Starts a worker from the script at `workerPath`; a process gets the malloc setting `memory`. */
 export type WorkerStarter = (workerPath: string, memory?: WorkerMemory) => WorkerHandle;
+
+/** A layer file kept on disk, in place of its read (readLayer). */
+const STORED = Symbol('stored');
+
+/** A run's reply with what arrived before it: its layer reads and files kept on disk. */
+type RanReply = Extract<WorkerReply, { kind: 'ran' }> & { readonly layerReads?: Promise<Float32Array[] | typeof STORED>[]; readonly storedFiles?: string[] };
 
 /** The stage a request is in until the worker says otherwise. */
 const FIRST_STAGE: Record<Exclude<WorkerRequest['kind'], 'exit'>, RequestStage> = {
@@ -101,8 +112,13 @@ export class InferenceClient {
   private readonly readsInFlight = new Map<WorkerHandle, number>();
   /** Worker processes that ended during a handover read: their folder goes once it is done. */
   private readonly exitedWithFolder = new Set<WorkerHandle>();
-  /** Per pending run computed layer by layer, the reads of the layer files announced so far. */
-  private readonly layerReads = new Map<number, Promise<Float32Array[]>[]>();
+  /** Per pending run computed layer by layer, the reads of the layer files announced so far
+   *  (a file kept on disk is not read: its entry is STORED). */
+  private readonly layerReads = new Map<number, Promise<Float32Array[] | typeof STORED>[]>();
+  /** Per pending run, the files it keeps on disk so far: removed should the run fail. */
+  private readonly storedFiles = new Map<number, string[]>();
+  /** This host's folder for runs kept on disk, made at the first native run (storeFolder.ts). */
+  private storeFolder: string | undefined;
 
   constructor(
     private readonly workerPath: string,
@@ -143,9 +159,10 @@ export class InferenceClient {
     // The worker send() posts to (no await in between): the one whose handover folder this run's
     // file is in, even if another worker has replaced it by the time the reply arrives.
     const worker = this.ensureWorker();
-    const reply = await this.send({ kind: 'run', text, maxTokens });
+    const storage = this.storageFor(location);
+    const reply = await this.send({ kind: 'run', text, maxTokens, ...(storage ? { storage } : {}) });
     if (reply.kind !== 'ran') throw new InferenceError('unexpected reply to run');
-    const output = reply.layerFiles !== undefined ? await this.takeLayers(reply) : reply.handover ? await this.takeHandover(worker, reply.output, reply.handover) : reply.output;
+    const output = reply.layerFiles !== undefined ? await this.takeLayers(reply, info) : reply.handover ? await this.takeHandover(worker, reply.output, reply.handover) : reply.output;
     return { info, output, loadMs: fresh ? info.loadMs : 0 };
   }
 
@@ -230,6 +247,24 @@ export class InferenceClient {
     this.loaded = undefined;
     if (worker) this.stop(worker);
     this.failAll('Attention Lens was shut down.');
+    if (this.storeFolder) removeStoreFolder(this.storeFolder);
+    this.storeFolder = undefined;
+  }
+
+  /**
+   * Where a native run may keep a long run on disk: this host's folder, made now if need be.
+   * Undefined for WASM (never layered: chooseSession.ts), when turned off (storedFromBytes
+   * Infinity), or when no folder can be made (the run then comes into memory as before).
+   */
+  private storageFor(location: ModelLocation): RunStorage | undefined {
+    const fromBytes = this.watchdog.storedFromBytes ?? STORED_FROM_BYTES;
+    if (location.runtime !== 'native' || fromBytes === Infinity) return undefined;
+    try {
+      this.storeFolder ??= makeStoreFolder();
+    } catch {
+      return undefined;
+    }
+    return runStorage(this.storeFolder, fromBytes);
   }
 
   private send(request: DistributiveOmit<WorkerRequest, 'requestId'>): Promise<WorkerReply> {
@@ -254,8 +289,11 @@ export class InferenceClient {
       .finally(() => {
         this.sentTo.delete(sent);
         this.stages.delete(sent);
-        // A run that failed leaves its layer reads to finish (each deletes its file) unawaited.
+        // A run that failed leaves its layer reads to finish (each deletes its file) unawaited,
+        // and its files kept on disk are removed (a run that came back took them: see takeLayers).
         this.layerReads.delete(sent);
+        for (const file of this.storedFiles.get(sent) ?? []) rmSync(file, { force: true });
+        this.storedFiles.delete(sent);
       })
       .then((reply) => {
         if (reply.kind === 'failed') throw new InferenceError(reply.failure.message, reply.failure.kind);
@@ -282,20 +320,35 @@ export class InferenceClient {
    * announced it while computing the next (readLayer), assembled.
    * @throws InferenceError ('worker') when a file cannot be read or the files do not fit the run.
    */
-  private async takeLayers(reply: Extract<WorkerReply, { kind: 'ran' }> & { layerReads?: Promise<Float32Array[]>[] }): Promise<InferenceOutput> {
+  private async takeLayers(reply: RanReply, info: ModelInfo): Promise<InferenceOutput> {
     try {
       const reads = reply.layerReads ?? [];
       if (reads.length !== reply.layerFiles || reads.some((r) => r === undefined)) throw new Error(`${reads.filter(Boolean).length} of ${reply.layerFiles} layer files were announced`);
-      return assembleLayers(reply.output, await Promise.all(reads));
+      const layers = await Promise.all(reads);
+      const files = reply.storedFiles;
+      if (files && files.length > 0) {
+        if (files.length !== layers.length || layers.some((l) => l !== STORED)) throw new Error('the run was kept on disk only in part');
+        const headDim = reply.output.vectors?.[0]?.headDim;
+        return { ...reply.output, stored: { files, heads: info.heads, size: reply.output.tokens.length, headDim } };
+      }
+      return assembleLayers(reply.output, layers as Float32Array[][]);
     } catch (err) {
       throw new InferenceError(`The inference worker's result could not be read: ${(err as Error).message}`, 'worker');
     }
   }
 
-  /** Starts reading one layer's file of the pending run `requestId` (see takeLayers). */
-  private readLayer(worker: WorkerHandle, requestId: number, layer: number, handover: Handover): void {
+  /** Starts reading one layer's file of the pending run `requestId` (see takeLayers); a file kept
+   *  on disk is only noted. */
+  private readLayer(worker: WorkerHandle, requestId: number, layer: number, handover: Handover, stored: boolean): void {
     let reads = this.layerReads.get(requestId);
     if (!reads) this.layerReads.set(requestId, (reads = []));
+    if (stored) {
+      const files = this.storedFiles.get(requestId) ?? [];
+      files[layer] = handover.path;
+      this.storedFiles.set(requestId, files);
+      reads[layer] = Promise.resolve(STORED);
+      return;
+    }
     const read = this.trackedRead(worker, handover, (h) => readTensors(h));
     // Awaited by takeLayers; a run that fails meanwhile never awaits it.
     read.catch(() => {});
@@ -367,12 +420,15 @@ export class InferenceClient {
         return;
       }
       if (reply.kind === 'layer') {
-        if (this.sentTo.get(requestId) === worker) this.readLayer(worker, requestId, reply.layer, reply.handover);
+        if (this.sentTo.get(requestId) === worker) this.readLayer(worker, requestId, reply.layer, reply.handover, reply.stored === true);
         return;
       }
-      // A run's layer reads go with its reply: the request's entry is gone once it settles.
+      // A run's layer reads and stored files go with its reply: the request's entries are gone
+      // once it settles.
       const reads = reply.kind === 'ran' ? this.layerReads.get(requestId) : undefined;
-      this.pending.settle(requestId, reads ? Object.assign({}, reply, { layerReads: reads }) : reply);
+      const storedFiles = reply.kind === 'ran' ? this.storedFiles.get(requestId) : undefined;
+      this.storedFiles.delete(requestId);
+      this.pending.settle(requestId, reads ? Object.assign({}, reply, { layerReads: reads, storedFiles }) : reply);
     });
     const lost = (reason: string) => {
       if (this.worker !== worker) return;

@@ -32,6 +32,9 @@ export const ATTENTION_COPIES = 3;
 export const WORKING_TENSORS = 3;
 /** Copies of one layer's attention a layered run holds at its peak beside the working memory (see the header). */
 export const LAYERED_LAYER_COPIES = 4;
+/** Layers a run kept on disk has read into memory at once: a view reading one layer in the
+ *  extension host and one in the view worker. */
+export const STORED_READ_LAYERS = 2;
 /** Share of the memory available when a run starts that the run may take. */
 export const AVAILABLE_SHARE = 0.5;
 /** onnxruntime-web's WebAssembly heap: weights, activations and the attention of a run share it. */
@@ -50,6 +53,9 @@ export interface ModelSize {
   readonly onWasmHeap?: boolean;
   /** True when the model runs layer by layer (ModelInfo.layered). */
   readonly layered?: boolean;
+  /** True for a layered run kept on disk (attention/storedLayers.ts): no copy of the whole
+   *  attention in memory, only layers on their way and the host's reads of one at a time. */
+  readonly stored?: boolean;
 }
 
 /**
@@ -81,6 +87,7 @@ function peakBytes(model: ModelSize, tokens: number, copies: number): number {
  *  onnxruntime's working memory for one layer; layer by layer, the attention once and one layer
  *  LAYERED_LAYER_COPIES times beside the working memory (see the header). */
 export function runBytes(model: ModelSize, tokens: number): number {
+  if (model.stored) return (LAYERED_LAYER_COPIES + WORKING_TENSORS + STORED_READ_LAYERS) * model.heads * tokens * tokens * 4;
   if (model.layered) return (model.layers * model.heads + (LAYERED_LAYER_COPIES + WORKING_TENSORS) * model.heads) * tokens * tokens * 4;
   return peakBytes(model, tokens, ATTENTION_COPIES);
 }
@@ -115,6 +122,15 @@ function heapRoom(model: ModelSize): number {
 export function maxTokensWithinBudget(model: ModelSize, available = availableMemory()): number {
   const sized = { ...model, layers: Math.max(1, model.layers), heads: Math.max(1, model.heads) };
   return Math.min(tokensWithin(runRoom(available), (t) => runBytes(sized, t)), tokensWithin(heapRoom(model), (t) => heapBytes(sized, t)));
+}
+
+/**
+ * The most tokens whose attention, kept on disk, fits AVAILABLE_SHARE of `freeBytes` of free disk
+ * space (storeFolder.ts freeDiskBytes).
+ */
+export function maxTokensOnDisk(model: ModelSize, freeBytes: number): number {
+  if (freeBytes === Infinity) return Number.MAX_SAFE_INTEGER;
+  return tokensWithin(freeBytes * AVAILABLE_SHARE, (t) => attentionBytes({ layers: Math.max(1, model.layers), heads: Math.max(1, model.heads) }, t));
 }
 
 /**

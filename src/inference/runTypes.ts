@@ -70,6 +70,26 @@ export interface ModelInfo {
   readonly specialTokens?: number;
 }
 
+/** A run kept on disk (attention/storedLayers.ts): where its layers are, and their shape, enough
+ *  to read them in any thread. */
+export interface StoredAttention {
+  /** One file per layer, in layer order. */
+  readonly files: readonly string[];
+  readonly heads: number;
+  /** Tokens (T). */
+  readonly size: number;
+  /** Size of one head's q/k/v/o vectors (d_k) when the files hold them after the attention; else undefined. */
+  readonly headDim: number | undefined;
+}
+
+/** Where a long run may be kept on disk instead of memory (see InferenceOutput.stored). */
+export interface RunStorage {
+  /** A folder on disk (not in memory: storeFolder.ts) the host owns and removes. */
+  readonly folder: string;
+  /** Runs whose attention is at least this many bytes are kept there (default STORED_FROM_BYTES). */
+  readonly fromBytes: number;
+}
+
 export interface InferenceOutput {
   readonly tokens: SourceToken[];
   /** Per layer, [head][query][key] weights. */
@@ -82,6 +102,9 @@ export interface InferenceOutput {
   readonly memoryLimit?: number;
   readonly tokenizeMs: number;
   readonly inferenceMs: number;
+  /** Set when the run's attention (and vectors) stayed in files on disk: `attention` and the
+   *  vectors' arrays are then empty, and are read from these files (attention/storedLayers.ts). */
+  readonly stored?: StoredAttention;
 }
 
 /** One input tensor as plain data, for an engine outside the worker. */

@@ -140,17 +140,28 @@ async function handle(request: Exclude<WorkerRequest, { kind: 'exit' }>): Promis
  *   back to, as a layered run's arrays are too large for it.
  */
 async function runLayered(request: Extract<WorkerRequest, { kind: 'run' }>, loaded: AttentionModel, stage: (name: RequestStage) => void): Promise<void> {
-  const folder = (handoverDir ??= handoverFolder());
   const sequence = ++handovers;
   const sizes: number[] = [];
-  const ran = await loaded.run(request.text, request.maxTokens, stage, (layer, attention, vectors) => {
-    // The previous layer's arrays are unreachable now: freed before this one is written.
-    collectGarbage();
-    const size = Math.round(Math.sqrt(attention.length / Math.max(1, loaded.info.heads)));
-    checkLayerAttention(layer, attention, size, loaded.info);
-    sizes.push(size);
-    reply({ kind: 'layer', requestId: request.requestId, layer, handover: writeLayerHandover(folder, sequence, layer, attention, vectors) });
-  });
+  const { storage } = request;
+  let stored: boolean | undefined;
+  const ran = await loaded.run(
+    request.text,
+    request.maxTokens,
+    stage,
+    (layer, attention, vectors) => {
+      // The previous layer's arrays are unreachable now: freed before this one is written.
+      collectGarbage();
+      const size = Math.round(Math.sqrt(attention.length / Math.max(1, loaded.info.heads)));
+      checkLayerAttention(layer, attention, size, loaded.info);
+      sizes.push(size);
+      // A run whose attention reaches the storage's bound stays on disk, every layer of it.
+      stored ??= storage !== undefined && attention.byteLength * loaded.info.layers >= storage.fromBytes;
+      const folder = stored ? storage!.folder : (handoverDir ??= handoverFolder());
+      const handover = writeLayerHandover(folder, stored ? `${process.pid}-${sequence}` : sequence, layer, attention, vectors);
+      reply({ kind: 'layer', requestId: request.requestId, layer, handover, ...(stored ? { stored } : {}) });
+    },
+    storage,
+  );
   if (ran.tokens.length > 0 && (sizes.length !== loaded.info.layers || sizes.some((t) => t !== ran.tokens.length))) {
     throw new UnexpectedOutputError(`The model ${loaded.info.name} returned ${sizes.length} layers of attention for ${loaded.info.layers}, over ${sizes.join('/')} tokens for ${ran.tokens.length}.`);
   }

@@ -3,6 +3,7 @@
  * A layer's attention is one Float32Array laid out [head][query][key] (row-major, T x T per head).
  */
 
+import type { AttentionLayers } from './attentionLayers';
 import type { HeadSelector } from './protocol/messages';
 
 /**
@@ -16,16 +17,16 @@ export function headCount(layer: ArrayLike<number> | undefined, size: number): n
 }
 
 /**
- * The T x T matrix a selector names in per-layer attention ([head][query][key] per layer): one
- * head's (a view, not a copy) or the mean/max over the layer's heads (a new array). Undefined
+ * The T x T matrix a selector names in a run's attention: one head's (in memory a view, not a
+ * copy) or the mean/max over the layer's heads (a new array). Undefined
  * when the layer or head is outside the tensors: the one check of a selector against a run.
  */
-export function selectedMatrix(attention: readonly Float32Array[], size: number, selector: HeadSelector): Float32Array | undefined {
-  const layer = attention[selector.layer];
-  if (!layer || size === 0) return undefined;
+export function selectedMatrix(attention: AttentionLayers, size: number, selector: HeadSelector): Float32Array | undefined {
+  if (size === 0 || selector.layer < 0 || selector.layer >= attention.length) return undefined;
   const { head } = selector;
-  if (typeof head !== 'number') return aggregateHeads(layer, size, head);
-  return head < headCount(layer, size) ? headMatrix(layer, size, head) : undefined;
+  if (typeof head === 'number') return attention.head(selector.layer, head);
+  const layer = attention.layer(selector.layer);
+  return layer && aggregateHeads(layer, size, head);
 }
 
 /** Whether a selector names a layer and head a model of `layers` x `heads` has. */

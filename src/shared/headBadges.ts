@@ -3,7 +3,7 @@
  * previous-token, bracket matching, induction-like, entropy and sparsity (see headScores.ts).
  * Pure: no editor or DOM access.
  */
-import { headCount } from './attentionMath';
+import type { AttentionLayers } from './attentionLayers';
 import { HEAD_SCORE_NAMES } from './protocol';
 import { bracketScore, entropy, previousTokenScore, sparsity } from './headScores';
 
@@ -48,16 +48,12 @@ export function headScoreVector(attn: Float32Array, tokens: readonly ScoredToken
 }
 
 /** Scores of every head: Float32 [layer][head][score]. */
-export function headBadges(attention: readonly Float32Array[], tokens: readonly ScoredToken[]): Float32Array {
-  const size = tokens.length;
-  const cells = size * size;
+export function headBadges(attention: AttentionLayers, tokens: readonly ScoredToken[]): Float32Array {
   const perHead = HEAD_SCORE_NAMES.length;
-  const heads = headCount(attention[0], size);
+  const heads = attention.heads;
   const out = new Float32Array(attention.length * heads * perHead);
-  attention.forEach((layer, l) => {
-    for (let h = 0; h < heads; h++) {
-      out.set(headScoreVector(layer.subarray(h * cells, (h + 1) * cells), tokens), (l * heads + h) * perHead);
-    }
-  });
+  for (let l = 0; l < attention.length; l++) {
+    for (let h = 0; h < heads; h++) out.set(headScoreVector(attention.head(l, h)!, tokens), (l * heads + h) * perHead);
+  }
   return out;
 }

@@ -4,7 +4,6 @@
  * the softmax of those scores checked against the model's attention row, and the output
  * O = S·V checked against the model's own o vector. Pure: no editor or DOM access.
  */
-import { headCount } from './attentionMath';
 
 /** One layer's vectors, each [head][token][headDim], as the model exported them. */
 export interface QkvVectors {
@@ -45,12 +44,12 @@ export function maskedSoftmax(scores: Float32Array, query: number, causal: boole
 }
 
 /**
- * The math of `query` in `head`: `vectors` from the model, `layer` its attention [head][query][key]
- * over `size` tokens. Throws RangeError for a head or query out of range.
+ * The math of `query` in `head`: `vectors` from the model, `matrix` the head's attention
+ * [query][key] over `size` tokens, in a layer of `heads` heads. Throws RangeError for a head or
+ * query out of range.
  */
-export function queryMath(vectors: QkvVectors, layer: Float32Array, size: number, head: number, query: number, causal: boolean): QueryMath {
+export function queryMath(vectors: QkvVectors, matrix: Float32Array, heads: number, size: number, head: number, query: number, causal: boolean): QueryMath {
   const d = vectors.headDim;
-  const heads = headCount(layer, size);
   if (head < 0 || head >= heads || query < 0 || query >= size) throw new RangeError(`head ${head}, query ${query} outside ${heads} heads, ${size} tokens`);
   if (vectors.q.length < heads * size * d) throw new RangeError('q/k/v vectors do not cover every head and token');
   const block = head * size * d;
@@ -66,7 +65,8 @@ export function queryMath(vectors: QkvVectors, layer: Float32Array, size: number
     scores[j] = dot * scale;
   }
   const recomputed = maskedSoftmax(scores, query, causal);
-  const weights = layer.slice((head * size + query) * size, (head * size + query + 1) * size);
+  if (matrix.length !== size * size) throw new RangeError(`a matrix of ${matrix.length} weights for ${size} tokens`);
+  const weights = matrix.slice(query * size, (query + 1) * size);
   let maxWeightDiff = 0;
   for (let j = 0; j < size; j++) maxWeightDiff = Math.max(maxWeightDiff, Math.abs(recomputed[j] - weights[j]));
   const recomputedO = new Float32Array(d);

@@ -3,7 +3,7 @@
  * tokens with ids and source offsets, the model summary, and every layer's attention. The panel's
  * export writes it piece by piece (resultJsonChunks) so the whole text is never held.
  */
-import { headCount } from './attentionMath';
+import type { AttentionLayers } from './attentionLayers';
 import type { SourceToken } from './tokens';
 import { lineStarts, positionAt } from './textPositions';
 
@@ -12,7 +12,7 @@ export const RESULT_JSON_FORMAT = 'attention-lens/result@1';
 export interface ResultJsonInput {
   readonly source: { readonly file: string; readonly startOffset: number; readonly text: string };
   readonly tokens: readonly SourceToken[];
-  readonly attention: readonly Float32Array[];
+  readonly attention: AttentionLayers;
   readonly model: { readonly name: string; readonly layers: number; readonly heads: number; readonly context: number; readonly causal: boolean };
   /** Full-document text, to compute line/character of each token; defaults to the source text. */
   readonly documentText?: string;
@@ -79,13 +79,14 @@ export function* resultJsonChunks(input: ResultJsonInput): Generator<string, voi
   const head = JSON.stringify(resultHead(input));
   yield `${head.slice(0, -1)},"attention":[`;
   const numbers = new Array<string>(size);
+  const heads = input.attention.heads;
   for (let l = 0; l < input.attention.length; l++) {
-    const layer = input.attention[l];
-    const heads = headCount(layer, size);
     for (let h = 0; h < heads; h++) {
+      // One head at a time: a run kept on disk is read a T x T matrix per head.
+      const matrix = input.attention.head(l, h)!;
       for (let q = 0; q < size; q++) {
-        const row = (h * size + q) * size;
-        for (let k = 0; k < size; k++) numbers[k] = jsonNumber(round(layer[row + k]));
+        const row = q * size;
+        for (let k = 0; k < size; k++) numbers[k] = jsonNumber(round(matrix[row + k]));
         // Separators as JSON.stringify writes them: `[` opens a head (and a layer), `,` between.
         const open = q > 0 ? ',' : h > 0 ? ',[' : l > 0 ? ',[[' : '[[';
         yield `${open}[${numbers.join(',')}]${q === size - 1 ? ']' : ''}`;
@@ -103,10 +104,11 @@ function jsonNumber(value: number): string {
 }
 
 /** Per-layer [head][query][key] Float32 tensors as nested arrays, rounded to float32 precision. */
-export function nestedAttention(attention: readonly Float32Array[], size: number): number[][][][] {
-  return attention.map((layer) =>
-    Array.from({ length: headCount(layer, size) }, (_, h) =>
-      Array.from({ length: size }, (_, q) => Array.from(layer.subarray((h * size + q) * size, (h * size + q + 1) * size), round)),
-    ),
+export function nestedAttention(attention: AttentionLayers, size: number): number[][][][] {
+  return Array.from({ length: attention.length }, (_, l) =>
+    Array.from({ length: attention.heads }, (_, h) => {
+      const matrix = attention.head(l, h)!;
+      return Array.from({ length: size }, (_, q) => Array.from(matrix.subarray(q * size, (q + 1) * size), round));
+    }),
   );
 }

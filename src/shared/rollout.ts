@@ -6,6 +6,7 @@
  * flows from each input token. Pure: no editor or DOM access.
  */
 import { headCount } from './attentionMath';
+import type { AttentionLayers } from './attentionLayers';
 
 /** A' = 0.5 * mean over heads + 0.5 * I, rows renormalised; `layer` is [head][query][key]. */
 export function residualAttention(layer: Float32Array, size: number): Float32Array {
@@ -59,12 +60,12 @@ export function multiply(a: Float32Array, b: Float32Array, size: number, lowerTr
  * Rollout through layers 0..upTo of `attention` (per layer [head][query][key]). Returns one matrix
  * per layer, so a caller can keep them all: rollouts[l] is R_l.
  */
-export function attentionRollout(attention: readonly Float32Array[], size: number, upTo = attention.length - 1): Float32Array[] {
+export function attentionRollout(attention: AttentionLayers, size: number, upTo = attention.length - 1): Float32Array[] {
   const out: Float32Array[] = [];
   let current: Float32Array | undefined;
   let lower = true;
   for (let l = 0; l <= upTo && l < attention.length; l++) {
-    const mixed = residualAttention(attention[l], size);
+    const mixed = residualAttention(attention.layer(l)!, size);
     lower = lower && isLowerTriangular(mixed, size);
     current = current ? multiply(mixed, current, size, lower) : mixed;
     out.push(current);

@@ -5,7 +5,8 @@
  * token of a request are checked against the run in this one place. Results that cost more than
  * one pass over a layer (rollout, scores) are cached per run. Pure: no editor or DOM access.
  */
-import { headCount, headMatrix, selectedMatrix } from './attentionMath';
+import { selectedMatrix } from './attentionMath';
+import type { AttentionLayers } from './attentionLayers';
 import { downsample, pooledSide } from './downsample';
 import {
   MessageType,
@@ -34,15 +35,15 @@ import { queryMath, type QkvVectors } from './queryMath';
 export interface HeldRun {
   readonly runId: number;
   readonly tokens: readonly { readonly text: string; readonly id: number; readonly special: boolean }[];
-  /** Per layer, [head][query][key]. */
-  readonly attention: readonly Float32Array[];
+  /** Per layer, [head][query][key]: in memory or read from files (attentionLayers.ts). */
+  readonly attention: AttentionLayers;
   /** Per layer, when the model exports q/k/v/o. */
   readonly vectors: readonly QkvVectors[] | undefined;
   readonly causal: boolean;
 }
 
-const rollouts = new WeakMap<readonly Float32Array[], Float32Array[]>();
-const scores = new WeakMap<readonly Float32Array[], Float32Array>();
+const rollouts = new WeakMap<AttentionLayers, Float32Array[]>();
+const scores = new WeakMap<AttentionLayers, Float32Array>();
 
 /** Rollout through layers 0..layer, computing (and caching) only the layers not yet done. */
 export function rolloutFor(run: HeldRun, layer: number): Float32Array | undefined {
@@ -54,7 +55,7 @@ export function rolloutFor(run: HeldRun, layer: number): Float32Array | undefine
     rollouts.set(run.attention, done);
   }
   for (let l = done.length; l <= layer; l++) {
-    const mixed = residualAttention(run.attention[l], size);
+    const mixed = residualAttention(run.attention.layer(l)!, size);
     const lower = isLowerTriangular(mixed, size) && isLowerTriangular(done[l - 1], size);
     done.push(multiply(mixed, done[l - 1], size, lower));
   }
@@ -122,16 +123,16 @@ export function answerWeights(run: HeldRun, request: RequestWeightsMessage, matr
 export function answerThumbnails(run: HeldRun, request: RequestThumbnailsMessage): ShowThumbnailsMessage | undefined {
   if (request.runId !== run.runId) return undefined;
   const size = run.tokens.length;
-  const heads = headCount(run.attention[0], size);
+  const heads = run.attention.heads;
   const side = pooledSide(size, request.side);
   const data = new Float32Array(run.attention.length * heads * side * side);
   const hidden = sinkColumns(run.tokens, request.sinks);
-  run.attention.forEach((layer, l) => {
+  for (let l = 0; l < run.attention.length; l++) {
     for (let h = 0; h < heads; h++) {
-      const matrix = hideColumns(headMatrix(layer, size, h), size, hidden);
+      const matrix = hideColumns(run.attention.head(l, h)!, size, hidden);
       downsample(matrix, size, side, request.pool, data.subarray((l * heads + h) * side * side, (l * heads + h + 1) * side * side));
     }
-  });
+  }
   return {
     type: MessageType.ShowThumbnails,
     requestId: request.requestId,
@@ -150,9 +151,9 @@ const EMPTY = new ArrayBuffer(0);
 export function answerQueryMath(run: HeldRun, request: RequestQueryMathMessage): ShowQueryMathMessage | undefined {
   if (request.runId !== run.runId) return undefined;
   const size = run.tokens.length;
-  const layer = run.attention[request.layer];
-  const heads = headCount(layer, size);
-  if (!layer || request.head >= heads || request.query >= size) return undefined;
+  const heads = run.attention.heads;
+  const matrix = run.attention.head(request.layer, request.head);
+  if (!matrix || request.head >= heads || request.query >= size) return undefined;
   const base = {
     type: MessageType.ShowQueryMath,
     requestId: request.requestId,
@@ -175,7 +176,7 @@ export function answerQueryMath(run: HeldRun, request: RequestQueryMathMessage):
       maxOutputDiff: NaN,
     };
   }
-  const math = queryMath(vectors, layer, size, request.head, request.query, run.causal);
+  const math = queryMath(vectors, matrix, heads, size, request.head, request.query, run.causal);
   return {
     ...base,
     available: true,

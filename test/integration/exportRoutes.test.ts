@@ -3,6 +3,7 @@
 // (torch.onnx), a GPT-2-style decoder with a KV cache (fed empty), GroupQueryAttention (fused,
 // rewritten in memory), a bfloat16 model (converted to float32 in memory) and 4-bit MatMulNBits
 // weights.
+import { everyLayer } from '../../src/shared/attentionLayers';
 import * as assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,7 +46,7 @@ describe('Show Attention with models users export', function () {
       assert.match(run.model.found ?? '', c.found);
       const size = run.tokens.length;
       assert.ok(size > 2);
-      for (const layer of run.attention) {
+      for (const layer of everyLayer(run.attention)) {
         assert.equal(layer.length, c.heads * size * size);
         for (let row = 0; row < c.heads * size; row++) {
           let sum = 0;

@@ -50,7 +50,7 @@ describe('Show Attention with a user model', () => {
       assert.equal(document.getText(range).toLowerCase(), token.text.toLowerCase());
     }
     const size = run.tokens.length;
-    const layer = run.attention[0];
+    const layer = run.attention.layer(0)!;
     assert.equal(layer.length, run.model.heads * size * size);
     for (let row = 0; row < run.model.heads * size; row++) {
       let sum = 0;

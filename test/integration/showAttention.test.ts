@@ -1,5 +1,6 @@
 // Runs the real Show Attention command on a real document inside the VS Code extension host and
 // checks the result the host computed and that the panel drew it.
+import { everyLayer } from '../../src/shared/attentionLayers';
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { api, assertNoRun, until } from './support';
@@ -33,7 +34,7 @@ function assertRunIsConsistent(run: AttentionRun, document: vscode.TextDocument,
   // Each attention row is a distribution; causal rows put nothing on later tokens.
   const size = run.tokens.length;
   assert.equal(run.attention.length, run.model.layers);
-  for (const layer of run.attention) {
+  for (const layer of everyLayer(run.attention)) {
     assert.equal(layer.length, run.model.heads * size * size);
     for (let h = 0; h < run.model.heads; h++) {
       for (let q = 0; q < size; q++) {

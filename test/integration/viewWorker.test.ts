@@ -1,6 +1,7 @@
 // The views' data and the JSON export come from the view worker, in the real extension host: the
 // run arrives in shared memory (from a worker thread, or through a worker process's file), thumbnails, rollout and aggregates come back with the bytes the
 // host itself would compute, the panel still paints, and the export writes the file.
+import { everyLayer } from '../../src/shared/attentionLayers';
 import * as assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,7 +33,7 @@ describe('View worker in the extension host', function () {
     assert.ok(run, 'a run');
     // A worker thread (WASM) hands its output over in shared memory; a worker process (onnxruntime-node,
     // which `auto` runs where the package carries it) writes it to a file the host reads into shared memory.
-    assert.ok(run.attention.every((layer) => layer.buffer instanceof SharedArrayBuffer), `the run arrived in shared memory (${run.model.backend})`);
+    assert.ok(everyLayer(run.attention).every((layer) => layer.buffer instanceof SharedArrayBuffer), `the run arrived in shared memory (${run.model.backend})`);
     await until(() => lens.paintTimes.get(run.runId), 'the panel to paint the run', 30_000);
 
     const { runId } = run;

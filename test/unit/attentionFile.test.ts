@@ -1,5 +1,6 @@
 // The attention file reader on valid files of both forms, and on each kind of bad file: every
 // problem ends in an AttentionFileError of the right kind whose message names what is wrong.
+import { inMemoryLayers } from '../../src/shared/attentionLayers';
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -130,7 +131,7 @@ describe('attention files: reading valid files', () => {
     const json = resultToJson({
       source: { file: 'src/add.py', startOffset: 0, text: SOURCE_TEXT },
       tokens,
-      attention,
+      attention: inMemoryLayers(attention, T),
       model: { name: 'attention-lens-code-4x4', layers: 2, heads: 2, context: 512, causal: true },
     });
     const file = readAttentionFile(encode(json), { fileName: 'export.json' });

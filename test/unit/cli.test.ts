@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { inMemoryLayers } from '../../src/shared/attentionLayers';
 import { CliUsageError, parseCliArgs, parseRange } from '../../src/cli/cliArgs';
 import { resultToJson } from '../../src/shared/resultJson';
 import { lineStarts, offsetAt, positionAt } from '../../src/shared/textPositions';
@@ -55,7 +56,7 @@ describe('result JSON', () => {
     const json = resultToJson({
       source: { file: 'a.py', startOffset: 6, text: 'y =' },
       tokens,
-      attention: [layer],
+      attention: inMemoryLayers([layer], tokens.length),
       model: { name: 'm', layers: 1, heads: 2, context: 8, causal: true },
       documentText,
     });

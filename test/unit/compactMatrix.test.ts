@@ -1,5 +1,6 @@
 // The compact matrix on the wire (sqrt16): decoded values within one colour step of the exact
 // ones under every colour scale, and the exact weights a view reads equal the float32 ones.
+import { inMemoryLayers } from '../../src/shared/attentionLayers';
 import * as assert from 'node:assert/strict';
 import { colorIndex, scaleMax } from '../../src/shared/colorScale';
 import { decodeSqrt16, decodeSqrt16Lower, encodeSqrt16, encodeSqrt16Lower, lowerCells } from '../../src/shared/compactMatrix';
@@ -115,7 +116,7 @@ describe('exact weights on request', () => {
     return layer;
   });
   const tokens = Array.from({ length: size }, (_, i) => ({ text: `t${i}`, id: i, special: i === 0 || i === 7 }));
-  const run: HeldRun = { runId: 4, tokens, attention: layers, vectors: undefined, causal: true };
+  const run: HeldRun = { runId: 4, tokens, attention: inMemoryLayers(layers, tokens.length), vectors: undefined, causal: true };
   const request = (fields: Partial<RequestWeightsMessage>): RequestWeightsMessage => ({
     type: MessageType.RequestWeights,
     requestId: 1,

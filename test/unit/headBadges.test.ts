@@ -1,4 +1,5 @@
 // Head scores (previous-token, induction-like, sparsity, …) behind the Model view badges.
+import { inMemoryLayers } from '../../src/shared/attentionLayers';
 import * as assert from 'node:assert/strict';
 import { headBadges, inductionLikeScore } from '../../src/shared/headBadges';
 import { HEAD_SCORE_NAMES } from '../../src/shared/protocol';
@@ -22,7 +23,7 @@ describe('head badges', () => {
     layer.set(prev, 0);
     layer.set(uniform, size * size);
     const tokens = ['f', '(', 'x', ')'].map((text, id) => ({ text, id }));
-    const scores = headBadges([layer], tokens);
+    const scores = headBadges(inMemoryLayers([layer], size), tokens);
     const k = HEAD_SCORE_NAMES.length;
     assert.equal(scores.length, 2 * k);
     assert.equal(scores[HEAD_SCORE_NAMES.indexOf('previous')], 1);

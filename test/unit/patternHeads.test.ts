@@ -1,4 +1,5 @@
 // Finding the heads the Model view's sort puts first, from real head scores of small matrices.
+import { inMemoryLayers } from '../../src/shared/attentionLayers';
 import * as assert from 'node:assert/strict';
 import { headBadges } from '../../src/shared/headBadges';
 import { MIN_INFORMATIVE_SCORE, mostInformativeHead, patternOfTopHead, topHeads } from '../../src/attention/patternHeads';
@@ -29,7 +30,7 @@ describe('Pattern heads', function () {
     layer(size, [(i) => oneHot(size, i), (i) => oneHot(size, Math.max(0, i - 1))]),
     layer(size, [(i) => uniform(size, i), (i) => oneHot(size, i)]),
   ];
-  const scores = headBadges(attention, tokens);
+  const scores = headBadges(inMemoryLayers(attention, size), tokens);
 
   it('finds the previous-token head from the scores headBadges computes', function () {
     assert.deepEqual(topHeads(scores, 2, 2, 'previous'), [{ layer: 0, head: 1 }]);

@@ -1,4 +1,5 @@
 // The math of one query: masked softmax of q·k/√d_k and the weighted sum of values.
+import { inMemoryLayers } from '../../src/shared/attentionLayers';
 import * as assert from 'node:assert/strict';
 import { maskedSoftmax, queryMath } from '../../src/shared/queryMath';
 import { answerQueryMath, type HeldRun } from '../../src/shared/viewRequests';
@@ -33,18 +34,18 @@ describe('query math', () => {
 
   it("reproduces the model's attention row and output from its q, k, v", () => {
     const { vectors, attention } = modelLike(6, 4);
-    const math = queryMath(vectors, attention, 6, 0, 4, true);
+    const math = queryMath(vectors, attention.subarray(0, 36), 1, 6, 0, 4, true);
     assert.ok(math.maxWeightDiff < 1e-6, `ΔS ${math.maxWeightDiff}`);
     assert.ok(math.maxOutputDiff < 1e-6, `ΔO ${math.maxOutputDiff}`);
     assert.equal(math.weights[5], 0, 'masked key');
     assert.equal(math.k.length, 6 * 4);
-    assert.throws(() => queryMath(vectors, attention, 6, 1, 0, true), RangeError);
+    assert.throws(() => queryMath(vectors, attention.subarray(0, 36), 1, 6, 1, 0, true), RangeError);
   });
 
   it('answers over the protocol, and says when a model has no q/k/v', () => {
     const { vectors, attention } = modelLike(5, 3);
     const tokens = Array.from({ length: 5 }, (_, i) => ({ text: String(i), id: i, special: false }));
-    const run: HeldRun = { runId: 1, tokens, attention: [attention], vectors: [vectors], causal: true };
+    const run: HeldRun = { runId: 1, tokens, attention: inMemoryLayers([attention], 5), vectors: [vectors], causal: true };
     const request = { type: MessageType.RequestQueryMath, requestId: 9, runId: 1, layer: 0, head: 0, query: 3 } as const;
     const reply = answerQueryMath(run, request)!;
     assert.equal(reply.available, true);

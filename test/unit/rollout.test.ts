@@ -1,4 +1,5 @@
 // Attention rollout (Abnar & Zuidema 2020) and its per-layer cache.
+import { inMemoryLayers } from '../../src/shared/attentionLayers';
 import * as assert from 'node:assert/strict';
 import { answerRollout, rolloutFor, type HeldRun } from '../../src/shared/viewRequests';
 import { MessageType, matrixFromMessage } from '../../src/shared/protocol';
@@ -15,7 +16,7 @@ describe('attention rollout', () => {
   it('multiplies the layers, first layer innermost (hand-worked, causal)', () => {
     const a0 = f32([1, 0, 0.5, 0.5]); // A'0 = [[1,0],[.25,.75]]
     const a1 = f32([1, 0, 1, 0]); // A'1 = [[1,0],[.5,.5]]
-    const [r0, r1] = attentionRollout([a0, a1], 2);
+    const [r0, r1] = attentionRollout(inMemoryLayers([a0, a1], 2), 2);
     close(r0, [1, 0, 0.25, 0.75]);
     // R1 = A'1 · A'0 = [[1,0],[.5*1 + .5*.25, .5*.75]]
     close(r1, [1, 0, 0.625, 0.375]);
@@ -23,7 +24,7 @@ describe('attention rollout', () => {
 
   it('handles full (non-causal) attention', () => {
     const a = f32([0.5, 0.5, 0.5, 0.5]); // A' = [[.75,.25],[.25,.75]]
-    const rollouts = attentionRollout([a, a], 2);
+    const rollouts = attentionRollout(inMemoryLayers([a, a], 2), 2);
     close(rollouts[1], [0.625, 0.375, 0.375, 0.625]);
   });
 
@@ -41,18 +42,18 @@ describe('attention rollout', () => {
       layer.set(randomCausal(size, 20 + l), size * size);
       return layer;
     });
-    const run: HeldRun = { runId: 3, tokens: Array.from({ length: size }, (_, i) => ({ text: `t${i}`, id: i, special: false })), attention, vectors: undefined, causal: true };
+    const run: HeldRun = { runId: 3, tokens: Array.from({ length: size }, (_, i) => ({ text: `t${i}`, id: i, special: false })), attention: inMemoryLayers(attention, size), vectors: undefined, causal: true };
     const r2 = rolloutFor(run, 2)!;
     for (let i = 0; i < size; i++) {
       let sum = 0;
       for (let j = 0; j < size; j++) sum += r2[i * size + j];
       assert.ok(Math.abs(sum - 1) < 1e-5);
     }
-    close(r2, attentionRollout(attention, size)[2], 1e-6);
+    close(r2, attentionRollout(run.attention, size)[2], 1e-6);
     const reply = answerRollout(run, { type: MessageType.RequestRollout, exact: true, requestId: 7, runId: 3, layer: 1 })!;
     assert.equal(reply.aggregate, 'rollout');
     assert.equal(reply.requestId, 7);
-    close(matrixFromMessage(reply)!, attentionRollout(attention, size)[1], 1e-6);
+    close(matrixFromMessage(reply)!, attentionRollout(run.attention, size)[1], 1e-6);
     assert.equal(answerRollout(run, { type: MessageType.RequestRollout, exact: true, requestId: 7, runId: 4, layer: 1 }), undefined, 'another run');
     assert.equal(answerRollout(run, { type: MessageType.RequestRollout, exact: true, requestId: 7, runId: 3, layer: 3 }), undefined, 'layer out of range');
   });

@@ -3,6 +3,7 @@
 // through parseWebviewMessage and then through what the panel does with an accepted message:
 // answer matrix and weights requests from a held run. No exception escapes, nothing outside the schema gets
 // through, and Object.prototype is untouched.
+import { inMemoryLayers } from '../../src/shared/attentionLayers';
 import * as assert from 'node:assert/strict';
 import { matrixFor, type AttentionRun } from '../../src/attention/attentionRun';
 import { MessageType, parseWebviewMessage, type FromWebviewMessage } from '../../src/shared/protocol';
@@ -128,7 +129,7 @@ function heldRun(): AttentionRun {
   return {
     runId: 3,
     tokens: Array.from({ length: T }, (_, i) => ({ id: i, text: 'a', start: i, end: i + 1, special: false })),
-    attention: [layer, layer.slice(), layer.slice()],
+    attention: inMemoryLayers([layer, layer.slice(), layer.slice()], T),
   } as unknown as AttentionRun;
 }
 

@@ -1,4 +1,5 @@
 // Answers to view requests: thumbnails with scores.
+import { inMemoryLayers } from '../../src/shared/attentionLayers';
 import * as assert from 'node:assert/strict';
 import { answerThumbnails, type HeldRun } from '../../src/shared/viewRequests';
 import { downsample } from '../../src/shared/downsample';
@@ -12,7 +13,7 @@ describe('thumbnails', () => {
     const layer = new Float32Array(3 * size * size);
     for (let h = 0; h < 3; h++) layer.set(randomCausal(size, h + 1), h * size * size);
     const tokens = Array.from({ length: size }, (_, i) => ({ text: `t${i}`, id: i % 3, special: i === 0 }));
-    const run: HeldRun = { runId: 2, tokens, attention: [layer, layer], vectors: undefined, causal: true };
+    const run: HeldRun = { runId: 2, tokens, attention: inMemoryLayers([layer, layer], size), vectors: undefined, causal: true };
     const reply = answerThumbnails(run, { type: MessageType.RequestThumbnails, requestId: 1, runId: 2, side: 4, pool: 'max', sinks: { first: true, special: false } })!;
     assert.equal(reply.side, 4);
     assert.equal(reply.layers, 2);

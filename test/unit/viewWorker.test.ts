@@ -2,6 +2,7 @@
 // for the bundled model's real run, reading the run's attention from shared memory; and the JSON
 // export streams: the file written piece by piece is resultToJson's text, byte for byte, it appears
 // only once complete, and the writer never holds more than one batch.
+import { everyLayer, inMemoryLayers } from '../../src/shared/attentionLayers';
 import * as assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,7 +49,7 @@ describe('view worker', function () {
       baseOffset: 0,
       text: TEXT,
       tokens: output.tokens,
-      attention: output.attention,
+      attention: inMemoryLayers(output.attention, output.tokens.length),
       vectors: output.vectors,
       model: info,
       truncated: output.truncated,
@@ -63,7 +64,7 @@ describe('view worker', function () {
   });
 
   it('receives the run in shared memory, so handing it to the view worker copies nothing', () => {
-    assert.ok(run.attention.length > 1 && run.attention.every(isShared), 'every layer in a SharedArrayBuffer');
+    assert.ok(run.attention.length > 1 && everyLayer(run.attention).every(isShared), 'every layer in a SharedArrayBuffer');
     assert.ok(run.vectors && run.vectors.every((v) => isShared(v.q) && isShared(v.k) && isShared(v.v) && isShared(v.o)), 'q/k/v/o shared');
   });
 
@@ -146,10 +147,10 @@ describe('view worker', function () {
     const copy: AttentionRun = {
       ...run,
       runId: run.runId + 1,
-      attention: run.attention.map((a) => Float32Array.from(a)),
+      attention: inMemoryLayers(everyLayer(run.attention).map((a) => Float32Array.from(a)), run.tokens.length),
       vectors: run.vectors?.map((v) => ({ ...v, q: Float32Array.from(v.q), k: Float32Array.from(v.k), v: Float32Array.from(v.v), o: Float32Array.from(v.o) })),
     };
-    assert.ok(!copy.attention.some(isShared));
+    assert.ok(!everyLayer(copy.attention).some(isShared));
     const started = views.stats.workersStarted;
     const older = views.answer(run, { type: MessageType.RequestThumbnails, requestId: 1, runId: run.runId, side: 64, pool: 'mean', sinks: { first: false, special: false } });
     const requests: ViewRequest[] = [
@@ -182,7 +183,7 @@ describe('result JSON in pieces', () => {
     return {
       source: { file: 'a.ts', startOffset: 2, text: 'x'.repeat(size) },
       tokens,
-      attention,
+      attention: inMemoryLayers(attention, size),
       model: { name: 'm', layers, heads, context: 64, causal: false },
       documentText: `\n\n${'x'.repeat(size)}`,
     };
