@@ -9,3 +9,4 @@ import './reliability.test';
 import './attentionFile.test';
 import './viewWorker.test';
 import './honestStates.test';
+import './longRun.test';
