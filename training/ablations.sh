@@ -31,6 +31,7 @@ case "$1" in
   # From scratch, a bracket span in every window: can this size learn the synthetic task at all?
   scratch-bracket100) TOKENS=3000000; opts=(--phases 1:512x4 --lr 1e-3 --warmup 100 --copy-share 0.25 --bracket-share 1.0) ;;
   scratch-control)    TOKENS=3000000; opts=(--phases 1:512x4 --lr 1e-3 --warmup 100 --copy-share 0.25) ;;
+  scratch-bracket25)  TOKENS=3000000; opts=(--phases 1:512x4 --lr 1e-3 --warmup 100 --copy-share 0.25 --bracket-share 0.25) ;;
   *) echo "unknown variant '$1'" >&2; exit 1 ;;
 esac
 out=work/ablations/$1

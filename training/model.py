@@ -102,11 +102,15 @@ class TransformerLM(nn.Module):
             elif "norm" not in name:
                 nn.init.zeros_(p)
 
+    def causal_mask(self, t):
+        """The [t, t] causal mask: -inf above the diagonal, 0 elsewhere."""
+        return self.causal[:t, :t]
+
     def forward(self, ids, with_parts=False):
         t = ids.shape[1]
         pos = self.pos[:t] if self.cfg.pos_scale == 1.0 else self.pos[:t] * self.cfg.pos_scale
         x = self.embed(ids) * math.sqrt(self.cfg.d_model) + pos
-        mask = self.causal[:t, :t]
+        mask = self.causal_mask(t)
         parts = []
         for layer in self.layers:
             x, p = layer(x, mask)

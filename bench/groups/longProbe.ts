@@ -22,6 +22,7 @@ import { loadOrtNode } from '../lib/ortNode';
 import { ortWasmDir } from '../lib/paths';
 import { processRss } from '../lib/processMemory';
 import { inMemoryLayers } from '../../src/shared/attentionLayers';
+import { selectedMatrix } from '../../src/shared/attentionMath';
 import { storedLayers, storedVectors } from '../../src/attention/storedLayers';
 import { answerViewRequest, type HeldRun } from '../../src/shared/viewRequests';
 import { MessageType, type ViewRequest } from '../../src/shared/protocol';
@@ -52,8 +53,17 @@ async function extension(): Promise<object> {
     const viewsStarted = performance.now();
     const answered = answerViews(output, info.causal);
     const viewsMs = performance.now() - viewsStarted;
+    // What the extension host's own thread does with such a run: the editor reads the shown
+    // head's matrix, or a layer's mean over heads, from the files.
+    const attention = output.stored ? storedLayers(output.stored) : inMemoryLayers(output.attention, output.tokens.length);
+    const headStarted = performance.now();
+    selectedMatrix(attention, output.tokens.length, { layer: 11, head: 5 });
+    const hostHeadMs = performance.now() - headStarted;
+    const meanStarted = performance.now();
+    selectedMatrix(attention, output.tokens.length, { layer: 11, head: 'mean' });
+    const hostMeanMs = performance.now() - meanStarted;
     const host = processRss(process.pid);
-    return { ran: true, tokens: output.tokens.length, layered: info.layered === true, stored: output.stored !== undefined, answered, viewsMs, availableMb, ms: performance.now() - started, hostPeakMb: host ? host.peak / MB : null, workerPeakMb: worker ? worker.peak / MB : null };
+    return { ran: true, tokens: output.tokens.length, layered: info.layered === true, stored: output.stored !== undefined, answered, viewsMs, hostHeadMs, hostMeanMs, availableMb, ms: performance.now() - started, hostPeakMb: host ? host.peak / MB : null, workerPeakMb: worker ? worker.peak / MB : null };
   } catch (err) {
     return { ran: false, reason: (err as Error).message };
   } finally {

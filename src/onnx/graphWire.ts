@@ -7,7 +7,7 @@
  */
 import protobuf = require('protobufjs/light');
 import { MODEL_GRAPH_FIELD, WIRE_TYPE_LENGTH_DELIMITED } from './onnxSchema';
-import { decodeString, readFields, type Field } from './wireFields';
+import { concatBytes, decodeString, readFields, type Field } from './wireFields';
 
 export type { Field } from './wireFields';
 
@@ -60,13 +60,7 @@ export function assembleModel(bytes: Uint8Array, wire: WireGraph, graph: readonl
     if (field === wire.firstGraph) parts.push(header, ...graph);
     else if (!(field.number === MODEL_GRAPH_FIELD && field.wireType === WIRE_TYPE_LENGTH_DELIMITED)) parts.push(bytes.subarray(field.start, field.end));
   }
-  const out = new Uint8Array(parts.reduce((sum, p) => sum + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /** The bytes of `field`, tag included. */

@@ -21,7 +21,7 @@ import protobuf = require('protobufjs/light');
 import { int64ToNumber } from './int64';
 import { DataType, MODEL_GRAPH_FIELD, WIRE_TYPE_LENGTH_DELIMITED, type Int64 } from './onnxSchema';
 import { allGraphs, type OnnxModel, type OnnxTensor } from './readModel';
-import { decodeString, readFields, type Field } from './wireFields';
+import { concatBytes, decodeString, readFields, type Field } from './wireFields';
 
 const WIRE_TYPE_VARINT = 0;
 const GRAPH = { node: 1, initializer: 5, input: 11, output: 12, valueInfo: 13 } as const;
@@ -116,7 +116,7 @@ function convert(modelBytes: Uint8Array, toExternal: boolean): Bfloat16Upcast {
   );
   return {
     modelBytes: rewritten,
-    ...(state.external.length > 0 ? { externalData: { path: UPCAST_DATA_LOCATION, data: concat(state.external) } } : {}),
+    ...(state.external.length > 0 ? { externalData: { path: UPCAST_DATA_LOCATION, data: concatBytes(state.external) } } : {}),
     tensors: state.tensors,
     elements: state.elements,
   };
@@ -234,7 +234,7 @@ function tensor(bytes: Uint8Array, field: Field, state: State, toExternal: boole
   } else {
     location = [lengthDelimited(TENSOR.rawData, data)];
   }
-  return lengthDelimited(field.number, concat([varintField(TENSOR.dataType, DataType.FLOAT), ...kept, ...location]));
+  return lengthDelimited(field.number, concatBytes([varintField(TENSOR.dataType, DataType.FLOAT), ...kept, ...location]));
 }
 
 /** A ValueInfoProto field with bfloat16 element types (at any depth of its TypeProto) made float32. */
@@ -281,7 +281,7 @@ function typeProto(bytes: Uint8Array, field: Field): Uint8Array {
 
 /** The message in bytes[start, end) with each field `rewrite` returns bytes for (tag included) replaced. */
 function rewriteMessage(bytes: Uint8Array, start: number, end: number, rewrite: (field: Field) => Uint8Array | undefined): Uint8Array {
-  return concat(readFields(bytes, start, end).map((f) => rewrite(f) ?? bytes.subarray(f.start, f.end)));
+  return concatBytes(readFields(bytes, start, end).map((f) => rewrite(f) ?? bytes.subarray(f.start, f.end)));
 }
 
 function readVarint(bytes: Uint8Array, field: Field): number {
@@ -295,14 +295,4 @@ function varintField(number: number, value: number): Uint8Array {
 
 function lengthDelimited(number: number, payload: Uint8Array): Uint8Array {
   return protobuf.Writer.create().uint32((number << 3) | WIRE_TYPE_LENGTH_DELIMITED).bytes(payload).finish();
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }

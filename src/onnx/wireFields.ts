@@ -44,3 +44,14 @@ export function readFields(bytes: Uint8Array, start: number, end: number): Field
 export function decodeString(bytes: Uint8Array, field: Field): string {
   return protobuf.util.utf8.read(bytes, field.payloadStart, field.payloadEnd);
 }
+
+/** The byte arrays one after another, in one new array. */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}

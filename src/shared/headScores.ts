@@ -109,17 +109,25 @@ export function entropy(attn: AttentionMatrix): number {
  */
 export function sparsity(attn: AttentionMatrix, mass = 0.9): number {
   const T = matrixSize(attn);
+  // A row's attendable weights in a typed array, sorted natively (ascending: the largest
+  // last): a 2048-token head took 300 ms with a JavaScript array per row, and a 12 x 12 model at
+  // 2048 tokens has 144 heads to score.
+  const buffer = new Float32Array(T);
   let total = 0;
   let rows = 0;
   for (let i = 0; i < T; i++) {
-    const row = Array.from({ length: T }, (_, j) => attn[i * T + j]!).filter((p) => p > 0);
-    if (row.length < 2) continue;
-    row.sort((a, b) => b - a);
+    let attendable = 0;
+    for (let j = 0; j < T; j++) {
+      const p = attn[i * T + j]!;
+      if (p > 0) buffer[attendable++] = p;
+    }
+    if (attendable < 2) continue;
+    const row = buffer.subarray(0, attendable).sort();
     let kept = 0;
     let needed = 0;
     // The tolerance keeps a row that sums to 0.9 in float32 from needing one key too many.
-    while (needed < row.length && kept < mass - 1e-6) kept += row[needed++]!;
-    total += 1 - needed / row.length;
+    while (needed < attendable && kept < mass - 1e-6) kept += row[attendable - 1 - needed++]!;
+    total += 1 - needed / attendable;
     rows++;
   }
   return rows === 0 ? NaN : total / rows;

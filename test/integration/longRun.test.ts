@@ -9,8 +9,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { heldRun } from '../../src/attention/attentionRun';
-import { MessageType, type ViewReply, type ViewRequest } from '../../src/shared/protocol';
+import { HEAD_SCORE_NAMES, MessageType, type ViewReply, type ViewRequest } from '../../src/shared/protocol';
 import { answerViewRequest } from '../../src/shared/viewRequests';
+
 import { api, openUntitled, until } from './support';
 
 // The suite is bundled to out/test/integration/; the repository root is three levels up.
@@ -56,17 +57,24 @@ describe('A long run kept on disk', function () {
     const requests: ViewRequest[] = [
       { type: MessageType.RequestMatrix, exact: true, requestId: 1, runId, selector: { layer: 1, head: 3 } },
       { type: MessageType.RequestMatrix, exact: false, requestId: 2, runId, selector: { layer: 0, head: 'mean' } },
-      { type: MessageType.RequestThumbnails, requestId: 3, runId, side: 32, pool: 'max', sinks: { first: true, special: false } },
       { type: MessageType.RequestQueryMath, requestId: 4, runId, layer: 1, head: 2, query: TOKENS - 1 },
       { type: MessageType.RequestWeights, requestId: 5, runId, selector: { layer: 1, head: 0 }, indices: [TOKENS - 1], direction: 'to', mode: 'sum', sinks: { first: true, special: false }, rollout: false },
     ];
     const replies = await Promise.all(requests.map((request) => lens.answerViewRequest(request)));
+    // Compared with what the same answers give from the files here (cheap ones only: the test
+    // runs on the extension host's thread, and every head's scores at 2,100 tokens take seconds;
+    // storedRun.test.ts compares every kind of answer).
     requests.forEach((request, i) => {
       const expected = answerViewRequest(heldRun(run), request);
       assert.equal(replies[i]?.type, expected?.type, `reply to ${request.type}`);
       assert.ok(bytesOf(replies[i]).equals(bytesOf(expected)), `the same bytes as on the host for ${request.type}`);
     });
-    const math = replies[3] as Extract<ViewReply, { type: MessageType.ShowQueryMath }>;
+    // The Model view's thumbnails and head scores, from the view worker.
+    const thumbnails = await lens.answerViewRequest({ type: MessageType.RequestThumbnails, requestId: 3, runId, side: 32, pool: 'max', sinks: { first: true, special: false } });
+    assert.ok(thumbnails?.type === MessageType.ShowThumbnails && thumbnails.layers === 2 && thumbnails.heads === 8, 'thumbnails of 2 layers x 8 heads');
+    assert.equal(thumbnails.data.byteLength, 2 * 8 * 32 * 32 * 4);
+    assert.equal(thumbnails.scores.byteLength, 2 * 8 * HEAD_SCORE_NAMES.length * 4, 'every head scored');
+    const math = replies[2] as Extract<ViewReply, { type: MessageType.ShowQueryMath }>;
     assert.equal(math.available, true, "the model's own q/k/v, read from the files");
     assert.ok(math.maxWeightDiff < 1e-5, `the Math view recomputes the stored row (max |ΔS| ${math.maxWeightDiff})`);
 

@@ -140,5 +140,34 @@ describe('headScores', function () {
     it('is NaN when no row has two attendable keys', function () {
       assert.ok(Number.isNaN(sparsity(matrix([[1]]))));
     });
+
+    it('equals the definition (each row sorted, largest weights first) on random causal heads with ties and zeros', function () {
+      let seed = 11;
+      const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+      const definition = (attn: Float32Array, T: number) => {
+        let total = 0;
+        let rows = 0;
+        for (let i = 0; i < T; i++) {
+          const row = Array.from(attn.subarray(i * T, (i + 1) * T)).filter((p) => p > 0).sort((a, b) => b - a);
+          if (row.length < 2) continue;
+          let kept = 0;
+          let needed = 0;
+          while (needed < row.length && kept < 0.9 - 1e-6) kept += row[needed++]!;
+          total += 1 - needed / row.length;
+          rows++;
+        }
+        return rows === 0 ? NaN : total / rows;
+      };
+      for (const T of [2, 7, 40]) {
+        const attn = new Float32Array(T * T);
+        for (let i = 0; i < T; i++) {
+          // Weights from a few levels, so ties are common, and some attendable keys left at 0.
+          const raw = Array.from({ length: i + 1 }, () => (random() < 0.2 ? 0 : Math.ceil(random() * 4) ** 3));
+          const sum = raw.reduce((a, b) => a + b, 0) || 1;
+          raw.forEach((w, j) => (attn[i * T + j] = w / sum));
+        }
+        assert.equal(sparsity(attn), definition(attn, T), `T = ${T}`);
+      }
+    });
   });
 });

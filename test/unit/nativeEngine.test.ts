@@ -31,6 +31,19 @@ function foldersOf(pid: number): string[] {
 
 const LONG_TEXT = readFileSync(path.join(REPO_ROOT, 'src', 'inference', 'attentionModel.ts'), 'utf8');
 
+/** A client whose native workers are processes (with their malloc settings), and every process it started. */
+function processClient(): { client: InferenceClient; processes: WorkerHandle[] } {
+  const processes: WorkerHandle[] = [];
+  const client = new InferenceClient(WORKER, path.join(REPO_ROOT, 'dist', 'ort'), undefined, {
+    startNative: (workerPath, memory) => {
+      const started = startWorkerProcess(workerPath, memory);
+      processes.push(started);
+      return started;
+    },
+  });
+  return { client, processes };
+}
+
 function maxDifference(a: readonly Float32Array[], b: readonly Float32Array[]): number {
   assert.equal(a.length, b.length);
   let max = 0;
@@ -195,14 +208,7 @@ describe('native engine (onnxruntime-node)', function () {
 
   it('a run computed layer by layer crosses from the worker process one file per layer, each read and deleted, with the attention of one pass', async function () {
     if (!existsSync(WORKER)) this.skip();
-    const processes: WorkerHandle[] = [];
-    const client = new InferenceClient(WORKER, path.join(REPO_ROOT, 'dist', 'ort'), undefined, {
-      startNative: (workerPath, memory) => {
-        const started = startWorkerProcess(workerPath, memory);
-        processes.push(started);
-        return started;
-      },
-    });
+    const { client, processes } = processClient();
     const onePass = { ...MODEL, runtime: 'native' as const };
     // Layer by layer from the first byte of attention: the bundled model is split into 4 pieces.
     const layered = { ...onePass, layeredFromBytes: 0 };
@@ -235,14 +241,7 @@ describe('native engine (onnxruntime-node)', function () {
   it('a native worker process starts with the malloc setting of its model: a large model gets its own process with the fixed threshold', async function () {
     // Linux: the environment a process started with is in /proc/<pid>/environ.
     if (!existsSync(WORKER) || process.platform !== 'linux' || process.env.MALLOC_MMAP_THRESHOLD_ !== undefined || process.env.MALLOC_TRIM_THRESHOLD_ !== undefined) this.skip();
-    const processes: WorkerHandle[] = [];
-    const client = new InferenceClient(WORKER, path.join(REPO_ROOT, 'dist', 'ort'), undefined, {
-      startNative: (workerPath, memory) => {
-        const started = startWorkerProcess(workerPath, memory);
-        processes.push(started);
-        return started;
-      },
-    });
+    const { client, processes } = processClient();
     // The bundled model, counted as large: beside it a sparse external data file as exporters name
     // it (onnxruntime ignores it: the model references none).
     const large = mkdtempSync(path.join(tmpdir(), 'attention-lens-large-'));
