@@ -223,6 +223,7 @@ export class AttentionModel {
       context,
       stages,
       layeredFromBytes: location.layeredFromBytes ?? LAYERED_FROM_BYTES,
+      ...(config.heads !== undefined ? { heads: config.heads } : {}),
       createOnePass: (model) => createSession(runtime, model, location.threads, files.model, externalData),
       createPiece: (piece) => createSession(runtime, new HeldBytes(piece), location.threads, files.model, externalData, { memoryArena: false }),
       headsOf: async (first) => {

@@ -5,10 +5,10 @@
  * 2048 tokens is 2.4 GB). Only on the native runtime: onnxruntime-web's WebAssembly heap never
  * shrinks, so a run layer by layer would not lower its peak there.
  *
- * The head count is not in the graph: where the layer count alone cannot settle the choice (at
- * one head the attention would already reach the bound, or at MAX_HEADS it would stay below),
- * the first piece is created and run on the warm-up tokens to read it; a model that then runs in
- * one pass reuses the bytes, so nothing is loaded twice at once.
+ * The head count is not in the graph: where config.json does not state it and the layer count
+ * alone cannot settle the choice (at one head the attention would already reach the bound, or at
+ * MAX_HEADS it would stay below), the first piece is created and run on the warm-up tokens to
+ * read it; a model that then runs in one pass reuses the bytes, so nothing is loaded twice at once.
  */
 import type * as ort from 'onnxruntime-web';
 import { HeldBytes } from './heldBytes';
@@ -27,6 +27,8 @@ export interface SessionChoice {
   /** Outputs of each layer, in layer order: the pieces of a layered run. */
   readonly stages: readonly (readonly string[])[];
   readonly layeredFromBytes: number;
+  /** Query heads, when the model's config.json states them: then no probe is needed. */
+  readonly heads?: number;
   /** Heads of a model from its first layer's output, given that layer's session (warm-up run). */
   readonly headsOf: (firstPiece: ort.InferenceSession) => Promise<number>;
   /** One-pass session from the model's bytes (takes them). */
@@ -46,10 +48,11 @@ function attentionAt(layers: number, heads: number, tokens: number): number {
  */
 export async function chooseSession(model: HeldBytes, native: boolean, choice: SessionChoice): Promise<ViewSession> {
   const { layers, context, layeredFromBytes } = choice;
-  if (!native || layers === 0 || attentionAt(layers, MAX_HEADS, context) < layeredFromBytes) return onePassSession(await choice.createOnePass(model));
-  if (attentionAt(layers, 1, context) >= layeredFromBytes) return createLayeredSession(model.take(), choice.stages, choice.createPiece);
+  const [fewest, most] = choice.heads !== undefined ? [choice.heads, choice.heads] : [1, MAX_HEADS];
+  if (!native || layers === 0 || attentionAt(layers, most, context) < layeredFromBytes) return onePassSession(await choice.createOnePass(model));
+  if (attentionAt(layers, fewest, context) >= layeredFromBytes) return createLayeredSession(model.take(), choice.stages, choice.createPiece);
   // Undecided until the heads are known: the first piece tells, built from the same bytes.
-  const bytes = model.take();
+  let bytes: Uint8Array | undefined = model.take();
   let firstHeads: number | undefined;
   const probe: PieceSessionFactory = async (piece) => {
     const session = await choice.createPiece(piece);
@@ -66,7 +69,12 @@ export async function chooseSession(model: HeldBytes, native: boolean, choice: S
     return await createLayeredSession(bytes, choice.stages, probe);
   } catch (err) {
     if (!(err instanceof OnePassInstead)) throw err;
-    return onePassSession(await choice.createOnePass(new HeldBytes(bytes)));
+    // Handed over whole: no reference here may keep the bytes alive while onnxruntime builds
+    // its own copy (this function's locals outlive its awaits). Held, they had raised a
+    // BERT-base-size load's peak by 300 MB.
+    const held = new HeldBytes(bytes);
+    bytes = undefined;
+    return onePassSession(await choice.createOnePass(held));
   }
 }
 
