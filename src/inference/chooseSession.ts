@@ -52,7 +52,8 @@ export async function chooseSession(model: HeldBytes, native: boolean, choice: S
   if (!native || layers === 0 || attentionAt(layers, most, context) < layeredFromBytes) return onePassSession(await choice.createOnePass(model));
   if (attentionAt(layers, fewest, context) >= layeredFromBytes) return createLayeredSession(model.take(), choice.stages, choice.createPiece);
   // Undecided until the heads are known: the first piece tells, built from the same bytes.
-  let bytes: Uint8Array | undefined = model.take();
+  // In a box, so that the fallback below can let go of them (see there).
+  const box: { bytes?: Uint8Array } = { bytes: model.take() };
   let firstHeads: number | undefined;
   const probe: PieceSessionFactory = async (piece) => {
     const session = await choice.createPiece(piece);
@@ -66,14 +67,14 @@ export async function chooseSession(model: HeldBytes, native: boolean, choice: S
     return session;
   };
   try {
-    return await createLayeredSession(bytes, choice.stages, probe);
+    return await createLayeredSession(box.bytes!, choice.stages, probe);
   } catch (err) {
     if (!(err instanceof OnePassInstead)) throw err;
     // Handed over whole: no reference here may keep the bytes alive while onnxruntime builds
     // its own copy (this function's locals outlive its awaits). Held, they had raised a
     // BERT-base-size load's peak by 300 MB.
-    const held = new HeldBytes(bytes);
-    bytes = undefined;
+    const held = new HeldBytes(box.bytes!);
+    delete box.bytes;
     return onePassSession(await choice.createOnePass(held));
   }
 }
