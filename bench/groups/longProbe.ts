@@ -48,6 +48,7 @@ async function extension(): Promise<object> {
     const availableMb = availableMemory() / MB;
     const started = performance.now();
     const { output, info } = await client.run(location, text, tokens);
+    const ms = performance.now() - started;
     const worker = child?.pid === undefined ? undefined : processRss(child.pid);
     // Every view's data, as the panel and the view worker ask for it (both in the host process).
     const viewsStarted = performance.now();
@@ -63,7 +64,7 @@ async function extension(): Promise<object> {
     selectedMatrix(attention, output.tokens.length, { layer: 11, head: 'mean' });
     const hostMeanMs = performance.now() - meanStarted;
     const host = processRss(process.pid);
-    return { ran: true, tokens: output.tokens.length, layered: info.layered === true, stored: output.stored !== undefined, answered, viewsMs, hostHeadMs, hostMeanMs, availableMb, ms: performance.now() - started, hostPeakMb: host ? host.peak / MB : null, workerPeakMb: worker ? worker.peak / MB : null };
+    return { ran: true, tokens: output.tokens.length, layered: info.layered === true, stored: output.stored !== undefined, answered, viewsMs, hostHeadMs, hostMeanMs, availableMb, ms, hostPeakMb: host ? host.peak / MB : null, workerPeakMb: worker ? worker.peak / MB : null };
   } catch (err) {
     return { ran: false, reason: (err as Error).message };
   } finally {
