@@ -5,6 +5,7 @@
  */
 import { MessageType, parseWebviewMessage, type SaveExportMessage, type ToWebviewMessage } from '../src/shared/protocol';
 import type { ReportData } from '../src/shared/reportData';
+import { inMemoryLayers } from '../src/shared/attentionLayers';
 import { nestedAttention } from '../src/shared/resultJson';
 import { answerViewRequest, type HeldRun } from '../src/shared/viewRequests';
 
@@ -20,7 +21,7 @@ function decodeLayer(base64: string): Float32Array {
 const element = document.getElementById('attention-lens-data');
 const data = JSON.parse(element?.textContent ?? 'null') as ReportData;
 // The report embeds attention only (no q/k/v): the math view says so.
-const run: HeldRun = { runId: data.summary.runId, tokens: data.summary.tokens, attention: data.attention.map(decodeLayer), vectors: undefined, causal: data.summary.causal };
+const run: HeldRun = { runId: data.summary.runId, tokens: data.summary.tokens, attention: inMemoryLayers(data.attention.map(decodeLayer), data.summary.tokens.length), vectors: undefined, causal: data.summary.causal };
 let state: unknown;
 
 /** The report has no save dialog: exports are browser downloads. JSON holds the embedded attention. */

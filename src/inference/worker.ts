@@ -136,8 +136,8 @@ async function handle(request: Exclude<WorkerRequest, { kind: 'exit' }>): Promis
  * garbage before the next layer's exist, so the worker never holds more than one layer's outputs;
  * the host reads each file meanwhile (InferenceClient). The reply says how many files came.
  * @throws UnexpectedOutputError as checkInferenceOutput; the file system's Error when a file
- *   cannot be written (no room in /dev/shm): unlike one pass's file, there is no channel to fall
- *   back to, as a layered run's arrays are too large for it.
+ *   cannot be written (no room in /dev/shm or in the storage folder): unlike one pass's file,
+ *   there is no channel to fall back to, as a layered run's arrays are too large for it.
  */
 async function runLayered(request: Extract<WorkerRequest, { kind: 'run' }>, loaded: AttentionModel, stage: (name: RequestStage) => void): Promise<void> {
   const sequence = ++handovers;

@@ -7,6 +7,7 @@
  * not meet.
  */
 import css from '../../media/webview.css';
+import { inMemoryLayers } from '../../src/shared/attentionLayers';
 import { selectedMatrix } from '../../src/shared/attentionMath';
 import { readAttentionJson, type AttentionFile } from '../../src/shared/attentionFile';
 import { fileTokens } from '../../src/shared/fileTokens';
@@ -52,7 +53,7 @@ function mount(root: HTMLElement, file: AttentionFile): void {
     });
   };
   const draw = () => {
-    matrix = selectedMatrix(file.attention, size, selection);
+    matrix = selectedMatrix(inMemoryLayers(file.attention, size), size, selection);
     if (!matrix) return;
     heatmap.draw(matrix, size, tokens, { mode: 'sqrt', threshold: 0 });
     heatmap.setZoom(DEFAULT_ZOOM);
