@@ -14,12 +14,10 @@
 import { closeSync, openSync, readSync, rmSync } from 'node:fs';
 import type { AttentionLayers } from '../shared/attentionLayers';
 import type { QkvVectors } from '../shared/queryMath';
+import { IO_CHUNK_BYTES } from '../inference/fileHandover';
 import type { StoredAttention } from '../inference/runTypes';
 
 export type { StoredAttention } from '../inference/runTypes';
-
-/** Bytes one read call moves at most (Node's fs calls take a 32-bit length). */
-const READ_CHUNK_BYTES = 256 * 1024 ** 2;
 
 /**
  * `floats` float32 values from `file` starting at byte `offset`, in a new array.
@@ -32,7 +30,7 @@ function readFloats(file: string, offset: number, floats: number): Float32Array 
   const fd = openSync(file, 'r');
   try {
     for (let read = 0; read < bytes.length; ) {
-      const n = readSync(fd, bytes, read, Math.min(READ_CHUNK_BYTES, bytes.length - read), offset + read);
+      const n = readSync(fd, bytes, read, Math.min(IO_CHUNK_BYTES, bytes.length - read), offset + read);
       if (n === 0) throw new Error(`${file} ended after ${offset + read} bytes`);
       read += n;
     }

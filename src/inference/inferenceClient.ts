@@ -22,7 +22,7 @@ import type { Translator } from '../shared/translator';
 import { InferenceError, type FailureKind } from './workerFailure';
 import { rmSync } from 'node:fs';
 import { assembleLayers, readHandover, readTensors, removeHandoverFolder, type Handover } from './fileHandover';
-import { makeStoreFolder, removeStoreFolder, runStorage, STORED_FROM_BYTES } from './storeFolder';
+import { makeStoreFolder, removeStoreFolder, STORED_FROM_BYTES } from './storeFolder';
 import { startWorkerProcess, startWorkerThread, type WorkerHandle } from './workerHandle';
 import { workerMallocEnv, workerMemoryFor, type WorkerMemory } from './workerMemory';
 import type { InferenceOutput, ModelInfo, ModelLocation, PreparedRun, RequestStage, RunStorage, WorkerReply, WorkerRequest } from './workerProtocol';
@@ -264,7 +264,7 @@ export class InferenceClient {
     } catch {
       return undefined;
     }
-    return runStorage(this.storeFolder, fromBytes);
+    return { folder: this.storeFolder, fromBytes };
   }
 
   private send(request: DistributiveOmit<WorkerRequest, 'requestId'>): Promise<WorkerReply> {
@@ -323,7 +323,8 @@ export class InferenceClient {
   private async takeLayers(reply: RanReply, info: ModelInfo): Promise<InferenceOutput> {
     try {
       const reads = reply.layerReads ?? [];
-      if (reads.length !== reply.layerFiles || reads.some((r) => r === undefined)) throw new Error(`${reads.filter(Boolean).length} of ${reply.layerFiles} layer files were announced`);
+      // Array.from: some() would skip the holes of layers never announced.
+      if (reads.length !== reply.layerFiles || Array.from(reads).some((r) => r === undefined)) throw new Error(`${reads.filter(Boolean).length} of ${reply.layerFiles} layer files were announced`);
       const layers = await Promise.all(reads);
       const files = reply.storedFiles;
       if (files && files.length > 0) {

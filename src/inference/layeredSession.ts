@@ -3,8 +3,7 @@
  * (onnx/splitGraph.ts), each fed the model's inputs it reads and the tensors earlier pieces
  * computed for it. Peak memory is then one layer's working memory and outputs, not every layer's
  * outputs at once (the reason, measured: splitGraph.ts). The weights are held once: each
- * initializer lives in the piece that reads it (shared ones, rare, in each reader: counted in
- * `duplicatedInitializerBytes`).
+ * initializer lives in the piece that reads it (shared ones, rare, in each reader).
  *
  * The pieces' sessions run without onnxruntime's CPU memory arena: an arena keeps the largest
  * buffers a session ever used, and with one session per layer each would keep its own layer's
@@ -31,11 +30,10 @@ export type PieceSessionFactory = (modelBytes: Uint8Array) => Promise<ort.Infere
  *   value that is not a tensor); onnxruntime's Error when a piece does not load. Sessions created
  *   before a failure are released.
  */
-export async function createLayeredSession(modelBytes: Uint8Array, stages: readonly (readonly string[])[], create: PieceSessionFactory): Promise<LayeredSession> {
-  const { sessions, pieces, lastReader, duplicatedInitializerBytes } = await createPieces(splitGraph(modelBytes, stages), create);
+export async function createLayeredSession(modelBytes: Uint8Array, stages: readonly (readonly string[])[], create: PieceSessionFactory): Promise<ViewSession> {
+  const { sessions, pieces, lastReader } = await createPieces(splitGraph(modelBytes, stages), create);
   return {
     kind: 'layered',
-    duplicatedInitializerBytes,
     run: async (feeds, fetches, onOutputs) => {
       const wanted = new Set(fetches);
       const carried = new Map<string, ort.Tensor>();
@@ -69,11 +67,6 @@ export async function createLayeredSession(modelBytes: Uint8Array, stages: reado
   };
 }
 
-/** A layered session, and the weights its pieces hold more than once. */
-export interface LayeredSession extends ViewSession {
-  readonly duplicatedInitializerBytes: number;
-}
-
 /** The pieces' sessions, created in order (see createLayeredSession). The split, which holds the
  *  model's bytes, is not kept: once the sessions exist they are garbage. */
 async function createPieces(split: GraphSplit, create: PieceSessionFactory) {
@@ -94,5 +87,5 @@ async function createPieces(split: GraphSplit, create: PieceSessionFactory) {
     await Promise.allSettled(sessions.map((s) => s.release()));
     throw err;
   }
-  return { sessions, pieces: split.pieces, lastReader: split.lastReader, duplicatedInitializerBytes: split.duplicatedInitializerBytes };
+  return { sessions, pieces: split.pieces, lastReader: split.lastReader };
 }

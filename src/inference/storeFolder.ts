@@ -10,7 +10,6 @@ import { mkdirSync, rmSync, statfsSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { processFolder } from './processFolder';
-import type { RunStorage } from './runTypes';
 
 /** Runs whose attention is at least this many bytes are kept on disk (256 MiB: 12 x 12 heads at about 680 tokens). */
 export const STORED_FROM_BYTES = 256 * 1024 ** 2;
@@ -55,9 +54,4 @@ export function removeStoreFolder(folder: string): void {
   } catch {
     // A file still open elsewhere (Windows): the next host removes the folder (processFolder.ts).
   }
-}
-
-/** The storage a run request offers the worker: `folder`, from STORED_FROM_BYTES unless given. */
-export function runStorage(folder: string, fromBytes = STORED_FROM_BYTES): RunStorage {
-  return { folder, fromBytes };
 }

@@ -33,16 +33,12 @@ export interface PiecePlan {
   readonly outputs: readonly string[];
   /** Tensors this piece computes that later pieces read. */
   readonly carriedOut: readonly string[];
-  /** Bytes of the initializers this piece holds. */
-  readonly initializerBytes: number;
 }
 
 export interface GraphSplit {
   readonly pieces: readonly PiecePlan[];
   /** For each carried tensor, the last piece that reads it: it can be freed after that piece. */
   readonly lastReader: ReadonlyMap<string, number>;
-  /** Initializer bytes held by more than one piece, beyond their first copy. */
-  readonly duplicatedInitializerBytes: number;
   /**
    * Piece `index` as a model. `types` gives the ONNX element type (TensorProto.DataType) of each
    * of its carriedIn tensors.
@@ -95,27 +91,18 @@ export function splitGraph(modelBytes: Uint8Array, stages: readonly (readonly st
   const pieces = stages.map((outputs, k): PiecePlan => {
     const carriedIn: string[] = [];
     const modelInputs: string[] = [];
-    let initializerBytes = 0;
     for (const name of reads[k]!) {
       const from = producer.get(name);
       if (from !== undefined && from < k) {
         carriedIn.push(name);
         carriedOut[from]!.add(name);
         lastReader.set(name, Math.max(lastReader.get(name) ?? k, k));
-      } else if (from === undefined) {
-        const init = initializerFields.get(name);
-        if (init) initializerBytes += init.end - init.start;
-        else if (inputFields.has(name)) modelInputs.push(name);
+      } else if (from === undefined && !initializerFields.has(name) && inputFields.has(name)) {
+        modelInputs.push(name);
       }
     }
-    return { modelInputs, carriedIn, outputs: [...outputs], carriedOut: [], initializerBytes };
+    return { modelInputs, carriedIn, outputs: [...outputs], carriedOut: [] };
   }).map((piece, k) => ({ ...piece, carriedOut: [...carriedOut[k]!] }));
-
-  let duplicatedInitializerBytes = 0;
-  for (const [name, field] of initializerFields) {
-    const holders = reads.filter((r) => r.has(name)).length;
-    if (holders > 1) duplicatedInitializerBytes += (holders - 1) * (field.end - field.start);
-  }
 
   const pieceModel = (index: number, types: ReadonlyMap<string, number>): Uint8Array => {
     const piece = pieces[index];
@@ -159,7 +146,7 @@ export function splitGraph(modelBytes: Uint8Array, stages: readonly (readonly st
     return assembleModel(modelBytes, wire, graph);
   };
 
-  return { pieces, lastReader, duplicatedInitializerBytes, pieceModel };
+  return { pieces, lastReader, pieceModel };
 }
 
 /** A GraphProto input or output field: ValueInfoProto { name, type { tensor_type { elem_type } } }
