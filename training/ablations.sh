@@ -32,6 +32,10 @@ case "$1" in
   scratch-bracket100) TOKENS=3000000; opts=(--phases 1:512x4 --lr 1e-3 --warmup 100 --copy-share 0.25 --bracket-share 1.0) ;;
   scratch-control)    TOKENS=3000000; opts=(--phases 1:512x4 --lr 1e-3 --warmup 100 --copy-share 0.25) ;;
   scratch-bracket25)  TOKENS=3000000; opts=(--phases 1:512x4 --lr 1e-3 --warmup 100 --copy-share 0.25 --bracket-share 0.25) ;;
+  # The finished model with one near-uniform layer-0 head (L0H1, 6.4 bits) drawn afresh, over 3M
+  # tokens at 512 x 4 re-warmed to 1e-3: with bracket windows and without (ABLATIONS.md, "A fresh head").
+  fresh-bracket50) TOKENS=3000000; opts=(--init resume.pt --reinit-heads 0:1 --phases 1:512x4 --lr 1e-3 --warmup 50 --copy-share 0.25 --bracket-share 0.5) ;;
+  fresh-control)   TOKENS=3000000; opts=(--init resume.pt --reinit-heads 0:1 --phases 1:512x4 --lr 1e-3 --warmup 50 --copy-share 0.25) ;;
   *) echo "unknown variant '$1'" >&2; exit 1 ;;
 esac
 out=work/ablations/$1

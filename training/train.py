@@ -60,6 +60,9 @@ def parse_args(argv=None):
                    help="share of training windows with a span of synthetic nested brackets")
     p.add_argument("--init", default="",
                    help="start from these weights (a checkpoint.pt) with a fresh optimizer and this schedule")
+    p.add_argument("--reinit-heads", default="",
+                   help="LAYER:HEAD,... heads of the --init weights drawn afresh (query, key, value rows and "
+                        "output columns), as reset_parameters draws them")
     p.add_argument("--seed", type=int, default=1234)
     p.add_argument("--threads", type=int, default=int(os.environ.get("TRAIN_THREADS", "2")))
     p.add_argument("--out", default=WORK, help="folder for checkpoint.pt, model.onnx, logs")
@@ -159,6 +162,26 @@ def batch_at(rng, train, context, batch, copy_share, bracket_share=0.0, bracket_
     return torch.from_numpy(chunk)
 
 
+def reinit_heads(model, spec):
+    """Draws the given heads afresh: N(0, 0.02) for their rows of the query, key and value weights
+    and their columns of the output projection, zero for their query, key and value biases.
+
+    A trained head's weights sit where the loss put them for the job it took; a head drawn afresh
+    inside trained layers can take another job (ABLATIONS.md, "A fresh head"). The other heads and
+    every other weight are kept.
+    """
+    d_k = model.cfg.d_model // model.cfg.heads
+    with torch.no_grad():
+        for part in spec.split(","):
+            layer, head = (int(v) for v in part.split(":"))
+            attn = model.layers[layer].attn
+            rows = slice(head * d_k, (head + 1) * d_k)
+            for proj in (attn.q, attn.k, attn.v):
+                proj.weight[rows].normal_(0.0, 0.02)
+                proj.bias[rows].zero_()
+            attn.out.weight[:, rows].normal_(0.0, 0.02)
+
+
 def main(argv=None):
     args = parse_args(argv)
     phases = parse_phases(args.phases, args.tokens)
@@ -179,6 +202,8 @@ def main(argv=None):
     if args.init:
         init = torch.load(args.init)
         model.load_state_dict(init.get("model", init))  # a resumable state or weights only
+    if args.reinit_heads:
+        reinit_heads(model, args.reinit_heads)
     params = sum(p.numel() for p in model.parameters())
     decay = [p for n, p in model.named_parameters() if p.dim() > 1]
     no_decay = [p for n, p in model.named_parameters() if p.dim() <= 1]
@@ -189,8 +214,13 @@ def main(argv=None):
     bytes_per_token = stats["val"]["bytes"] / stats["val"]["tokens"]
     # What decides the weights; a checkpoint continues only under the same (threads change the
     # last bits, not the schedule, so a stretch on another machine may use another count).
+    # Options added after a checkpoint was written are left out while at their default, so it still
+    # continues.
+    defaults = vars(parse_args([]))
+    later = ("bracket_share", "init", "reinit_heads")
     options = {k: v for k, v in vars(args).items()
-               if k not in ("out", "state", "stop_after_minutes", "stop_at_step", "threads", "score_every", "export_every")}
+               if k not in ("out", "state", "stop_after_minutes", "stop_at_step", "threads", "score_every", "export_every")
+               and not (k in later and v == defaults[k])}
     log = {"config": cfg.to_dict(), "params": params, "seed": args.seed, "threads": args.threads,
            "phases": phases, "peak_lr": args.lr, "options": options,
            "machine": f"{platform.machine()} {os.cpu_count()} cores", "torch": torch.__version__,
