@@ -3,7 +3,8 @@
 Same seed, options and thread count give the same weights. A length curriculum (short windows
 first, then the full context) keeps most steps cheap while the model still learns every position.
 
-With no options this is the schedule of the shipped model (`npm run train-model`). Options make
+With no options this is the schedule of the first bundled model; `train.sh` (`npm run train-model`)
+passes the shipped model's schedule as options. Options make
 the same script serve ablations (training/ABLATIONS.md): a token budget split over the curriculum
 phases, learning rate and warm-up, an untied decoder, a scaled positional table, and a share of
 "copy" windows (a span of the window repeated later in it, which only attention to the earlier

@@ -13,7 +13,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=/usr/bin/python3   # Debian's Python, where Debian's PyTorch lives
 export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-2} TRAIN_THREADS=${TRAIN_THREADS:-2}
-read -r -a train_args <<< "${TRAIN_ARGS:-}"
+# The shipped model's schedule (train.py's own defaults are the first bundled model's); TRAIN_ARGS
+# replaces it.
+SHIPPED_SCHEDULE="--tokens 50000000 --phases 0.69:128x16,0.31:512x4 --copy-share 0.25 --score-every 2000000"
+read -r -a train_args <<< "${TRAIN_ARGS-$SHIPPED_SCHEDULE}"
 case "${1:-}" in
   "")
     # A fresh run keeps its resumable state in work/ (git-ignored), so a crash can be resumed by
