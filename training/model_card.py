@@ -67,6 +67,17 @@ def copy_sentence(log):
             "code of the held-out sample has no such windows.")
 
 
+def bracket_sentence(log):
+    """train.py --bracket-share: windows with a span of synthetic nested brackets."""
+    share = (log.get("options") or {}).get("bracket_share", 0)
+    if not share:
+        return ""
+    return (f" {share:.0%} of the training windows have a span of 32 tokens up to half the window replaced by synthetic "
+            "nested brackets, where the token after each closer repeats the token before its opener (bracket "
+            "windows: they reward a closer that attends to its opener). The bracket scores below are measured on the "
+            "natural code of the held-out sample, which has no such spans.")
+
+
 def best_heads(report, model_sha):
     """{model, sha256, heads: {pattern: {layer, head, score}}} from the report's JSON line. The
     induction head also gets `naturalScore`, its score on the natural code of the held-out sample
@@ -213,7 +224,7 @@ Train split: {tokens['train']['bytes']:,} bytes, {tokens['train']['tokens']:,} t
 ## Training
 Causal language modelling, AdamW (betas 0.9/0.98, weight decay 0.05 on matrices), peak learning
 rate {log['peak_lr']} with warm-up and cosine decay, gradient clipping at 1.0, seed {log['seed']},
-{log['threads']} threads. Length curriculum: {phases} — {log['train_tokens']:,} tokens in all.{copy_sentence(log)}
+{log['threads']} threads. Length curriculum: {phases} — {log['train_tokens']:,} tokens in all.{copy_sentence(log)}{bracket_sentence(log)}
 {trained_in(log)} on {log['machine']} (PyTorch {log['torch']}, CPU only, shared
 with other work, so the time is an upper bound).
 

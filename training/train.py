@@ -53,6 +53,8 @@ def parse_args(argv=None):
     p.add_argument("--min-lr", type=float, default=1e-4, help="learning rate at the end of the cosine")
     p.add_argument("--warmup", type=int, default=150, help="linear warm-up steps")
     p.add_argument("--weight-decay", type=float, default=0.05)
+    p.add_argument("--heads", type=int, default=Config.heads, help="attention heads per layer (d_k = d_model / heads)")
+    p.add_argument("--layers", type=int, default=Config.layers, help="encoder layers")
     p.add_argument("--untied", action="store_true", help="decoder weight separate from the embedding")
     p.add_argument("--pos-scale", type=float, default=1.0, help="multiplier of the sinusoidal table")
     p.add_argument("--copy-share", type=float, default=0.0,
@@ -196,7 +198,7 @@ def main(argv=None):
         vocab_ids = json.load(f)["model"]["vocab"]
     vocab = len(vocab_ids)
     bracket_tokens = BracketTokens(vocab_ids) if args.bracket_share else None
-    cfg = Config(vocab=vocab, tied=not args.untied, pos_scale=args.pos_scale)
+    cfg = Config(vocab=vocab, heads=args.heads, layers=args.layers, tied=not args.untied, pos_scale=args.pos_scale)
     train, val = load("train"), load("val")
     heldout = scores.load_heldout() if args.score_every else None
     model = TransformerLM(cfg)
@@ -218,7 +220,7 @@ def main(argv=None):
     # Options added after a checkpoint was written are left out while at their default, so it still
     # continues.
     defaults = vars(parse_args([]))
-    later = ("bracket_share", "init", "reinit_heads")
+    later = ("bracket_share", "init", "reinit_heads", "heads", "layers")
     options = {k: v for k, v in vars(args).items()
                if k not in ("out", "state", "stop_after_minutes", "stop_at_step", "threads", "score_every", "export_every")
                and not (k in later and v == defaults[k])}
