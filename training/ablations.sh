@@ -36,6 +36,19 @@ case "$1" in
   # tokens at 512 x 4 re-warmed to 1e-3: with bracket windows and without (ABLATIONS.md, "A fresh head").
   fresh-bracket50) TOKENS=3000000; opts=(--init resume.pt --reinit-heads 0:1 --phases 1:512x4 --lr 1e-3 --warmup 50 --copy-share 0.25 --bracket-share 0.5) ;;
   fresh-control)   TOKENS=3000000; opts=(--init resume.pt --reinit-heads 0:1 --phases 1:512x4 --lr 1e-3 --warmup 50 --copy-share 0.25) ;;
+  # From scratch over a 30M-token schedule at 512 x 4, stopped early (ABLATIONS.md, "Bracket windows
+  # through a long run"); add --stop-at-step N to stop where the table stopped.
+  long-bracket100)  TOKENS=30000000; opts=(--phases 1:512x4 --lr 1e-3 --warmup 100 --copy-share 0.25 --bracket-share 1.0) ;;
+  long-bracket50)   TOKENS=30000000; opts=(--phases 1:512x4 --lr 1e-3 --warmup 100 --copy-share 0.25 --bracket-share 0.5) ;;
+  long-bracket100-8heads) TOKENS=30000000; opts=(--phases 1:512x4 --lr 1e-3 --warmup 100 --copy-share 0.25 --bracket-share 1.0 --heads 8) ;;
+  # Shallow bracket windows continuing the finished schedule's weights (work/checkpoint.pt as
+  # train.sh leaves it), re-warmed to 1e-3 (ABLATIONS.md, "Shallow bracket windows").
+  shallow-d2-b50)   TOKENS=3000000; opts=(--init work/checkpoint.pt --phases 1:512x4 --lr 1e-3 --warmup 50 --copy-share 0.25 --bracket-share 0.5 --bracket-depth 2) ;;
+  shallow-d2-b100)  TOKENS=6000000; opts=(--init work/checkpoint.pt --phases 1:512x4 --lr 1e-3 --warmup 50 --copy-share 0.25 --bracket-share 1.0 --bracket-depth 2) ;;
+  shallow-d1-b100)  TOKENS=6000000; opts=(--init work/checkpoint.pt --phases 1:512x4 --lr 1e-3 --warmup 50 --copy-share 0.25 --bracket-share 1.0 --bracket-depth 1) ;;
+  shallow-d1-b50)   TOKENS=6000000; opts=(--init work/checkpoint.pt --phases 1:512x4 --lr 1e-3 --warmup 50 --copy-share 0.25 --bracket-share 0.5 --bracket-depth 1) ;;
+  shallow-d1-long)  TOKENS=6000000; opts=(--init work/checkpoint.pt --phases 1:512x4 --lr 1e-3 --warmup 50 --copy-share 0.25 --bracket-share 1.0 --bracket-depth 1 --bracket-close 0.25) ;;
+  shallow-d2-long)  TOKENS=6000000; opts=(--init work/checkpoint.pt --phases 1:512x4 --lr 1e-3 --warmup 50 --copy-share 0.25 --bracket-share 1.0 --bracket-depth 2 --bracket-close 0.25) ;;
   *) echo "unknown variant '$1'" >&2; exit 1 ;;
 esac
 out=work/ablations/$1

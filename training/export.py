@@ -103,8 +103,10 @@ def export(model: TransformerLM, path: str, float16_weights: bool = False):
         store_float16(path)
 
 
-def main():
-    """Export work/checkpoint.pt into media/model/ with the tokenizer and config."""
+def main(argv=None):
+    """Export a run's checkpoint.pt (the folder given, by default work/) into media/model/ with the
+    tokenizer and config."""
+    import argparse
     import json
     import os
     import shutil
@@ -114,12 +116,15 @@ def main():
 
     here = os.path.dirname(os.path.abspath(__file__))
     work = os.path.join(here, "work")
+    p = argparse.ArgumentParser(description="Export a trained run into media/model/.")
+    p.add_argument("run", nargs="?", default=work, help="folder with the run's checkpoint.pt and train-log.json")
+    run = p.parse_args(argv).run
     out = os.path.join(os.path.dirname(here), "media", "model")
     # The training log holds the trained model's Config (size, tying, positional scale).
-    with open(os.path.join(work, "train-log.json")) as f:
+    with open(os.path.join(run, "train-log.json")) as f:
         cfg = Config(**json.load(f)["config"])
     model = TransformerLM(cfg)
-    model.load_state_dict(torch.load(os.path.join(work, "checkpoint.pt")))
+    model.load_state_dict(torch.load(os.path.join(run, "checkpoint.pt")))
     os.makedirs(out, exist_ok=True)
     export(model, os.path.join(out, "model.onnx"), float16_weights=True)
     print(f"float16 weights move attention by at most {float16_attention_change(model):.4f} at {cfg.context} tokens",

@@ -37,6 +37,8 @@ def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--work", default=WORK, help="folder with train-log.json, tokens.json and report.txt")
     p.add_argument("--out", default=os.path.join(ROOT, "media", "model", "MODEL_CARD.md"), help="the card to write")
+    p.add_argument("--continued", default="",
+                   help="folder of a run continued from --work's weights (train.py --init): the shipped weights")
     p.add_argument("--best-heads", default=os.path.join(HERE, "best-heads.json"), help="the best heads to write")
     return p.parse_args(argv)
 
@@ -72,10 +74,22 @@ def bracket_sentence(log):
     share = (log.get("options") or {}).get("bracket_share", 0)
     if not share:
         return ""
+    depth = (log.get("options") or {}).get("bracket_depth", 8)
     return (f" {share:.0%} of the training windows have a span of 32 tokens up to half the window replaced by synthetic "
-            "nested brackets, where the token after each closer repeats the token before its opener (bracket "
+            f"brackets nested at most {depth} deep, where the token after each closer repeats the token before its opener (bracket "
             "windows: they reward a closer that attends to its opener). The bracket scores below are measured on the "
             "natural code of the held-out sample, which has no such spans.")
+
+
+def continuation(log):
+    """The paragraph on a run continued from the first one's weights (train.py --init)."""
+    if not log:
+        return ""
+    o = log.get("options") or {}
+    phases = ", ".join(f"{s} steps at {c} tokens x batch {b}" for s, c, b in log["phases"])
+    return (f"\n\nThen continued from those weights with a fresh optimizer: {phases} ({log['train_tokens']:,} tokens), "
+            f"the learning rate warmed up again over {o.get('warmup')} steps to {log['peak_lr']} and decayed to "
+            f"{o.get('min_lr')}, in {duration(log['train_minutes'])}.{copy_sentence(log)}{bracket_sentence(log)}")
 
 
 def best_heads(report, model_sha):
@@ -139,7 +153,7 @@ ABLATION_BEST = {"bracket": "In a 3M-token ablation from scratch with a syntheti
                             "bits per byte: not a model to ship (`training/ABLATIONS.md`)."}
 
 
-def limitations(log, report):
+def limitations(train_tokens, report):
     """Which patterns reached the project's targets, from the report, and which did not."""
     reached = [name for name, key, target in PATTERNS if report[key]["score"] >= target]
     missed = [name for name, key, target in PATTERNS if report[key]["score"] < target]
@@ -147,7 +161,7 @@ def limitations(log, report):
     if reached:
         said.append(f"Clear {joined(reached)} heads formed (scores at or above the targets).")
     if missed:
-        said.append(f"The best {joined(missed)} heads stay below the targets in {log['train_tokens']:,} training "
+        said.append(f"The best {joined(missed)} heads stay below the targets in {train_tokens:,} training "
                     "tokens; `training/ABLATIONS.md` says what was measured and what would reach them.")
     for name, key, target in PATTERNS:
         earlier = EARLIER_BEST.get(key)
@@ -163,6 +177,10 @@ def limitations(log, report):
 def main(argv=None):
     args = parse_args(argv)
     log = read_json(os.path.join(args.work, "train-log.json"))
+    continued = read_json(os.path.join(args.continued, "train-log.json")) if args.continued else None
+    final = continued or log  # the log of the shipped weights
+    total_minutes = round(log["train_minutes"] + (continued["train_minutes"] if continued else 0), 1)
+    total_tokens = log["train_tokens"] + (continued["train_tokens"] if continued else 0)
     manifest_path = os.path.join(HERE, "corpus-manifest.json")
     manifest = read_json(manifest_path)
     tokens = read_json(os.path.join(args.work, "tokens.json"))
@@ -226,11 +244,11 @@ Causal language modelling, AdamW (betas 0.9/0.98, weight decay 0.05 on matrices)
 rate {log['peak_lr']} with warm-up and cosine decay, gradient clipping at 1.0, seed {log['seed']},
 {log['threads']} threads. Length curriculum: {phases} — {log['train_tokens']:,} tokens in all.{copy_sentence(log)}{bracket_sentence(log)}
 {trained_in(log)} on {log['machine']} (PyTorch {log['torch']}, CPU only, shared
-with other work, so the time is an upper bound).
+with other work, so the time is an upper bound).{continuation(continued)}
 
 ## Results
-- Validation loss on the held-out split: {log['val_loss_nats_per_token']} nats/token =
-  **{log['val_bits_per_byte']} bits per byte** (full held-out split, 512-token windows).
+- Validation loss on the held-out split: {final['val_loss_nats_per_token']} nats/token =
+  **{final['val_bits_per_byte']} bits per byte** (full held-out split, 512-token windows).
 - `npm run model:report` on the shipped ONNX model with onnxruntime-web: {report['val_bits_per_byte']:.4f} bits
   per byte on the committed held-out sample.
 - Best heads: previous-token {best('previous_token')}, bracket matching {best('bracket')},
@@ -244,7 +262,7 @@ with other work, so the time is an upper bound).
 ## Against the project's targets
 | | target | reached |
 |---|---|---|
-| validation bits per byte | <= 1.3 | {log['val_bits_per_byte']} |
+| validation bits per byte | <= 1.3 | {final['val_bits_per_byte']} |
 | best previous-token head | >= 0.6 | {report['previous_token']['score']:.3f} |
 | best bracket head | >= 0.6 | {report['bracket']['score']:.3f} |
 | best induction head | >= 0.4 | {report['induction']['score']:.3f} |
@@ -256,8 +274,8 @@ grows.
 
 {gallery_section(report)}
 ## Limitations
-A small model trained for {duration(log['train_minutes'])} on CPU only ({log['machine']}): it predicts code far worse than
-large models, and its heads are far less crisp than theirs. {limitations(log, report)} It is here to
+A small model trained for {duration(total_minutes)} on CPU only ({log['machine']}): it predicts code far worse than
+large models, and its heads are far less crisp than theirs. {limitations(total_tokens, report)} It is here to
 show real attention patterns of a real trained Transformer, not to generate code.
 """
     with open(args.out, "w") as f:

@@ -61,6 +61,9 @@ def parse_args(argv=None):
                    help="share of training windows with a span repeated later in the window")
     p.add_argument("--bracket-share", type=float, default=0.0,
                    help="share of training windows with a span of synthetic nested brackets")
+    p.add_argument("--bracket-depth", type=int, default=8, help="deepest nesting of a bracket window's span")
+    p.add_argument("--bracket-close", type=float, default=None,
+                   help="probability that a bracket window's open bracket closes at each step (bracket_span)")
     p.add_argument("--init", default="",
                    help="start from these weights (a checkpoint.pt) with a fresh optimizer and this schedule")
     p.add_argument("--reinit-heads", default="",
@@ -118,17 +121,37 @@ class BracketTokens:
         self.plain_set = set(int(i) for i in self.plain)
 
 
-def bracket_span(rng, tokens, length, names):
+def bracket_span(rng, tokens, length, names, max_depth=8, close_prob=None):
     """`length` token ids of nested brackets: NAME OPENER ... CLOSER NAME, with filler between.
 
     The token after a closer is the token before its matching opener, which only attention from
     the closer to that opener (reading what preceded it) predicts. Unclosed openers at the end are
-    left open, as the bracket score drops them (scores.bracket_pairs).
+    left open, as the bracket score drops them (scores.bracket_pairs). Nesting stops at
+    `max_depth` open brackets.
+
+    Each step opens a bracket, closes the innermost open one, or adds 1-4 filler names. With
+    `close_prob` unset, one draw decides (open 0.35 while under `max_depth`, close 0.30, else
+    filler; at `max_depth` the open band closes too, so shallow spans have short pairs). With
+    `close_prob` set, an open bracket closes with that probability, else a second draw opens one
+    with 0.35 while under `max_depth`, else filler: pairs then hold about
+    2.5 (1 - close_prob) / close_prob filler tokens at depth 1, as long as natural code's
+    (median opener-to-closer distance 6 tokens on the held-out sample).
     """
     out, stack = [], []
     while len(out) < length:
+        if close_prob is not None:
+            if stack and rng.random_sample() < close_prob:
+                kind, name = stack.pop()
+                out += [tokens.closers[kind][rng.randint(len(tokens.closers[kind]))], name]
+            elif len(stack) < max_depth and rng.random_sample() < 0.35:
+                kind, name = rng.randint(3), names[rng.randint(len(names))]
+                out += [name, tokens.openers[kind][rng.randint(len(tokens.openers[kind]))]]
+                stack.append((kind, name))
+            else:
+                out += [names[rng.randint(len(names))] for _ in range(rng.randint(1, 4))]
+            continue
         choice = rng.random_sample()
-        if choice < 0.35 and len(stack) < 8:
+        if choice < 0.35 and len(stack) < max_depth:
             kind, name = rng.randint(3), names[rng.randint(len(names))]
             out += [name, tokens.openers[kind][rng.randint(len(tokens.openers[kind]))]]
             stack.append((kind, name))
@@ -140,7 +163,8 @@ def bracket_span(rng, tokens, length, names):
     return out[:length]
 
 
-def batch_at(rng, train, context, batch, copy_share, bracket_share=0.0, bracket_tokens=None):
+def batch_at(rng, train, context, batch, copy_share, bracket_share=0.0, bracket_tokens=None, bracket_depth=8,
+             bracket_close=None):
     """[batch, context+1] windows; a copy window repeats one of its spans later in itself.
 
     Span length 8..context/4 tokens, copied to a later, non-overlapping place; the text after the
@@ -161,7 +185,7 @@ def batch_at(rng, train, context, batch, copy_share, bracket_share=0.0, bracket_
             length = rng.randint(32, max(33, context // 2) + 1)
             start = rng.randint(0, context + 2 - length)
             names = [t for t in chunk[row] if t in bracket_tokens.plain_set] or list(bracket_tokens.plain[:64])
-            chunk[row, start:start + length] = bracket_span(rng, bracket_tokens, length, names)
+            chunk[row, start:start + length] = bracket_span(rng, bracket_tokens, length, names, bracket_depth, bracket_close)
     return torch.from_numpy(chunk)
 
 
@@ -220,7 +244,7 @@ def main(argv=None):
     # Options added after a checkpoint was written are left out while at their default, so it still
     # continues.
     defaults = vars(parse_args([]))
-    later = ("bracket_share", "init", "reinit_heads", "heads", "layers")
+    later = ("bracket_share", "bracket_depth", "bracket_close", "init", "reinit_heads", "heads", "layers")
     options = {k: v for k, v in vars(args).items()
                if k not in ("out", "state", "stop_after_minutes", "stop_at_step", "threads", "score_every", "export_every")
                and not (k in later and v == defaults[k])}
@@ -275,7 +299,8 @@ def main(argv=None):
                 save_state("stopped")
                 print(f"stopped at step {step}/{total_steps}; continue with the same command", flush=True)
                 sys.exit(STOPPED)
-            chunk = batch_at(rng, train, context, batch, args.copy_share, args.bracket_share, bracket_tokens)
+            chunk = batch_at(rng, train, context, batch, args.copy_share, args.bracket_share, bracket_tokens, args.bracket_depth,
+                             args.bracket_close)
             for g in opt.param_groups:
                 g["lr"] = lr_at(args, step, total_steps)
             logits = model(chunk[:, :-1])

@@ -17,6 +17,7 @@ export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-2} TRAIN_THREADS=${TRAIN_THR
 # replaces it.
 SHIPPED_SCHEDULE="--tokens 50000000 --phases 0.69:128x16,0.31:512x4 --copy-share 0.25 --score-every 2000000"
 read -r -a train_args <<< "${TRAIN_ARGS-$SHIPPED_SCHEDULE}"
+CONTINUED_SCHEDULE="TO BE FILLED"
 case "${1:-}" in
   "")
     # A fresh run keeps its resumable state in work/ (git-ignored), so a crash can be resumed by
@@ -43,6 +44,12 @@ if [ "$status" -eq 3 ]; then
   exit 0
 fi
 [ "$status" -eq 0 ] || exit "$status"
-$PY training/export.py
+# The shipped weights continue the schedule's for a short second run with bracket windows
+# (training/ABLATIONS.md, "Shallow bracket windows"): a fresh optimizer, about 25 minutes, in one go.
+continued=training/work/continued
+rm -rf "$continued"
+$PY training/train.py --init training/work/checkpoint.pt --out "$continued" ${CONTINUED_SCHEDULE} \
+  | tee "$continued.out"
+$PY training/export.py "$continued"
 npm run --silent model:report | tee training/work/report.txt
-$PY training/model_card.py
+$PY training/model_card.py --continued "$continued"
