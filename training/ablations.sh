@@ -49,6 +49,8 @@ case "$1" in
   shallow-d1-b50)   TOKENS=6000000; opts=(--init work/checkpoint.pt --phases 1:512x4 --lr 1e-3 --warmup 50 --copy-share 0.25 --bracket-share 0.5 --bracket-depth 1) ;;
   shallow-d1-long)  TOKENS=6000000; opts=(--init work/checkpoint.pt --phases 1:512x4 --lr 1e-3 --warmup 50 --copy-share 0.25 --bracket-share 1.0 --bracket-depth 1 --bracket-close 0.25) ;;
   shallow-d2-long)  TOKENS=6000000; opts=(--init work/checkpoint.pt --phases 1:512x4 --lr 1e-3 --warmup 50 --copy-share 0.25 --bracket-share 1.0 --bracket-depth 2 --bracket-close 0.25) ;;
+  shallow-d1-span100) TOKENS=6000000; opts=(--init work/checkpoint.pt --phases 1:512x4 --lr 1e-3 --warmup 50 --copy-share 0.25 --bracket-share 1.0 --bracket-depth 1 --bracket-span 1.0) ;;
+  shallow-d1-b100-seed2) TOKENS=6000000; opts=(--init work/checkpoint.pt --phases 1:512x4 --lr 1e-3 --warmup 50 --copy-share 0.25 --bracket-share 1.0 --bracket-depth 1 --seed 4321) ;;
   *) echo "unknown variant '$1'" >&2; exit 1 ;;
 esac
 out=work/ablations/$1

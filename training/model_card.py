@@ -87,10 +87,13 @@ def continuation(log):
         return ""
     o = log.get("options") or {}
     phases = ", ".join(f"{s} steps at {c} tokens x batch {b}" for s, c, b in log["phases"])
-    return (f"\n\nThen continued from those weights with a fresh optimizer: {phases} ({log['train_tokens']:,} tokens), "
+    return (f"\n\nThen continued from those weights with a fresh optimizer and seed {log['seed']}: {phases} "
+            f"({log['train_tokens']:,} tokens), "
             f"the learning rate warmed up again over {o.get('warmup')} steps to {log['peak_lr']} and decayed to "
             f"{o.get('min_lr')}, on {log['threads']} thread{'s' if log['threads'] > 1 else ''}, in "
-            f"{duration(log['train_minutes'])}.{copy_sentence(log)}{bracket_sentence(log)}")
+            f"{duration(log['train_minutes'])}.{copy_sentence(log)}{bracket_sentence(log)} How far the bracket head gets in "
+            "this run depends on the seed (the data order) more than on any other setting measured: "
+            "`training/ABLATIONS.md`, \"Shallow bracket windows\", has both seeds tried.")
 
 
 def best_heads(report, model_sha):

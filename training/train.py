@@ -64,6 +64,8 @@ def parse_args(argv=None):
     p.add_argument("--bracket-depth", type=int, default=8, help="deepest nesting of a bracket window's span")
     p.add_argument("--bracket-close", type=float, default=None,
                    help="probability that a bracket window's open bracket closes at each step (bracket_span)")
+    p.add_argument("--bracket-span", type=float, default=0.5,
+                   help="longest bracket span, as a share of the window (spans are 32 tokens up to this)")
     p.add_argument("--init", default="",
                    help="start from these weights (a checkpoint.pt) with a fresh optimizer and this schedule")
     p.add_argument("--reinit-heads", default="",
@@ -164,12 +166,12 @@ def bracket_span(rng, tokens, length, names, max_depth=8, close_prob=None):
 
 
 def batch_at(rng, train, context, batch, copy_share, bracket_share=0.0, bracket_tokens=None, bracket_depth=8,
-             bracket_close=None):
+             bracket_close=None, bracket_span_share=0.5):
     """[batch, context+1] windows; a copy window repeats one of its spans later in itself.
 
     Span length 8..context/4 tokens, copied to a later, non-overlapping place; the text after the
     second copy stays natural, so the model cannot learn that copies always run to the end.
-    A bracket window replaces a span of 32..context/2 tokens by `bracket_span`, its names drawn
+    A bracket window replaces a span of 32..context*bracket_span_share tokens by `bracket_span`, its names drawn
     from the window's own bracket-free tokens.
     """
     starts = rng.randint(0, len(train) - context - 1, size=batch)
@@ -182,7 +184,7 @@ def batch_at(rng, train, context, batch, copy_share, bracket_share=0.0, bracket_
             chunk[row, dst:dst + length] = chunk[row, src:src + length].copy()
     if bracket_share > 0:
         for row in np.nonzero(rng.random_sample(batch) < bracket_share)[0]:
-            length = rng.randint(32, max(33, context // 2) + 1)
+            length = rng.randint(32, max(33, int(context * bracket_span_share)) + 1)
             start = rng.randint(0, context + 2 - length)
             names = [t for t in chunk[row] if t in bracket_tokens.plain_set] or list(bracket_tokens.plain[:64])
             chunk[row, start:start + length] = bracket_span(rng, bracket_tokens, length, names, bracket_depth, bracket_close)
@@ -244,7 +246,7 @@ def main(argv=None):
     # Options added after a checkpoint was written are left out while at their default, so it still
     # continues.
     defaults = vars(parse_args([]))
-    later = ("bracket_share", "bracket_depth", "bracket_close", "init", "reinit_heads", "heads", "layers")
+    later = ("bracket_share", "bracket_depth", "bracket_close", "bracket_span", "init", "reinit_heads", "heads", "layers")
     options = {k: v for k, v in vars(args).items()
                if k not in ("out", "state", "stop_after_minutes", "stop_at_step", "threads", "score_every", "export_every")
                and not (k in later and v == defaults[k])}
@@ -300,7 +302,7 @@ def main(argv=None):
                 print(f"stopped at step {step}/{total_steps}; continue with the same command", flush=True)
                 sys.exit(STOPPED)
             chunk = batch_at(rng, train, context, batch, args.copy_share, args.bracket_share, bracket_tokens, args.bracket_depth,
-                             args.bracket_close)
+                             args.bracket_close, args.bracket_span)
             for g in opt.param_groups:
                 g["lr"] = lr_at(args, step, total_steps)
             logits = model(chunk[:, :-1])

@@ -19,7 +19,7 @@ SHIPPED_SCHEDULE="--tokens 50000000 --phases 0.69:128x16,0.31:512x4 --copy-share
 read -r -a train_args <<< "${TRAIN_ARGS-$SHIPPED_SCHEDULE}"
 # The second run (below): 6M tokens at 512 x 4, a bracket span without nesting in every window, on
 # one thread (faster than two for this model, and the thread count the shipped weights had).
-CONTINUED_SCHEDULE="--tokens 6000000 --phases 1:512x4 --lr 1e-3 --warmup 50 --copy-share 0.25 --bracket-share 1.0 --bracket-depth 1 --score-every 1000000 --export-every 1000 --threads 1"
+CONTINUED_SCHEDULE="--tokens 6000000 --phases 1:512x4 --lr 1e-3 --warmup 50 --copy-share 0.25 --bracket-share 1.0 --bracket-depth 1 --seed 4321 --score-every 1000000 --export-every 1000 --threads 1"
 case "${1:-}" in
   "")
     # A fresh run keeps its resumable state in work/ (git-ignored), so a crash can be resumed by
