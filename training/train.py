@@ -140,28 +140,35 @@ def bracket_span(rng, tokens, length, names, max_depth=8, close_prob=None):
     (median opener-to-closer distance 6 tokens on the held-out sample).
     """
     out, stack = [], []
+
+    def open_bracket():
+        kind, name = rng.randint(3), names[rng.randint(len(names))]
+        out.extend([name, tokens.openers[kind][rng.randint(len(tokens.openers[kind]))]])
+        stack.append((kind, name))
+
+    def close_bracket():
+        kind, name = stack.pop()
+        out.extend([tokens.closers[kind][rng.randint(len(tokens.closers[kind]))], name])
+
+    def filler():
+        out.extend(names[rng.randint(len(names))] for _ in range(rng.randint(1, 4)))
+
     while len(out) < length:
         if close_prob is not None:
             if stack and rng.random_sample() < close_prob:
-                kind, name = stack.pop()
-                out += [tokens.closers[kind][rng.randint(len(tokens.closers[kind]))], name]
+                close_bracket()
             elif len(stack) < max_depth and rng.random_sample() < 0.35:
-                kind, name = rng.randint(3), names[rng.randint(len(names))]
-                out += [name, tokens.openers[kind][rng.randint(len(tokens.openers[kind]))]]
-                stack.append((kind, name))
+                open_bracket()
             else:
-                out += [names[rng.randint(len(names))] for _ in range(rng.randint(1, 4))]
+                filler()
             continue
         choice = rng.random_sample()
         if choice < 0.35 and len(stack) < max_depth:
-            kind, name = rng.randint(3), names[rng.randint(len(names))]
-            out += [name, tokens.openers[kind][rng.randint(len(tokens.openers[kind]))]]
-            stack.append((kind, name))
+            open_bracket()
         elif choice < 0.65 and stack:
-            kind, name = stack.pop()
-            out += [tokens.closers[kind][rng.randint(len(tokens.closers[kind]))], name]
+            close_bracket()
         else:
-            out += [names[rng.randint(len(names))] for _ in range(rng.randint(1, 4))]
+            filler()
     return out[:length]
 
 
